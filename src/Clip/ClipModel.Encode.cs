@@ -1,0 +1,213 @@
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Tokenization;
+using ClipSearch.Core;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ClipSearch.Clip;
+
+public sealed partial class ClipModel
+{
+    /// <summary>Embeds texts (tokenized as CLIP does), in batches; one unit vector per text, in order.</summary>
+    public float[][] EncodeTexts(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var tokenized = texts.Select(t => Tokenizer.Tokenize(t, ContextLength)).ToList();
+        return EncodeTokenized(tokenized, cancellationToken);
+    }
+
+    public float[] EncodeText(string text) => EncodeTexts([text])[0];
+
+    /// <summary>Embeds already tokenized rows (each exactly <see cref="ContextLength"/> ids).</summary>
+    public float[][] EncodeTokenized(IReadOnlyList<TokenizedText> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var result = new float[rows.Count][];
+        for (var start = 0; start < rows.Count; start += _batchSize)
+        {
+            var batch = rows.Skip(start).Take(_batchSize).ToList();
+            var matrix = RunText(batch, cancellationToken);
+            CopyNormalized(matrix, result, start);
+        }
+
+        return result;
+    }
+
+    /// <summary>Embeds decoded images (preprocessed with <see cref="Preprocessor"/>); one unit vector per image.</summary>
+    public float[][] EncodeImages(IReadOnlyList<DecodedImage> images, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return EncodePixelTensors(images.Select(Preprocessor.Preprocess).ToList(), cancellationToken);
+    }
+
+    public float[] EncodeImage(DecodedImage image) => EncodeImages([image])[0];
+
+    /// <summary>Embeds preprocessed CHW tensors (<see cref="ClipImagePreprocessor.TensorLength"/> floats each).</summary>
+    public float[][] EncodePixelTensors(IReadOnlyList<float[]> tensors, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var length = Preprocessor.TensorLength;
+        var result = new float[tensors.Count][];
+        for (var start = 0; start < tensors.Count; start += _batchSize)
+        {
+            var n = Math.Min(_batchSize, tensors.Count - start);
+            var buffer = new float[n * length];
+            for (var i = 0; i < n; i++)
+            {
+                var t = tensors[start + i];
+                if (t.Length != length)
+                {
+                    throw new ArgumentException($"Image tensor {start + i} has {t.Length} floats; this model takes {length}.", nameof(tensors));
+                }
+
+                t.CopyTo(buffer, i * length);
+            }
+
+            CopyNormalized(RunVision(buffer, n, cancellationToken), result, start);
+        }
+
+        return result;
+    }
+
+    private static void CopyNormalized(float[,] matrix, float[][] result, int offset)
+    {
+        var dim = matrix.GetLength(1);
+        for (var i = 0; i < matrix.GetLength(0); i++)
+        {
+            var v = new float[dim];
+            for (var j = 0; j < dim; j++)
+            {
+                v[j] = matrix[i, j];
+            }
+
+            // Exported CLIP towers return projected but unnormalised embeddings.
+            VectorMath.NormalizeInPlace(v);
+            result[offset + i] = v;
+        }
+    }
+
+    private float[,] RunVision(float[] buffer, int count, CancellationToken cancellationToken)
+    {
+        var size = Preprocessor.Size;
+        using var input = OrtValue.CreateTensorValueFromMemory(buffer, [count, 3, size, size]);
+        return Run(_vision, [_visionSig.PixelInput], [input], _visionSig.Output, count, cancellationToken);
+    }
+
+    private float[,] RunText(List<TokenizedText> rows, CancellationToken cancellationToken)
+    {
+        var length = ContextLength;
+        var names = new List<string> { _textSig.IdsInput };
+        var values = new List<OrtValue>();
+        try
+        {
+            if (_textSig.IdsAreInt32)
+            {
+                var ids = new int[rows.Count * length];
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    CheckLength(rows[i], length);
+                    for (var j = 0; j < length; j++)
+                    {
+                        ids[(i * length) + j] = (int)rows[i].Ids[j];
+                    }
+                }
+
+                values.Add(OrtValue.CreateTensorValueFromMemory(ids, [rows.Count, length]));
+            }
+            else
+            {
+                var ids = new long[rows.Count * length];
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    CheckLength(rows[i], length);
+                    rows[i].Ids.CopyTo(ids, i * length);
+                }
+
+                values.Add(OrtValue.CreateTensorValueFromMemory(ids, [rows.Count, length]));
+            }
+
+            if (_textSig.MaskInput is { } maskName)
+            {
+                names.Add(maskName);
+                values.Add(MaskValue(rows, length, _textSig.MaskIsInt32));
+            }
+
+            return Run(_text, names, values, _textSig.Output, rows.Count, cancellationToken);
+        }
+        finally
+        {
+            foreach (var v in values)
+            {
+                v.Dispose();
+            }
+        }
+    }
+
+    private static OrtValue MaskValue(List<TokenizedText> rows, int length, bool int32)
+    {
+        if (int32)
+        {
+            var mask = new int[rows.Count * length];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                mask.AsSpan(i * length, rows[i].Length).Fill(1);
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(mask, [rows.Count, length]);
+        }
+
+        var mask64 = new long[rows.Count * length];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            mask64.AsSpan(i * length, rows[i].Length).Fill(1);
+        }
+
+        return OrtValue.CreateTensorValueFromMemory(mask64, [rows.Count, length]);
+    }
+
+    private static void CheckLength(TokenizedText row, int length)
+    {
+        if (row.Ids.Length != length)
+        {
+            throw new ArgumentException($"A tokenized row has {row.Ids.Length} ids; this model takes exactly {length}.", nameof(row));
+        }
+    }
+
+    private static float[,] Run(InferenceSession session, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs,
+        string output, int count, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
+        IDisposableReadOnlyCollection<OrtValue> results;
+        try
+        {
+            results = session.Run(runOptions, inputNames, inputs, [output]);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        using (results)
+        {
+            var value = results[0];
+            var shape = value.GetTensorTypeAndShape().Shape;
+            if (shape.Length != 2 || shape[0] != count)
+            {
+                throw new InvalidOperationException($"The model returned {output} with shape [{string.Join(",", shape)}]; expected [{count}, dimension].");
+            }
+
+            var data = value.GetTensorDataAsSpan<float>();
+            var matrix = new float[count, shape[1]];
+            for (var i = 0; i < count; i++)
+            {
+                for (var j = 0; j < shape[1]; j++)
+                {
+                    matrix[i, j] = data[(i * (int)shape[1]) + j];
+                }
+            }
+
+            return matrix;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClipSearch.Clip.Imaging;
+
+/// <summary>Limits for decoding untrusted image files (configuration section <c>ClipSearch:Decoding</c>).</summary>
+public sealed class ImageDecodeOptions
+{
+    public const string SectionName = "ClipSearch:Decoding";
+
+    /// <summary>Largest accepted width x height, checked from the header before any pixel is allocated.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPixels { get; set; } = 100_000_000;
+
+    /// <summary>Largest accepted file.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxFileBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Time one image may take to decode; past it the decode is stopped and the file skipped as timed out.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Turn photos upright from their EXIF orientation, as people expect (the reference CLIP transform does not).</summary>
+    public bool ApplyExifOrientation { get; set; } = true;
+}

@@ -1,0 +1,223 @@
+using ClipSearch.Core;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ClipSearch.Clip.Imaging;
+
+/// <summary>
+/// Decodes untrusted image files into their first frame without letting any file crash, hang or
+/// exhaust the process: a pixel budget checked from the header before allocation, first-frame-only
+/// GIF and TIFF decoding, a time limit that really stops the decoder, and every exception mapped to a
+/// <see cref="SkipReason"/>. Thread-safe.
+/// </summary>
+public sealed class SafeImageDecoder
+{
+    // A decode that ignores its stream deadline (a CPU loop that reads nothing) is abandoned after this grace.
+    private static readonly TimeSpan WatchdogGrace = TimeSpan.FromSeconds(2);
+
+    private readonly ImageDecodeOptions _options;
+    private readonly Configuration _configuration;
+
+    public SafeImageDecoder(ImageDecodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _configuration = Configuration.Default.Clone();
+        // Identify reports one modest frame for a 40,000-frame GIF or a multi-page TIFF; Load would then
+        // allocate every frame. Only the first frame is ever embedded.
+        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First, MaxFrames = 1 });
+        _configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+    }
+
+    /// <summary>Reads and decodes a file. Never throws for a bad file; only <paramref name="cancellationToken"/> cancels.</summary>
+    public ImageDecodeResult DecodeFile(string path, CancellationToken cancellationToken = default)
+    {
+        byte[] data;
+        try
+        {
+            var length = new FileInfo(path).Length;
+            if (length > _options.MaxFileBytes)
+            {
+                return ImageDecodeResult.Fail(SkipReason.TooLarge, $"{length:N0} bytes is over the {_options.MaxFileBytes:N0}-byte limit");
+            }
+
+            data = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            return ImageDecodeResult.Fail(SkipReason.Unreadable, e.Message);
+        }
+
+        return Decode(data, cancellationToken);
+    }
+
+    /// <summary>Decodes an image held in memory. Never throws for bad data; only <paramref name="cancellationToken"/> cancels.</summary>
+    public ImageDecodeResult Decode(byte[] data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (data.LongLength > _options.MaxFileBytes)
+        {
+            return ImageDecodeResult.Fail(SkipReason.TooLarge, $"{data.LongLength:N0} bytes is over the {_options.MaxFileBytes:N0}-byte limit");
+        }
+
+        var deadline = Environment.TickCount64 + (long)_options.Timeout.TotalMilliseconds;
+        var work = Task.Run(() => DecodeGuarded(data, deadline, cancellationToken), CancellationToken.None);
+        try
+        {
+            if (work.Wait(_options.Timeout + WatchdogGrace, cancellationToken))
+            {
+                return work.Result;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            DisposeWhenDone(work);
+            throw;
+        }
+
+        DisposeWhenDone(work);
+        return ImageDecodeResult.Fail(SkipReason.TimedOut, $"decoding took longer than {_options.Timeout.TotalSeconds:0.###} s");
+    }
+
+    private static void DisposeWhenDone(Task<ImageDecodeResult> work) =>
+        work.ContinueWith(t => t.Result.Image?.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+    private ImageDecodeResult DecodeGuarded(byte[] data, long deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return DecodeCore(data, deadline, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (TimeoutException)
+        {
+            return ImageDecodeResult.Fail(SkipReason.TimedOut, $"decoding took longer than {_options.Timeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception e) when (e is OutOfMemoryException or InsufficientMemoryException)
+        {
+            return ImageDecodeResult.Fail(SkipReason.TooLarge, $"not enough memory to decode ({e.GetType().Name})");
+        }
+        catch (UnknownImageFormatException e)
+        {
+            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, e.Message);
+        }
+        catch (NotSupportedException e)
+        {
+            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, e.Message);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("max allowed size", StringComparison.Ordinal))
+        {
+            // ImageSharp's BMP decoder refuses dimensions over 65535 this way ("... is bigger then the max allowed size").
+            return ImageDecodeResult.Fail(SkipReason.TooLarge, e.Message);
+        }
+        catch (Exception e)
+        {
+            // Decoders throw more than ImageFormatException on bad data: NullReference, IndexOutOfRange,
+            // DivideByZero, ArgumentOutOfRange, InvalidData were all seen (shared/hostile-images).
+            return ImageDecodeResult.Fail(SkipReason.Corrupt, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ImageDecodeResult DecodeCore(byte[] data, long deadline, CancellationToken cancellationToken)
+    {
+        var format = Image.DetectFormat(_configuration, data);
+        if (format is null)
+        {
+            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, FormatSniffer.Describe(data));
+        }
+
+        IImageInfo? info;
+        using (var stream = new DeadlineStream(data, deadline, cancellationToken))
+        {
+            info = Image.Identify(_configuration, stream, out _);
+        }
+
+        if (info is null)
+        {
+            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, FormatSniffer.Describe(data));
+        }
+
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            return ImageDecodeResult.Fail(SkipReason.Corrupt, $"{format.Name} header declares {info.Width}x{info.Height} pixels");
+        }
+
+        var pixels = (long)info.Width * info.Height;
+        if (pixels > _options.MaxPixels)
+        {
+            return ImageDecodeResult.Fail(SkipReason.TooLarge, $"{info.Width}x{info.Height} ({pixels / 1e6:0.#} megapixels) is over the {_options.MaxPixels / 1e6:0.#}-megapixel limit");
+        }
+
+        Image<Rgba32> image;
+        using (var stream = new DeadlineStream(data, deadline, cancellationToken))
+        {
+            image = Image.Load<Rgba32>(_configuration, stream);
+        }
+
+        try
+        {
+            var storedWidth = image.Width;
+            var storedHeight = image.Height;
+            var takenAt = ReadTakenAt(image.Metadata.ExifProfile);
+            if (format == JpegFormat.Instance)
+            {
+                JpegChromaUpsampler.Apply(image, image.Metadata.GetJpegMetadata().ColorType);
+            }
+
+            if (_options.ApplyExifOrientation)
+            {
+                image.Mutate(x => x.AutoOrient());
+            }
+
+            return new ImageDecodeResult(
+                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, AnyTransparent(image), takenAt), null);
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    private static bool AnyTransparent(Image<Rgba32> image)
+    {
+        var found = false;
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height && !found; y++)
+            {
+                foreach (var p in rows.GetRowSpan(y))
+                {
+                    if (p.A != 255)
+                    {
+                        found = true;
+                        break;
+                    }
+                }
+            }
+        });
+        return found;
+    }
+
+    private static DateTime? ReadTakenAt(ExifProfile? exif)
+    {
+        if (exif is null)
+        {
+            return null;
+        }
+
+        var text = exif.GetValue(ExifTag.DateTimeOriginal)?.Value ?? exif.GetValue(ExifTag.DateTime)?.Value;
+        return DateTime.TryParseExact(text?.Trim('\0', ' '), "yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var taken) ? taken : null;
+    }
+}

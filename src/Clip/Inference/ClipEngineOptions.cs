@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClipSearch.Clip.Inference;
+
+/// <summary>How CLIP models are loaded and run (configuration section <c>ClipSearch:Engine</c>).</summary>
+public sealed class ClipEngineOptions
+{
+    public const string SectionName = "ClipSearch:Engine";
+
+    /// <summary>auto (CUDA if usable, else CPU), cpu or cuda.</summary>
+    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
+
+    /// <summary>CUDA device ordinal.</summary>
+    [Range(0, 64)]
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Images or texts per inference call.</summary>
+    [Range(1, 1024)]
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// ONNX Runtime intra-op threads on CPU; 0 = one per core. Spin-waiting is off: with image decoding on
+    /// the same cores it was measured about 20% cheaper (docs/BENCHMARKS.md).
+    /// </summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
+    internal ClipEngineOptions WithDevice(ExecutionDevice device) => new()
+    {
+        Device = device,
+        CudaDeviceId = CudaDeviceId,
+        BatchSize = BatchSize,
+        IntraOpThreads = IntraOpThreads,
+    };
+}

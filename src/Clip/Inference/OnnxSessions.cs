@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ClipSearch.Clip.Inference;
+
+/// <summary>Creates ONNX Runtime sessions on the requested device, with CPU options chosen by measurement.</summary>
+internal static partial class OnnxSessions
+{
+    private static readonly Lazy<OrtEnv> Env = new(() =>
+    {
+        // Created before any session so that a failed CUDA load is not printed to stderr in red by the
+        // native logger: the fallback is reported once, through ILogger, instead.
+        var options = new EnvironmentCreationOptions { logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, logId = "clipsearch" };
+        return OrtEnv.CreateInstanceWithOptions(ref options);
+    });
+
+    /// <summary>Opens <paramref name="modelPath"/>; returns the session and the device it really runs on.</summary>
+    public static (InferenceSession Session, ExecutionDevice Device) Create(string modelPath, ClipEngineOptions options, ILogger logger)
+    {
+        _ = Env.Value;
+        if (options.Device != ExecutionDevice.Cpu)
+        {
+            var cuda = CpuOptions(options);
+            try
+            {
+                cuda.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                return (new InferenceSession(modelPath, cuda), ExecutionDevice.Cuda);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                cuda.Dispose();
+                // GetAvailableProviders() lists CUDA even when its libraries cannot load, so trying is the only test.
+                if (options.Device == ExecutionDevice.Cuda)
+                {
+                    throw new ClipDeviceException(
+                        $"CUDA was requested but cannot be used: {FirstLine(e.Message)}. ONNX Runtime 1.31 needs an NVIDIA GPU with the CUDA 13 runtime (libcudart.so.13, libcublasLt.so.13) and cuDNN 9 on the library path; use --device cpu or auto otherwise.", e);
+                }
+
+                var reason = FirstLine(e.Message);
+                LogCudaFallback(logger, reason);
+            }
+        }
+
+        return (new InferenceSession(modelPath, CpuOptions(options)), ExecutionDevice.Cpu);
+    }
+
+    private static SessionOptions CpuOptions(ClipEngineOptions options)
+    {
+        var so = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+        };
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return so;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        return line.Length > 300 ? line[..300] + "..." : line;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CUDA is not usable ({Reason}); running on CPU")]
+    private static partial void LogCudaFallback(ILogger logger, string reason);
+}

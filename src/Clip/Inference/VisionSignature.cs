@@ -1,0 +1,75 @@
+using ClipSearch.Clip.Models;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace ClipSearch.Clip.Inference;
+
+/// <summary>What the vision graph takes and gives, read from its metadata and checked against CLIP's contract.</summary>
+internal sealed class VisionSignature
+{
+    public required List<TensorInfo> Inputs { get; init; }
+
+    public required List<TensorInfo> Outputs { get; init; }
+
+    public required string PixelInput { get; init; }
+
+    public required string Output { get; init; }
+
+    /// <summary>Embedding dimension; 0 until learned when the graph declares it symbolically.</summary>
+    public int Dimension { get; set; }
+
+    public static VisionSignature Read(string path, InferenceSession session, int cropSize)
+    {
+        var inputs = TensorInfo.From(session.InputMetadata);
+        var outputs = TensorInfo.From(session.OutputMetadata);
+        if (inputs.Count != 1)
+        {
+            throw new ClipModelException(path, $"a vision tower with one input (pixel_values float32[batch,3,{cropSize},{cropSize}]), found {Describe(inputs)}");
+        }
+
+        var pixels = inputs[0];
+        var meta = session.InputMetadata[pixels.Name];
+        if (meta.ElementDataType != TensorElementType.Float)
+        {
+            throw new ClipModelException(path, $"a float32 pixel input, found {pixels}");
+        }
+
+        if (pixels.Rank != 4 || (pixels.Dimensions[1] > 0 && pixels.Dimensions[1] != 3))
+        {
+            throw new ClipModelException(path, $"a pixel input of rank 4 [batch,3,height,width], found {pixels}");
+        }
+
+        foreach (var side in pixels.Dimensions.Skip(2).Where(d => d > 0 && d != cropSize))
+        {
+            throw new ClipModelException(path, $"a pixel input of {cropSize}x{cropSize} as preprocessor_config.json's crop_size says, found {pixels}");
+        }
+
+        var output = ChooseOutput(path, outputs, "image_embeds");
+        return new VisionSignature
+        {
+            Inputs = inputs,
+            Outputs = outputs,
+            PixelInput = pixels.Name,
+            Output = output.Name,
+            Dimension = Math.Max(0, output.Dimensions[1]),
+        };
+    }
+
+    /// <summary>The embedding output: the one named <paramref name="preferred"/>, else the only float output; it must be rank 2 [batch, dimension].</summary>
+    internal static TensorInfo ChooseOutput(string path, List<TensorInfo> outputs, string preferred)
+    {
+        var output = outputs.FirstOrDefault(o => o.Name == preferred)
+            ?? (outputs.Count == 1 ? outputs[0] : null)
+            ?? throw new ClipModelException(path, $"an output named {preferred} (or a single output), found {Describe(outputs)}");
+        if (output.ElementType != "float32")
+        {
+            throw new ClipModelException(path, $"a float32 embedding output, found {output}");
+        }
+
+        return output.Rank == 2
+            ? output
+            : throw new ClipModelException(path, $"an embedding output of rank 2 [batch, dimension], found rank {output.Rank}: {output}");
+    }
+
+    internal static string Describe(List<TensorInfo> tensors) => tensors.Count == 0 ? "none" : string.Join(", ", tensors);
+}

@@ -1,0 +1,20 @@
+namespace ClipSearch.Core;
+
+/// <summary>Why a file was not indexed. Every file is either indexed or skipped with one of these.</summary>
+public enum SkipReason
+{
+    /// <summary>A supported format whose data is damaged (truncated, bad markers, decoder error).</summary>
+    Corrupt,
+
+    /// <summary>Not an image, or a format the decoder does not read (HEIC, AVIF, RAW, JPEG XL, ...).</summary>
+    UnsupportedFormat,
+
+    /// <summary>More pixels or bytes than the configured budget.</summary>
+    TooLarge,
+
+    /// <summary>Decoding took longer than the configured time limit and was stopped.</summary>
+    TimedOut,
+
+    /// <summary>The file could not be read (permissions, I/O error, vanished).</summary>
+    Unreadable,
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using ClipSearch.Clip.Inference;
+using ClipSearch.Clip.Models;
+using ClipSearch.Indexer.Commands;
+
+namespace ClipSearch.Indexer.Cli;
+
+/// <summary>The <c>clipsearch</c> command tree and its error-to-exit-code policy.</summary>
+internal static class ClipSearchCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("ClipSearch: semantic image search with CLIP. Human output goes to stderr, --json output to stdout.");
+        root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        var config = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+        };
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                config.Error.WriteLine(e.Message);
+            }
+
+            config.Error.WriteLine("Run 'clipsearch --help' for usage.");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
+        return InvokeAsync(parse, config, cancellationToken);
+    }
+
+    private static async Task<int> InvokeAsync(ParseResult parse, InvocationConfiguration config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClipModelException e)
+        {
+            await config.Error.WriteLineAsync($"error: model: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.ModelError;
+        }
+        catch (ClipDeviceException e)
+        {
+            await config.Error.WriteLineAsync($"error: device: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.DeviceError;
+        }
+        catch (OperationCanceledException)
+        {
+            await config.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+    }
+}

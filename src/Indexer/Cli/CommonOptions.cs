@@ -1,0 +1,40 @@
+using System.CommandLine;
+using ClipSearch.Clip.Inference;
+
+namespace ClipSearch.Indexer.Cli;
+
+/// <summary>Options shared by the commands that load a model.</summary>
+internal static class CommonOptions
+{
+    public static Option<DirectoryInfo?> Model() => new("--model", "-m")
+    {
+        Description = "CLIP model folder (Hugging Face/Transformers.js or fastembed layout). Default: the bundled tiny model, or CLIPSEARCH_MODEL.",
+    };
+
+    public static Option<string?> Variant() => new("--variant")
+    {
+        Description = "Weight variant to load, e.g. quantized for onnx/*_quantized.onnx. Default: the full-precision files.",
+    };
+
+    public static Option<ExecutionDevice> Device() => new("--device")
+    {
+        Description = "auto (CUDA if usable, else CPU), cpu or cuda.",
+        DefaultValueFactory = _ => ExecutionDevice.Auto,
+    };
+
+    public static Option<int> Batch() => new("--batch")
+    {
+        Description = "Images or texts per inference call.",
+        DefaultValueFactory = _ => 16,
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Write machine-readable JSON to stdout.",
+    };
+
+    public static Option<bool> Verbose() => new("--verbose", "-v")
+    {
+        Description = "Log more detail to stderr.",
+    };
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using ClipSearch.Clip.Models;
+using ClipSearch.Clip.Tokenization;
+using ClipSearch.Indexer.Cli;
+
+namespace ClipSearch.Indexer.Commands;
+
+/// <summary>
+/// <c>clipsearch tokenize</c>: one JSON line per text, <c>{"text", "ids": [context ids], "truncated"}</c>,
+/// exactly the text tower's input (SOT, BPE ids, EOT, zero padding), as OpenAI's <c>clip.tokenize</c>.
+/// </summary>
+internal static class TokenizeCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var variant = CommonOptions.Variant();
+        var texts = new Argument<string[]>("text") { Description = "Texts to tokenize.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("tokenize", "Print CLIP's token ids for each text (the text tower's input), one JSON line each.");
+        command.Options.Add(model);
+        command.Options.Add(variant);
+        command.Arguments.Add(texts);
+        command.SetAction(async (parse, ct) =>
+        {
+            var folder = ClipModelFolder.Open(ModelLocator.Resolve(parse.GetValue(model)), parse.GetValue(variant));
+            var tokenizer = ClipTokenizer.FromFiles(folder.VocabPath, folder.MergesPath);
+            var context = folder.TextContextLength ?? ClipTokenizer.DefaultContextLength;
+            var output = parse.InvocationConfiguration.Output;
+            foreach (var text in parse.GetValue(texts) ?? [])
+            {
+                var tokens = tokenizer.Tokenize(text, context);
+                await output.WriteLineAsync(JsonLine.Write(w =>
+                {
+                    w.WriteString("text", text);
+                    w.WriteStartArray("ids");
+                    foreach (var id in tokens.Ids)
+                    {
+                        w.WriteNumberValue(id);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteBoolean("truncated", tokens.Truncated);
+                })).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

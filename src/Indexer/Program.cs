@@ -1,0 +1,3 @@
+using ClipSearch.Indexer.Cli;
+
+return await ClipSearchCli.RunAsync(args).ConfigureAwait(false);
