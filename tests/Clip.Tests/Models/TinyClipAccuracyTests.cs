@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Inference;
+using ClipSearch.Core;
+using ClipSearch.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace ClipSearch.Clip.Tests.Models;
+
+/// <summary>
+/// The bundled model's zero-shot accuracy, run through the engine (decode, preprocess, ONNX) on the held-out
+/// generated set tests/data/tiny-clip-heldout (seed 777, not seen in training), with "a photo of a {}.".
+/// </summary>
+public sealed class TinyClipAccuracyTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void ZeroShot_HeldOutShapes_AtLeast90PercentAndAgreesWithPyTorch()
+    {
+        var folder = TestPaths.Data("tiny-clip-heldout");
+        var rows = File.ReadAllLines(Path.Combine(folder, "labels.tsv")).Skip(1).Select(l => l.Split('\t')).ToList();
+        var labels = rows.Select(r => r[1]).Distinct().Order(StringComparer.Ordinal).ToList();
+        using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Cpu });
+        var labelEmbeddings = model.EncodeTexts(labels.Select(l => $"a photo of a {l}.").ToList());
+        var decoder = new SafeImageDecoder(new ImageDecodeOptions());
+
+        var tensors = rows.Select(r =>
+        {
+            var result = decoder.DecodeFile(Path.Combine(folder, r[0]));
+            Assert.True(result.Succeeded, $"{r[0]}: {result.Failure}");
+            using var image = result.Image;
+            return model.Preprocessor.Preprocess(image);
+        }).ToList();
+        var imageEmbeddings = model.EncodePixelTensors(tensors);
+
+        var correct = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var best = Enumerable.Range(0, labels.Count).MaxBy(k => VectorMath.Cosine(imageEmbeddings[i], labelEmbeddings[k]));
+            if (labels[best] == rows[i][1])
+            {
+                correct++;
+            }
+            else
+            {
+                output.WriteLine($"{rows[i][0]}: predicted {labels[best]}");
+            }
+        }
+
+        var accuracy = (double)correct / rows.Count;
+        var pytorch = ReadPyTorchAccuracy();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine top-1 {accuracy:P2} ({correct}/{rows.Count}); PyTorch {pytorch:P2}"));
+        Assert.Equal(320, rows.Count);
+        Assert.Equal(32, labels.Count);
+        Assert.True(accuracy >= 0.90, $"zero-shot top-1 {accuracy:P2} is under 90%");
+        Assert.True(Math.Abs(accuracy - pytorch) <= 0.01, $"engine {accuracy:P2} and PyTorch {pytorch:P2} differ by more than 1 point");
+    }
+
+    private static double ReadPyTorchAccuracy()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.TinyClip, "training-report.json")));
+        return doc.RootElement.GetProperty("pytorch_zero_shot_top1").GetDouble();
+    }
+}
