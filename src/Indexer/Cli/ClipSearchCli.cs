@@ -23,6 +23,7 @@ internal static class ClipSearchCli
         {
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
+            EnableDefaultExceptionHandler = false,
         };
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,6 +1,5 @@
-using ClipSearch.Tests.Shared;
 
-namespace ClipSearch.Clip.Tests.Models;
+namespace ClipSearch.Tests.Shared;
 
 /// <summary>A throw-away model folder assembled from the bundled model and the ONNX fixtures.</summary>
 internal sealed class TempModelFolder : IDisposable
