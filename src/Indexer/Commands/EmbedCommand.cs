@@ -39,13 +39,13 @@ internal static class EmbedCommand
 
         using var logging = CliLogging.Create(parse.GetValue(modelOptions.Verbose));
         using var model = modelOptions.Load(parse, logging);
-        var decoder = new SafeImageDecoder(new ImageDecodeOptions());
+        using var preparer = ImagePreparers.Create(model, new ImageDecodeOptions());
         var failed = 0;
         var chunk = Math.Max(1, parse.GetValue(modelOptions.Batch)) * 4;
         for (var start = 0; start < inputs.Count; start += chunk)
         {
             var part = inputs.Skip(start).Take(chunk).ToList();
-            var lines = Embed(model, decoder, part, cancellationToken);
+            var lines = await EmbedAsync(model, preparer, part, cancellationToken).ConfigureAwait(false);
             foreach (var (line, ok) in lines)
             {
                 failed += ok ? 0 : 1;
@@ -81,28 +81,30 @@ internal static class EmbedCommand
         return result;
     }
 
-    private static List<(string Line, bool Ok)> Embed(ClipModel model, SafeImageDecoder decoder, List<(bool IsImage, string Value)> inputs,
+    private static async Task<List<(string Line, bool Ok)>> EmbedAsync(ClipModel model, IImagePreparer preparer, List<(bool IsImage, string Value)> inputs,
         CancellationToken cancellationToken)
     {
         var lines = new (string, bool)[inputs.Count];
         var tensors = new float[]?[inputs.Count];
-        Parallel.For(0, inputs.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        var prepared = await Task.WhenAll(inputs.Select(input => input.IsImage
+            ? preparer.PrepareFileAsync(input.Value, cancellationToken)
+            : Task.FromResult(default(PrepareResult)))).ConfigureAwait(false);
+        for (var i = 0; i < inputs.Count; i++)
         {
             if (!inputs[i].IsImage)
             {
-                return;
+                continue;
             }
 
-            var result = decoder.DecodeFile(inputs[i].Value, cancellationToken);
-            if (!result.Succeeded)
+            if (prepared[i].Succeeded)
             {
-                lines[i] = (ErrorLine("image", inputs[i].Value, result.Failure.ToString()), false);
-                return;
+                tensors[i] = prepared[i].Image!.Tensor;
             }
-
-            using var image = result.Image;
-            tensors[i] = model.Preprocessor.Preprocess(image);
-        });
+            else
+            {
+                lines[i] = (ErrorLine("image", inputs[i].Value, prepared[i].Failure!.ToString()), false);
+            }
+        }
 
         var imageIndexes = Enumerable.Range(0, inputs.Count).Where(i => tensors[i] is not null).ToList();
         var imageEmbeddings = model.EncodePixelTensors(imageIndexes.Select(i => tensors[i]!).ToList(), cancellationToken);
