@@ -25,11 +25,18 @@ public sealed class ClipEngineOptions
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Let ONNX Runtime's idle intra-op threads spin-wait for work. Off by default: spinning threads steal
+    /// the cores image decoding needs (see docs/BENCHMARKS.md for the measurement).
+    /// </summary>
+    public bool AllowSpinning { get; set; }
+
     internal ClipEngineOptions WithDevice(ExecutionDevice device) => new()
     {
         Device = device,
         CudaDeviceId = CudaDeviceId,
         BatchSize = BatchSize,
         IntraOpThreads = IntraOpThreads,
+        AllowSpinning = AllowSpinning,
     };
 }

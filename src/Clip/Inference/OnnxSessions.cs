@@ -54,7 +54,7 @@ internal static partial class OnnxSessions
             InterOpNumThreads = 1,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
-        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         return so;
     }
 

@@ -1,0 +1,3 @@
+using ClipSearch.Tools.EngineBenchmark;
+
+return BenchmarkRunner.Run(args);
