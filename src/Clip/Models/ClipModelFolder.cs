@@ -73,29 +73,8 @@ public sealed record ClipModelFolder
     private static ClipModelFolder OpenHuggingFace(string root, string? variant)
     {
         var onnx = Path.Combine(root, "onnx");
-        var vision = Variants(onnx, "vision_model");
-        var text = Variants(onnx, "text_model");
-        var both = vision.Intersect(text).OrderBy(v => v ?? string.Empty, StringComparer.Ordinal).ToList();
-        var visionPath = SelectVariant(onnx, "vision_model", vision, variant);
-        var textPath = SelectVariant(onnx, "text_model", text, variant);
-        var config = ReadConfig(Path.Combine(root, "config.json"));
-        var (pre, prePath) = ReadPreprocessor(Path.Combine(root, "preprocessor_config.json"));
-        return new ClipModelFolder
-        {
-            Root = root,
-            Layout = ModelLayout.HuggingFace,
-            ModelId = Id(config.NameOrPath ?? Path.GetFileName(root), variant),
-            Variant = variant,
-            AvailableVariants = both,
-            VisionModelPath = visionPath,
-            TextModelPath = textPath,
-            VocabPath = RequireFile(Path.Combine(root, "vocab.json"), "the CLIP BPE vocabulary vocab.json beside onnx/"),
-            MergesPath = RequireFile(Path.Combine(root, "merges.txt"), "the CLIP BPE merges merges.txt beside onnx/"),
-            Preprocessing = pre,
-            PreprocessorConfigPath = prePath,
-            LogitScale = config.LogitScale,
-            TextContextLength = config.ContextLength,
-        };
+        return Create(new Towers(root, ModelLayout.HuggingFace, onnx, "vision_model", onnx, "text_model", root, "beside onnx/"),
+            Path.Combine(root, "config.json"), Path.Combine(root, "preprocessor_config.json"), variant);
     }
 
     private static ClipModelFolder OpenFastEmbed(string root, List<string> towers, string? variant)
@@ -110,21 +89,32 @@ public sealed record ClipModelFolder
             throw new ClipModelException(root, $"fastembed layout with a vision folder and a text folder (names ending in 'vision' and 'text', tokenizer files in the text one); found model.onnx in: {string.Join(", ", towers.Select(Path.GetFileName))}");
         }
 
-        var vision = Variants(visionDir, "model");
-        var text = Variants(textDir, "model");
-        var config = ReadConfig(Path.Combine(textDir, "config.json"));
-        var (pre, prePath) = ReadPreprocessor(Path.Combine(visionDir, "preprocessor_config.json"));
+        return Create(new Towers(root, ModelLayout.FastEmbed, visionDir, "model", textDir, "model", textDir, "beside the text model"),
+            Path.Combine(textDir, "config.json"), Path.Combine(visionDir, "preprocessor_config.json"), variant);
+    }
+
+    private sealed record Towers(string Root, ModelLayout Layout, string VisionDir, string VisionStem, string TextDir, string TextStem,
+        string TokenizerDir, string TokenizerWhere);
+
+    private static ClipModelFolder Create(Towers t, string configPath, string preprocessorPath, string? variant)
+    {
+        var vision = Variants(t.VisionDir, t.VisionStem);
+        var text = Variants(t.TextDir, t.TextStem);
+        var visionPath = SelectVariant(t.VisionDir, t.VisionStem, vision, variant);
+        var textPath = SelectVariant(t.TextDir, t.TextStem, text, variant);
+        var config = ReadConfig(configPath);
+        var (pre, prePath) = ReadPreprocessor(preprocessorPath);
         return new ClipModelFolder
         {
-            Root = root,
-            Layout = ModelLayout.FastEmbed,
-            ModelId = Id(config.NameOrPath ?? Path.GetFileName(root), variant),
+            Root = t.Root,
+            Layout = t.Layout,
+            ModelId = Id(config.NameOrPath ?? Path.GetFileName(t.Root), variant),
             Variant = variant,
             AvailableVariants = vision.Intersect(text).OrderBy(v => v ?? string.Empty, StringComparer.Ordinal).ToList(),
-            VisionModelPath = SelectVariant(visionDir, "model", vision, variant),
-            TextModelPath = SelectVariant(textDir, "model", text, variant),
-            VocabPath = RequireFile(Path.Combine(textDir, "vocab.json"), "the CLIP BPE vocabulary vocab.json beside the text model"),
-            MergesPath = RequireFile(Path.Combine(textDir, "merges.txt"), "the CLIP BPE merges merges.txt beside the text model"),
+            VisionModelPath = visionPath,
+            TextModelPath = textPath,
+            VocabPath = RequireFile(Path.Combine(t.TokenizerDir, "vocab.json"), $"the CLIP BPE vocabulary vocab.json {t.TokenizerWhere}"),
+            MergesPath = RequireFile(Path.Combine(t.TokenizerDir, "merges.txt"), $"the CLIP BPE merges merges.txt {t.TokenizerWhere}"),
             Preprocessing = pre,
             PreprocessorConfigPath = prePath,
             LogitScale = config.LogitScale,
