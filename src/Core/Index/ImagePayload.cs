@@ -1,0 +1,58 @@
+namespace ClipSearch.Core.Index;
+
+/// <summary>What the index stores about an image besides its embedding. Both backends round-trip every field.</summary>
+public sealed record ImagePayload
+{
+    /// <summary>Path relative to <see cref="Root"/>, with '/' separators.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Absolute path of the collection root the image was found under ('/' separators, no trailing '/').</summary>
+    public required string Root { get; init; }
+
+    public long SizeBytes { get; init; }
+
+    /// <summary>File modification time (UTC).</summary>
+    public DateTimeOffset ModifiedAt { get; init; }
+
+    /// <summary>Hex digest of the file content.</summary>
+    public string? ContentHash { get; init; }
+
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    /// <summary>Format sniffed from the content, lower case ("jpeg", "png", ...).</summary>
+    public string? Format { get; init; }
+
+    /// <summary>EXIF date taken (camera-local time, stored and compared as if UTC), when present.</summary>
+    public DateTime? TakenAt { get; init; }
+
+    /// <summary>Labels written by categorization runs, by label set name.</summary>
+    public IReadOnlyDictionary<string, LabelAssignment> Labels { get; init; } = new Dictionary<string, LabelAssignment>();
+
+    /// <summary>The absolute path of the file: <see cref="Root"/> + '/' + <see cref="Path"/>.</summary>
+    public string FullPath => Root.EndsWith('/') ? Root + Path : Root + "/" + Path;
+
+    /// <summary>Every folder containing the file, from the root down: an image is in its folder and all its ancestors.</summary>
+    public IReadOnlyList<string> Folders()
+    {
+        var folders = new List<string> { Root };
+        var current = Root;
+        var parts = Path.Split('/');
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            current = current.EndsWith('/') ? current + parts[i] : current + "/" + parts[i];
+            folders.Add(current);
+        }
+
+        return folders;
+    }
+
+    public bool Equals(ImagePayload? other) =>
+        other is not null && Path == other.Path && Root == other.Root && SizeBytes == other.SizeBytes
+        && ModifiedAt == other.ModifiedAt && ContentHash == other.ContentHash && Width == other.Width && Height == other.Height
+        && Format == other.Format && TakenAt == other.TakenAt
+        && Labels.Count == other.Labels.Count && Labels.All(kv => other.Labels.TryGetValue(kv.Key, out var o) && o == kv.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Path, Root, SizeBytes, ContentHash);
+}

@@ -1,0 +1,225 @@
+using ClipSearch.Core.Index;
+using Microsoft.Data.Sqlite;
+
+namespace ClipSearch.Storage.Embedded;
+
+internal sealed partial class EmbeddedCollection
+{
+    public async Task UpsertAsync(IReadOnlyList<VectorPoint> points, CancellationToken cancellationToken = default)
+    {
+        VectorChecks.ValidatePoints(points, Name, Dimension);
+        if (points.Count == 0)
+        {
+            return;
+        }
+
+        // Within one batch the last point with an id wins, as a sequence of single upserts would have it.
+        var batch = points.GroupBy(p => p.Id).Select(g => g.Last()).ToList();
+        await WriteAsync("upsert points", (connection, tx, seq) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels)";
+            PointRows.AddPointParameters(command);
+            foreach (var p in batch)
+            {
+                PointRows.Bind(command, Name, seq, p);
+                command.ExecuteNonQuery();
+            }
+
+            return 0L;
+        }, table =>
+        {
+            foreach (var p in batch)
+            {
+                table.Upsert(p.Id, p.Vector, p.Payload);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<long> DeleteAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return ids.Count == 0 ? Task.FromResult(0L) : DeleteIdsAsync(ids.Distinct().ToList(), cancellationToken);
+    }
+
+    public Task<long> DeleteAsync(PointFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        filter.Validate();
+        Refresh();
+        var ids = Read(() => _table.Matching(filter));
+        return ids.Count == 0 ? Task.FromResult(0L) : DeleteIdsAsync(ids, cancellationToken);
+    }
+
+    private Task<long> DeleteIdsAsync(List<Guid> ids, CancellationToken cancellationToken) =>
+        WriteAsync("delete points", (connection, tx, seq) =>
+        {
+            using var delete = connection.CreateCommand();
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM points WHERE collection = $c AND id = $id";
+            delete.Parameters.AddWithValue("$c", Name);
+            var idParam = delete.Parameters.Add("$id", SqliteType.Blob);
+            using var tomb = connection.CreateCommand();
+            tomb.Transaction = tx;
+            tomb.CommandText = "INSERT OR IGNORE INTO tombstones(collection, seq, id) VALUES ($c, $s, $id)";
+            tomb.Parameters.AddWithValue("$c", Name);
+            tomb.Parameters.AddWithValue("$s", seq);
+            var tombId = tomb.Parameters.Add("$id", SqliteType.Blob);
+            long deleted = 0;
+            foreach (var id in ids)
+            {
+                idParam.Value = tombId.Value = PointRows.IdBytes(id);
+                if (delete.ExecuteNonQuery() > 0)
+                {
+                    deleted++;
+                    tomb.ExecuteNonQuery();
+                }
+            }
+
+            return deleted;
+        }, table =>
+        {
+            foreach (var id in ids)
+            {
+                table.Remove(id);
+            }
+        }, cancellationToken);
+
+    public Task SetLabelsAsync(string labelSet, IReadOnlyList<KeyValuePair<Guid, LabelAssignment>> labels, CancellationToken cancellationToken = default)
+    {
+        LabelSets.Validate(labelSet);
+        ArgumentNullException.ThrowIfNull(labels);
+        var changes = labels.GroupBy(kv => kv.Key).Select(g => g.Last()).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return changes.Count == 0 ? Task.CompletedTask : ChangeLabelsAsync(labelSet, changes.Keys.ToList(), id => changes[id], cancellationToken);
+    }
+
+    public async Task<long> ClearLabelsAsync(string labelSet, PointFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        LabelSets.Validate(labelSet);
+        filter?.Validate();
+        Refresh();
+        var ids = Read(() => _table.Matching(new LabelPresent(labelSet, filter)));
+        return ids.Count == 0 ? 0 : await ChangeLabelsAsync(labelSet, ids, _ => null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets (or, when <paramref name="labelFor"/> returns null, removes) one label set on each point, keeping the others.</summary>
+    private Task<long> ChangeLabelsAsync(string labelSet, List<Guid> ids, Func<Guid, LabelAssignment?> labelFor, CancellationToken cancellationToken)
+    {
+        var updated = new Dictionary<Guid, Dictionary<string, LabelAssignment>>();
+        return WriteAsync("write labels", (connection, tx, seq) =>
+        {
+            using var select = connection.CreateCommand();
+            select.Transaction = tx;
+            select.CommandText = "SELECT labels FROM points WHERE collection = $c AND id = $id";
+            select.Parameters.AddWithValue("$c", Name);
+            var selectId = select.Parameters.Add("$id", SqliteType.Blob);
+            using var update = connection.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = "UPDATE points SET labels = $l, seq = $s WHERE collection = $c AND id = $id";
+            update.Parameters.AddWithValue("$c", Name);
+            update.Parameters.AddWithValue("$s", seq);
+            var updateLabels = update.Parameters.Add("$l", SqliteType.Text);
+            var updateId = update.Parameters.Add("$id", SqliteType.Blob);
+            long changed = 0;
+            foreach (var id in ids)
+            {
+                selectId.Value = updateId.Value = PointRows.IdBytes(id);
+                var current = select.ExecuteScalar();
+                if (current is null)
+                {
+                    continue; // no such point
+                }
+
+                var labels = current is string json ? PointRows.DeserializeLabels(json) : [];
+                var label = labelFor(id);
+                var had = label is null ? labels.Remove(labelSet) : (labels[labelSet] = label) is not null;
+                if (!had)
+                {
+                    continue;
+                }
+
+                updateLabels.Value = (object?)PointRows.SerializeLabels(labels) ?? DBNull.Value;
+                update.ExecuteNonQuery();
+                updated[id] = labels;
+                changed++;
+            }
+
+            return changed;
+        }, table =>
+        {
+            foreach (var (id, labels) in updated)
+            {
+                if (table.TryGet(id, out var slot) && table.PayloadAt(slot) is { } payload)
+                {
+                    table.SetPayload(id, payload with { Labels = labels });
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one write transaction under a new change sequence number, then applies the same change to the
+    /// mirror; when another process committed in between, the mirror is re-read instead.
+    /// </summary>
+    private async Task<long> WriteAsync(string doing, Func<SqliteConnection, SqliteTransaction, long, long> write, Action<VectorTable> apply,
+        CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Refresh();
+            long seq;
+            long result;
+            try
+            {
+                using var connection = _db.Open();
+                using var tx = connection.BeginTransaction(deferred: false);
+                seq = Convert.ToInt64(IndexDatabase.Scalar(connection, "UPDATE collections SET seq = seq + 1 WHERE name = $n RETURNING seq", tx, ("$n", Name))
+                    ?? throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{Name}' no longer exists in {_db.Folder} (it was dropped)."),
+                    System.Globalization.CultureInfo.InvariantCulture);
+                result = write(connection, tx, seq);
+                tx.Commit();
+            }
+            catch (SqliteException e)
+            {
+                throw _db.Wrap(e, $"{doing} in collection '{Name}'");
+            }
+
+            var inStep = false;
+            _table.Lock.EnterWriteLock();
+            try
+            {
+                if (_table.Seq == seq - 1)
+                {
+                    apply(_table);
+                    _table.Seq = seq;
+                    inStep = true;
+                }
+            }
+            finally
+            {
+                _table.Lock.ExitWriteLock();
+            }
+
+            if (!inStep)
+            {
+                Refresh();
+            }
+
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Points that carry a label in <paramref name="LabelSet"/> (and match <paramref name="Inner"/>).</summary>
+    private sealed record LabelPresent(string LabelSet, PointFilter? Inner) : PointFilter
+    {
+        public override bool Matches(ImagePayload payload) => payload.Labels.ContainsKey(LabelSet) && (Inner is null || Inner.Matches(payload));
+
+        public override void Validate() => Inner?.Validate();
+    }
+}

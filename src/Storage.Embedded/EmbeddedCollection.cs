@@ -1,0 +1,171 @@
+using ClipSearch.Core.Index;
+using Microsoft.Data.Sqlite;
+
+namespace ClipSearch.Storage.Embedded;
+
+/// <summary>
+/// One collection of the embedded store: SQLite rows mirrored in a <see cref="VectorTable"/>. Before each
+/// operation the mirror catches up with commits from other processes (cheaply detected through SQLite's
+/// data_version, then read incrementally by change sequence number).
+/// </summary>
+internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposable
+{
+    private readonly IndexDatabase _db;
+    private readonly EmbeddedStoreOptions _options;
+    private readonly VectorTable _table;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Lock _refreshGate = new();
+    private SqliteConnection? _reader;
+    private long _dataVersion = long.MinValue;
+    private bool _loaded;
+
+    public EmbeddedCollection(IndexDatabase db, EmbeddedStoreOptions options, string name, string modelId, int dimension)
+    {
+        _db = db;
+        _options = options;
+        Name = name;
+        ModelId = modelId;
+        Dimension = dimension;
+        _table = new VectorTable(dimension);
+    }
+
+    public string Name { get; }
+
+    public string ModelId { get; }
+
+    public int Dimension { get; }
+
+    public Task<CollectionInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+    {
+        Refresh();
+        return Task.FromResult(new CollectionInfo(Name, ModelId, Dimension, Read(() => (long)_table.Count), EmbeddedVectorStore.BackendName));
+    }
+
+    /// <summary>Brings the in-memory mirror up to date with the database.</summary>
+    private void Refresh()
+    {
+        lock (_refreshGate)
+        {
+            try
+            {
+                _reader ??= _db.Open();
+                var version = Convert.ToInt64(IndexDatabase.Scalar(_reader, "PRAGMA data_version"), System.Globalization.CultureInfo.InvariantCulture);
+                if (_loaded && version == _dataVersion)
+                {
+                    return;
+                }
+
+                using var tx = _reader.BeginTransaction(deferred: true);
+                var (seq, generation) = ReadState(_reader, tx);
+                var full = !_loaded || generation != _table.Generation;
+                if (full || seq != _table.Seq)
+                {
+                    ApplyChanges(_reader, tx, full ? -1 : _table.Seq, full, seq, generation);
+                }
+
+                tx.Commit();
+                _dataVersion = version;
+                _loaded = true;
+            }
+            catch (SqliteException e)
+            {
+                throw _db.Wrap(e, $"read collection '{Name}'");
+            }
+        }
+    }
+
+    private (long Seq, string Generation) ReadState(SqliteConnection connection, SqliteTransaction tx)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT seq, generation FROM collections WHERE name = $n";
+        command.Parameters.AddWithValue("$n", Name);
+        using var r = command.ExecuteReader();
+        return r.Read()
+            ? (r.GetInt64(0), r.GetString(1))
+            : throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{Name}' no longer exists in {_db.Folder} (it was dropped).");
+    }
+
+    private void ApplyChanges(SqliteConnection connection, SqliteTransaction tx, long since, bool full, long seq, string generation)
+    {
+        var removed = new List<Guid>();
+        if (!full)
+        {
+            using var tombs = connection.CreateCommand();
+            tombs.Transaction = tx;
+            tombs.CommandText = "SELECT id FROM tombstones WHERE collection = $c AND seq > $s ORDER BY seq";
+            tombs.Parameters.AddWithValue("$c", Name);
+            tombs.Parameters.AddWithValue("$s", since);
+            using var r = tombs.ExecuteReader();
+            while (r.Read())
+            {
+                removed.Add(PointRows.ReadId(r, 0));
+            }
+        }
+
+        var rows = new List<(Guid Id, long Seq, float[] Vector, ImagePayload Payload)>();
+        using (var points = connection.CreateCommand())
+        {
+            points.Transaction = tx;
+            points.CommandText = $"SELECT {PointRows.Columns} FROM points WHERE collection = $c AND seq > $s";
+            points.Parameters.AddWithValue("$c", Name);
+            points.Parameters.AddWithValue("$s", since);
+            using var r = points.ExecuteReader();
+            while (r.Read())
+            {
+                rows.Add(PointRows.Read(r));
+            }
+        }
+
+        _table.Lock.EnterWriteLock();
+        try
+        {
+            if (full)
+            {
+                _table.Clear();
+            }
+
+            foreach (var id in removed)
+            {
+                _table.Remove(id);
+            }
+
+            foreach (var row in rows)
+            {
+                _table.Upsert(row.Id, row.Vector, row.Payload);
+            }
+
+            _table.Seq = seq;
+            _table.Generation = generation;
+        }
+        finally
+        {
+            _table.Lock.ExitWriteLock();
+        }
+    }
+
+    private T Read<T>(Func<T> read)
+    {
+        _table.Lock.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_refreshGate)
+        {
+            _reader?.Dispose();
+            _reader = null;
+        }
+
+        _writeGate.Dispose();
+        _table.Lock.Dispose();
+    }
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ClipSearch.Storage.Embedded;
+
+/// <summary>The embedded vector store (configuration section <c>ClipSearch:Index:Embedded</c>).</summary>
+public sealed class EmbeddedStoreOptions
+{
+    public const string SectionName = "ClipSearch:Index:Embedded";
+
+    /// <summary>The folder holding the index (created if missing).</summary>
+    [Required]
+    public string Path { get; set; } = "clipsearch-index";
+
+    /// <summary>How long a writer waits for another process's write to finish before giving up with a clear message.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Threads one search may use to scan vectors; 0 = one per core.</summary>
+    [Range(0, 256)]
+    public int SearchThreads { get; set; }
+}

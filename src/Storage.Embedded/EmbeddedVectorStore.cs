@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using ClipSearch.Core.Index;
+using Microsoft.Data.Sqlite;
+
+namespace ClipSearch.Storage.Embedded;
+
+/// <summary>
+/// The default vector store: one folder on disk, no server. SQLite (index.db, WAL, synchronous=FULL) is
+/// the source of truth; each open collection is mirrored in memory for exact SIMD search and kept in step
+/// with commits made by other processes. Thread-safe; one writer at a time across processes.
+/// </summary>
+public sealed class EmbeddedVectorStore : IVectorStore
+{
+    public const string BackendName = "embedded";
+
+    private static readonly string[] DropStatements =
+    [
+        "DELETE FROM points WHERE collection = $n", "DELETE FROM tombstones WHERE collection = $n", "DELETE FROM collections WHERE name = $n",
+    ];
+
+    private readonly IndexDatabase _db;
+    private readonly EmbeddedStoreOptions _options;
+    private readonly ConcurrentDictionary<string, EmbeddedCollection> _open = new(StringComparer.Ordinal);
+
+    public EmbeddedVectorStore(EmbeddedStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _db = new IndexDatabase(options.Path, options.BusyTimeout);
+    }
+
+    public string Backend => BackendName;
+
+    /// <summary>The index folder.</summary>
+    public string Folder => _db.Folder;
+
+    public Task<IVectorCollection> CreateCollectionAsync(string name, string modelId, int dimension, CancellationToken cancellationToken = default)
+    {
+        CollectionNames.Validate(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        if (dimension is < 1 or > 65536)
+        {
+            throw new VectorStoreException(VectorStoreErrorKind.InvalidRequest, $"Embedding dimension must be 1-65536, got {dimension}.");
+        }
+
+        _db.Run($"create collection '{name}'", connection =>
+        {
+            using var tx = connection.BeginTransaction();
+            if (IndexDatabase.Scalar(connection, "SELECT 1 FROM collections WHERE name = $n", tx, ("$n", name)) is not null)
+            {
+                throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists in {_db.Folder}.");
+            }
+
+            using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO collections(name, model_id, dimension, seq, generation) VALUES ($n, $m, $d, 0, $g)";
+            insert.Parameters.AddWithValue("$n", name);
+            insert.Parameters.AddWithValue("$m", modelId);
+            insert.Parameters.AddWithValue("$d", dimension);
+            insert.Parameters.AddWithValue("$g", Guid.NewGuid().ToString("N"));
+            insert.ExecuteNonQuery();
+            tx.Commit();
+            return 0;
+        });
+        return OpenCollectionAsync(name, modelId, dimension, cancellationToken);
+    }
+
+    public Task<IVectorCollection> OpenCollectionAsync(string name, string? modelId, int? dimension, CancellationToken cancellationToken = default)
+    {
+        CollectionNames.Validate(name);
+        var info = ReadCollection(name) ?? throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound,
+            $"Collection '{name}' does not exist in {_db.Folder}; index some images into it first.");
+        if ((modelId is not null && modelId != info.ModelId) || (dimension is not null && dimension != info.Dimension))
+        {
+            throw new VectorStoreException(VectorStoreErrorKind.ModelMismatch,
+                $"Collection '{name}' holds {info.Dimension}-dimensional embeddings of model '{info.ModelId}', but the model in use is '{modelId ?? info.ModelId}' ({dimension ?? info.Dimension} dimensions). Embeddings of different models cannot be compared: use that model, or re-index into a new collection.");
+        }
+
+        var collection = _open.AddOrUpdate(name,
+            _ => new EmbeddedCollection(_db, _options, name, info.ModelId, info.Dimension),
+            (_, existing) => existing.ModelId == info.ModelId && existing.Dimension == info.Dimension
+                ? existing
+                : new EmbeddedCollection(_db, _options, name, info.ModelId, info.Dimension));
+        return Task.FromResult<IVectorCollection>(collection);
+    }
+
+    public Task<IReadOnlyList<CollectionInfo>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<CollectionInfo>>(_db.Run("list collections", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT c.name, c.model_id, c.dimension, (SELECT COUNT(*) FROM points p WHERE p.collection = c.name) FROM collections c ORDER BY c.name";
+            using var r = command.ExecuteReader();
+            var list = new List<CollectionInfo>();
+            while (r.Read())
+            {
+                list.Add(new CollectionInfo(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), BackendName));
+            }
+
+            return list;
+        }));
+
+    public Task<bool> DropCollectionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        CollectionNames.Validate(name);
+        var dropped = _db.Run($"drop collection '{name}'", connection =>
+        {
+            using var tx = connection.BeginTransaction();
+            var n = 0;
+            foreach (var sql in DropStatements)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = tx;
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$n", name);
+                n = command.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+            return n > 0;
+        });
+        _open.TryRemove(name, out _);
+        return Task.FromResult(dropped);
+    }
+
+    private (string ModelId, int Dimension)? ReadCollection(string name) => _db.Run($"open collection '{name}'", connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT model_id, dimension FROM collections WHERE name = $n";
+        command.Parameters.AddWithValue("$n", name);
+        using var r = command.ExecuteReader();
+        return r.Read() ? (r.GetString(0), r.GetInt32(1)) : ((string, int)?)null;
+    });
+
+    public void Dispose()
+    {
+        foreach (var c in _open.Values)
+        {
+            c.Dispose();
+        }
+
+        _open.Clear();
+        SqliteConnection.ClearAllPools();
+    }
+}

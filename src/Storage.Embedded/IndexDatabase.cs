@@ -1,0 +1,131 @@
+using System.Globalization;
+using ClipSearch.Core.Index;
+using Microsoft.Data.Sqlite;
+
+namespace ClipSearch.Storage.Embedded;
+
+/// <summary>
+/// The SQLite file that is the embedded index's source of truth (index.db in the index folder): WAL
+/// journal with synchronous=FULL, so a committed batch survives a crash or power loss and readers never
+/// block the writer; one writer at a time across processes, a second waits up to the busy timeout.
+/// </summary>
+internal sealed class IndexDatabase
+{
+    public const string FileName = "index.db";
+    private const int SchemaVersion = 1;
+
+    private readonly string _connectionString;
+    private readonly int _busyMs;
+
+    public IndexDatabase(string folder, TimeSpan busyTimeout)
+    {
+        Folder = Path.GetFullPath(folder);
+        try
+        {
+            Directory.CreateDirectory(Folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VectorStoreException(VectorStoreErrorKind.Failed, $"Cannot create the index folder {Folder}: {e.Message}", e);
+        }
+
+        _busyMs = (int)busyTimeout.TotalMilliseconds;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(Folder, FileName),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
+        }.ToString();
+        Run("create the schema", connection =>
+        {
+            Execute(connection, "PRAGMA journal_mode=WAL;");
+            using var tx = connection.BeginTransaction();
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS collections(
+                    name TEXT PRIMARY KEY, model_id TEXT NOT NULL, dimension INTEGER NOT NULL,
+                    seq INTEGER NOT NULL DEFAULT 0, generation TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS points(
+                    collection TEXT NOT NULL, id BLOB NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL,
+                    path TEXT NOT NULL, root TEXT NOT NULL, size INTEGER NOT NULL, modified_ticks INTEGER NOT NULL,
+                    content_hash TEXT, width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT,
+                    taken_ticks INTEGER, labels TEXT,
+                    PRIMARY KEY(collection, id)) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS points_by_seq ON points(collection, seq);
+                CREATE TABLE IF NOT EXISTS tombstones(
+                    collection TEXT NOT NULL, seq INTEGER NOT NULL, id BLOB NOT NULL,
+                    PRIMARY KEY(collection, seq, id)) WITHOUT ROWID;
+                """, tx);
+            var version = Scalar(connection, "SELECT value FROM meta WHERE key = 'schema_version'", tx);
+            if (version is null)
+            {
+                Execute(connection, $"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
+            }
+            else if (Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+            {
+                throw new VectorStoreException(VectorStoreErrorKind.Failed, $"{Path.Combine(Folder, FileName)} has index schema version {version}; this ClipSearch reads version {SchemaVersion}.");
+            }
+
+            tx.Commit();
+            return 0;
+        });
+    }
+
+    public string Folder { get; }
+
+    /// <summary>Opens a connection with the durability and locking settings every connection needs.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={_busyMs}; PRAGMA foreign_keys=ON;");
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a fresh connection, mapping SQLite failures to <see cref="VectorStoreException"/>.</summary>
+    public T Run<T>(string doing, Func<SqliteConnection, T> work)
+    {
+        try
+        {
+            using var connection = Open();
+            return work(connection);
+        }
+        catch (SqliteException e)
+        {
+            throw Wrap(e, doing);
+        }
+    }
+
+    public VectorStoreException Wrap(SqliteException e, string doing) => e.SqliteErrorCode switch
+    {
+        5 or 6 => new VectorStoreException(VectorStoreErrorKind.Busy,
+            $"Could not {doing}: the index at {Folder} is being written by another process (a running 'clipsearch index' or API); try again when it has finished.", e),
+        11 or 26 => new VectorStoreException(VectorStoreErrorKind.Failed,
+            $"Could not {doing}: {Path.Combine(Folder, FileName)} is damaged or not a ClipSearch index ({e.Message}).", e),
+        _ => new VectorStoreException(VectorStoreErrorKind.Failed, $"Could not {doing} in the index at {Folder}: {e.Message}", e),
+    };
+
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        command.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var result = command.ExecuteScalar();
+        return result is DBNull ? null : result;
+    }
+}
