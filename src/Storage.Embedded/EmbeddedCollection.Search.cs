@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ClipSearch.Core.Index;
+using ClipSearch.Storage.Embedded.Ann;
 
 namespace ClipSearch.Storage.Embedded;
 
@@ -8,6 +9,11 @@ internal sealed partial class EmbeddedCollection
     // Below this many slots one thread scans faster than several can be started and merged.
     private const int ParallelScanThreshold = 32_768;
 
+    private long _graphSearches;
+
+    /// <summary>Searches answered through the HNSW graph so far (diagnostics for tests and benchmarks).</summary>
+    internal long GraphSearches => Interlocked.Read(ref _graphSearches);
+
     public Task<IReadOnlyList<SearchHit>> SearchAsync(VectorQuery query, CancellationToken cancellationToken = default)
     {
         VectorChecks.ValidateQuery(query, Name, Dimension);
@@ -15,32 +21,75 @@ internal sealed partial class EmbeddedCollection
         var need = query.Offset + query.K;
         var minScore = query.MinScore ?? float.NegativeInfinity;
         return Task.FromResult<IReadOnlyList<SearchHit>>(Read(() =>
+            (_graph?.Index is { } graph && _table.Count >= _options.Ann.Threshold ? SearchGraph(graph, query, need, minScore) : null)
+            ?? SearchExact(query, need, minScore, cancellationToken)));
+    }
+
+    /// <summary>
+    /// The graph's candidates re-scored exactly, plus an exact scan of the points the graph does not hold yet.
+    /// Null (search exactly instead) when a filter is selective enough that scanning its matches is cheaper,
+    /// or when the graph could not fill the page.
+    /// </summary>
+    private List<SearchHit>? SearchGraph(AnnIndex graph, VectorQuery query, int need, float minScore)
+    {
+        Func<ulong, bool>? accept = null;
+        if (query.Filter is { } filter)
         {
-            var ids = _table.Ids;
-            var top = new TopK(need, ids);
-            var slots = _table.HighWater;
-            var threads = _options.SearchThreads > 0 ? _options.SearchThreads : Environment.ProcessorCount;
-            if (threads <= 1 || slots < ParallelScanThreshold)
+            var matching = _table.CountMatching(filter);
+            if (matching <= Math.Max(need * 20, _table.Count / 20))
             {
-                _table.Scan(query.Vector, 0, slots, query.Filter, minScore, top);
-            }
-            else
-            {
-                var chunk = (slots + threads - 1) / threads;
-                var partial = new TopK[threads];
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, t =>
-                {
-                    partial[t] = new TopK(need, ids);
-                    _table.Scan(query.Vector, t * chunk, Math.Min(slots, (t + 1) * chunk), query.Filter, minScore, partial[t]);
-                });
-                foreach (var p in partial)
-                {
-                    top.Merge(p);
-                }
+                return null;
             }
 
-            return top.Sorted().Skip(query.Offset).Select(h => new SearchHit(ids[h.Slot], h.Score, _table.PayloadAt(h.Slot)!)).ToList();
-        }));
+            accept = key => _table.TryGetByKey((long)key, out var s) && _table.PayloadAt(s) is { } p && filter.Matches(p);
+        }
+
+        Interlocked.Increment(ref _graphSearches);
+        var keys = new ulong[Math.Max(need * 2, need + 40)];
+        var found = graph.Search(query.Vector, keys, accept);
+        var ids = _table.Ids;
+        var top = new TopK(need, ids);
+        for (var i = 0; i < found; i++)
+        {
+            if (_table.TryGetByKey((long)keys[i], out var slot) && _table.InGraph(slot))
+            {
+                _table.ScoreSlot(query.Vector, slot, query.Filter, minScore, top);
+            }
+        }
+
+        _table.Scan(query.Vector, 0, _table.HighWater, query.Filter, minScore, top, onlyOutsideGraph: true);
+        return top.Count < need ? null : Hits(top, query.Offset);
+    }
+
+    private List<SearchHit> Hits(TopK top, int offset) =>
+        top.Sorted().Skip(offset).Select(h => new SearchHit(_table.Ids[h.Slot], h.Score, _table.PayloadAt(h.Slot)!)).ToList();
+
+    private List<SearchHit> SearchExact(VectorQuery query, int need, float minScore, CancellationToken cancellationToken)
+    {
+        var ids = _table.Ids;
+        var top = new TopK(need, ids);
+        var slots = _table.HighWater;
+        var threads = _options.SearchThreads > 0 ? _options.SearchThreads : Environment.ProcessorCount;
+        if (threads <= 1 || slots < ParallelScanThreshold)
+        {
+            _table.Scan(query.Vector, 0, slots, query.Filter, minScore, top);
+        }
+        else
+        {
+            var chunk = (slots + threads - 1) / threads;
+            var partial = new TopK[threads];
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, t =>
+            {
+                partial[t] = new TopK(need, ids);
+                _table.Scan(query.Vector, t * chunk, Math.Min(slots, (t + 1) * chunk), query.Filter, minScore, partial[t]);
+            });
+            foreach (var p in partial)
+            {
+                top.Merge(p);
+            }
+        }
+
+        return Hits(top, query.Offset);
     }
 
     public Task<StoredPoint?> GetAsync(Guid id, bool withVector = false, CancellationToken cancellationToken = default)

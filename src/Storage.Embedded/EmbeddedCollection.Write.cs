@@ -15,26 +15,40 @@ internal sealed partial class EmbeddedCollection
 
         // Within one batch the last point with an id wins, as a sequence of single upserts would have it.
         var batch = points.GroupBy(p => p.Id).Select(g => g.Last()).ToList();
+        var keys = new long[batch.Count];
+        long committedSeq = 0;
         await WriteAsync("upsert points", (connection, tx, seq) =>
         {
+            // A point keeps its integer key (the approximate index's key) for life; new points take the next one.
+            var nextKey = (long)IndexDatabase.Scalar(connection, "SELECT next_key FROM collections WHERE name = $n", tx, ("$n", Name))!;
+            using var existing = connection.CreateCommand();
+            existing.Transaction = tx;
+            existing.CommandText = "SELECT key FROM points WHERE collection = $c AND id = $id";
+            existing.Parameters.AddWithValue("$c", Name);
+            var existingId = existing.Parameters.Add("$id", SqliteType.Blob);
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels)";
+            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels)";
             PointRows.AddPointParameters(command);
-            foreach (var p in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
-                PointRows.Bind(command, Name, seq, p);
+                existingId.Value = PointRows.IdBytes(batch[i].Id);
+                keys[i] = existing.ExecuteScalar() is long key ? key : nextKey++;
+                PointRows.Bind(command, Name, keys[i], seq, batch[i]);
                 command.ExecuteNonQuery();
             }
 
+            IndexDatabase.Scalar(connection, "UPDATE collections SET next_key = $k WHERE name = $n", tx, ("$k", nextKey), ("$n", Name));
+            committedSeq = seq;
             return 0L;
         }, table =>
         {
-            foreach (var p in batch)
+            for (var i = 0; i < batch.Count; i++)
             {
-                table.Upsert(p.Id, p.Vector, p.Payload);
+                table.Upsert(batch[i].Id, keys[i], committedSeq, batch[i].Vector, batch[i].Payload);
             }
         }, cancellationToken).ConfigureAwait(false);
+        _graph?.Signal();
     }
 
     public Task<long> DeleteAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using ClipSearch.Core.Index;
+using ClipSearch.Storage.Embedded.Ann;
 using Microsoft.Data.Sqlite;
 
 namespace ClipSearch.Storage.Embedded;
@@ -13,6 +14,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
     private readonly IndexDatabase _db;
     private readonly EmbeddedStoreOptions _options;
     private readonly VectorTable _table;
+    private readonly GraphMaintainer? _graph;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lock _refreshGate = new();
     private SqliteConnection? _reader;
@@ -27,6 +29,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         ModelId = modelId;
         Dimension = dimension;
         _table = new VectorTable(dimension);
+        _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, db.Folder, name) : null;
     }
 
     public string Name { get; }
@@ -66,6 +69,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
                 tx.Commit();
                 _dataVersion = version;
                 _loaded = true;
+                _graph?.Signal();
             }
             catch (SqliteException e)
             {
@@ -103,7 +107,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
             }
         }
 
-        var rows = new List<(Guid Id, long Seq, float[] Vector, ImagePayload Payload)>();
+        var rows = new List<StoredRow>();
         using (var points = connection.CreateCommand())
         {
             points.Transaction = tx;
@@ -132,7 +136,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
 
             foreach (var row in rows)
             {
-                _table.Upsert(row.Id, row.Vector, row.Payload);
+                _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
             }
 
             _table.Seq = seq;
@@ -157,8 +161,18 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         }
     }
 
+    internal bool GraphLoadedFromFile => _graph?.LoadedFromFile ?? false;
+
+    /// <summary>Waits until the approximate index holds every point (benchmarks and tests; searches never wait).</summary>
+    internal Task WaitForGraphAsync(CancellationToken cancellationToken)
+    {
+        Refresh();
+        return _graph?.WaitUntilCaughtUpAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+
     public void Dispose()
     {
+        _graph?.Dispose();
         lock (_refreshGate)
         {
             _reader?.Dispose();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ClipSearch.Storage.Embedded.Ann;
 
 namespace ClipSearch.Storage.Embedded;
 
@@ -18,4 +19,10 @@ public sealed class EmbeddedStoreOptions
     /// <summary>Threads one search may use to scan vectors; 0 = one per core.</summary>
     [Range(0, 256)]
     public int SearchThreads { get; set; }
+
+    /// <summary>auto: the HNSW graph for collections past <see cref="AnnOptions.Threshold"/>, exact below; exact: always scan.</summary>
+    public SearchMode SearchMode { get; set; } = SearchMode.Auto;
+
+    /// <summary>The approximate index.</summary>
+    public AnnOptions Ann { get; set; } = new();
 }

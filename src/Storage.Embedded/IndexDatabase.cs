@@ -46,9 +46,9 @@ internal sealed class IndexDatabase
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS collections(
                     name TEXT PRIMARY KEY, model_id TEXT NOT NULL, dimension INTEGER NOT NULL,
-                    seq INTEGER NOT NULL DEFAULT 0, generation TEXT NOT NULL);
+                    seq INTEGER NOT NULL DEFAULT 0, next_key INTEGER NOT NULL DEFAULT 0, generation TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS points(
-                    collection TEXT NOT NULL, id BLOB NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL,
+                    collection TEXT NOT NULL, id BLOB NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL,
                     path TEXT NOT NULL, root TEXT NOT NULL, size INTEGER NOT NULL, modified_ticks INTEGER NOT NULL,
                     content_hash TEXT, width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT,
                     taken_ticks INTEGER, labels TEXT,

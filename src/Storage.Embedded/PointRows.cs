@@ -8,9 +8,9 @@ namespace ClipSearch.Storage.Embedded;
 /// <summary>How points are laid out in the points table.</summary>
 internal static class PointRows
 {
-    public const string Columns = "id, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels";
+    public const string Columns = "id, key, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels";
 
-    private static readonly string[] ParameterNames = ["$c", "$id", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$labels"];
+    private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$labels"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -27,12 +27,12 @@ internal static class PointRows
         }
     }
 
-    public static void Bind(SqliteCommand command, string collection, long seq, VectorPoint point)
+    public static void Bind(SqliteCommand command, string collection, long key, long seq, VectorPoint point)
     {
         var p = point.Payload;
         var values = new object?[]
         {
-            collection, IdBytes(point.Id), seq, MemoryMarshal.AsBytes(point.Vector.AsSpan()).ToArray(), p.Path, p.Root, p.SizeBytes,
+            collection, IdBytes(point.Id), key, seq, MemoryMarshal.AsBytes(point.Vector.AsSpan()).ToArray(), p.Path, p.Root, p.SizeBytes,
             p.ModifiedAt.UtcTicks, p.ContentHash, p.Width, p.Height, p.Format, p.TakenAt?.Ticks, SerializeLabels(p.Labels),
         };
         for (var i = 0; i < values.Length; i++)
@@ -42,19 +42,19 @@ internal static class PointRows
     }
 
     /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
-    public static (Guid Id, long Seq, float[] Vector, ImagePayload Payload) Read(SqliteDataReader r) =>
-        (ReadId(r, 0), r.GetInt64(1), MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(2)).ToArray(), new ImagePayload
+    public static StoredRow Read(SqliteDataReader r) =>
+        new(ReadId(r, 0), r.GetInt64(1), r.GetInt64(2), MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(3)).ToArray(), new ImagePayload
         {
-            Path = r.GetString(3),
-            Root = r.GetString(4),
-            SizeBytes = r.GetInt64(5),
-            ModifiedAt = new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero),
-            ContentHash = r.IsDBNull(7) ? null : r.GetString(7),
-            Width = r.GetInt32(8),
-            Height = r.GetInt32(9),
-            Format = r.IsDBNull(10) ? null : r.GetString(10),
-            TakenAt = r.IsDBNull(11) ? null : new DateTime(r.GetInt64(11), DateTimeKind.Unspecified),
-            Labels = r.IsDBNull(12) ? new Dictionary<string, LabelAssignment>() : DeserializeLabels(r.GetString(12)),
+            Path = r.GetString(4),
+            Root = r.GetString(5),
+            SizeBytes = r.GetInt64(6),
+            ModifiedAt = new DateTimeOffset(r.GetInt64(7), TimeSpan.Zero),
+            ContentHash = r.IsDBNull(8) ? null : r.GetString(8),
+            Width = r.GetInt32(9),
+            Height = r.GetInt32(10),
+            Format = r.IsDBNull(11) ? null : r.GetString(11),
+            TakenAt = r.IsDBNull(12) ? null : new DateTime(r.GetInt64(12), DateTimeKind.Unspecified),
+            Labels = r.IsDBNull(13) ? new Dictionary<string, LabelAssignment>() : DeserializeLabels(r.GetString(13)),
         });
 
     public static string? SerializeLabels(IReadOnlyDictionary<string, LabelAssignment> labels) =>

@@ -5,8 +5,9 @@ namespace ClipSearch.Storage.Embedded;
 
 /// <summary>
 /// A collection held in memory for search: vectors in one contiguous array (row i at i x dimension),
-/// ids and payloads by slot, deleted slots reused. Not thread-safe by itself: <see cref="Lock"/> guards it
-/// (many readers, one writer).
+/// ids, stable keys and payloads by slot, deleted slots reused. Each slot has a version (bumped when its
+/// vector changes) and the version the approximate index holds, so a slot is "in the graph" only when the
+/// two agree. Not thread-safe by itself: <see cref="Lock"/> guards it (many readers, one writer).
 /// </summary>
 internal sealed class VectorTable(int dimension)
 {
@@ -14,8 +15,13 @@ internal sealed class VectorTable(int dimension)
 
     private float[] _vectors = new float[InitialCapacity * dimension];
     private Guid[] _ids = new Guid[InitialCapacity];
+    private long[] _keys = new long[InitialCapacity];
+    private long[] _rowSeq = new long[InitialCapacity];
+    private int[] _versions = new int[InitialCapacity];
+    private int[] _annVersions = new int[InitialCapacity];
     private ImagePayload?[] _payloads = new ImagePayload?[InitialCapacity];
     private readonly Dictionary<Guid, int> _slots = [];
+    private readonly Dictionary<long, int> _keySlots = [];
     private readonly Stack<int> _free = new();
     private int _used;
 
@@ -36,15 +42,24 @@ internal sealed class VectorTable(int dimension)
 
     public Guid[] Ids => _ids;
 
+    /// <summary>Raised (under the write lock) with the key of a point that left the table.</summary>
+    public event Action<long>? KeyRemoved;
+
     public void Clear()
     {
+        foreach (var key in _keySlots.Keys)
+        {
+            KeyRemoved?.Invoke(key);
+        }
+
         _slots.Clear();
+        _keySlots.Clear();
         _free.Clear();
         Array.Clear(_payloads);
         _used = 0;
     }
 
-    public void Upsert(Guid id, ReadOnlySpan<float> vector, ImagePayload payload)
+    public void Upsert(Guid id, long key, long rowSeq, ReadOnlySpan<float> vector, ImagePayload payload)
     {
         if (!_slots.TryGetValue(id, out var slot))
         {
@@ -52,8 +67,21 @@ internal sealed class VectorTable(int dimension)
             EnsureCapacity(slot + 1);
             _slots[id] = slot;
             _ids[slot] = id;
+            _versions[slot]++;
+        }
+        else if (!vector.SequenceEqual(VectorAt(slot)))
+        {
+            _versions[slot]++;
         }
 
+        if (_keys[slot] != key && _keySlots.TryGetValue(_keys[slot], out var old) && old == slot)
+        {
+            _keySlots.Remove(_keys[slot]);
+        }
+
+        _keys[slot] = key;
+        _keySlots[key] = slot;
+        _rowSeq[slot] = rowSeq;
         vector.CopyTo(_vectors.AsSpan(slot * dimension, dimension));
         _payloads[slot] = payload;
     }
@@ -73,25 +101,73 @@ internal sealed class VectorTable(int dimension)
             return false;
         }
 
+        _keySlots.Remove(_keys[slot]);
+        KeyRemoved?.Invoke(_keys[slot]);
         _payloads[slot] = null;
+        _versions[slot]++;
         _free.Push(slot);
         return true;
     }
 
     public bool TryGet(Guid id, out int slot) => _slots.TryGetValue(id, out slot);
 
+    public bool TryGetByKey(long key, out int slot) => _keySlots.TryGetValue(key, out slot);
+
     public ImagePayload? PayloadAt(int slot) => _payloads[slot];
+
+    public long KeyAt(int slot) => _keys[slot];
+
+    public long RowSeqAt(int slot) => _rowSeq[slot];
+
+    public int VersionAt(int slot) => _versions[slot];
 
     public ReadOnlySpan<float> VectorAt(int slot) => _vectors.AsSpan(slot * dimension, dimension);
 
-    /// <summary>Scores slots [from, to) against <paramref name="query"/> into <paramref name="top"/>, skipping free and filtered-out slots.</summary>
-    public void Scan(ReadOnlySpan<float> query, int from, int to, PointFilter? filter, float minScore, TopK top)
+    /// <summary>Whether the approximate index holds the slot's current vector.</summary>
+    public bool InGraph(int slot) => Volatile.Read(ref _annVersions[slot]) == _versions[slot];
+
+    /// <summary>Records that the graph now holds version <paramref name="version"/> of the slot (ignored if the slot changed since).</summary>
+    public void MarkInGraph(int slot, int version)
+    {
+        if (_versions[slot] == version)
+        {
+            Volatile.Write(ref _annVersions[slot], version);
+        }
+    }
+
+    /// <summary>Forgets which slots the graph holds (a new graph is being built).</summary>
+    public void ClearGraphMarks()
+    {
+        for (var i = 0; i < _used; i++)
+        {
+            Volatile.Write(ref _annVersions[i], _versions[i] - 1);
+        }
+    }
+
+    /// <summary>Scores one slot, if live and matching, into <paramref name="top"/>.</summary>
+    public void ScoreSlot(ReadOnlySpan<float> query, int slot, PointFilter? filter, float minScore, TopK top)
+    {
+        var payload = _payloads[slot];
+        if (payload is null || (filter is not null && !filter.Matches(payload)))
+        {
+            return;
+        }
+
+        var score = TensorPrimitives.Dot(query, _vectors.AsSpan(slot * dimension, dimension));
+        if (score >= minScore && score >= top.Threshold)
+        {
+            top.Offer(score, slot);
+        }
+    }
+
+    /// <summary>Scores slots [from, to) against <paramref name="query"/> into <paramref name="top"/>, skipping free and filtered-out slots; with <paramref name="onlyOutsideGraph"/>, only slots the graph does not hold.</summary>
+    public void Scan(ReadOnlySpan<float> query, int from, int to, PointFilter? filter, float minScore, TopK top, bool onlyOutsideGraph = false)
     {
         var vectors = _vectors.AsSpan();
         for (var slot = from; slot < to; slot++)
         {
             var payload = _payloads[slot];
-            if (payload is null || (filter is not null && !filter.Matches(payload)))
+            if (payload is null || (onlyOutsideGraph && InGraph(slot)) || (filter is not null && !filter.Matches(payload)))
             {
                 continue;
             }
@@ -119,6 +195,36 @@ internal sealed class VectorTable(int dimension)
         return ids;
     }
 
+    /// <summary>Number of live slots matching <paramref name="filter"/>.</summary>
+    public int CountMatching(PointFilter filter)
+    {
+        var n = 0;
+        for (var slot = 0; slot < _used; slot++)
+        {
+            if (_payloads[slot] is { } p && filter.Matches(p))
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Live slots whose current vector the graph does not hold, at most <paramref name="max"/>, with their keys and versions.</summary>
+    public List<(int Slot, long Key, int Version)> OutsideGraph(int max)
+    {
+        var list = new List<(int, long, int)>();
+        for (var slot = 0; slot < _used && list.Count < max; slot++)
+        {
+            if (_payloads[slot] is not null && !InGraph(slot))
+            {
+                list.Add((slot, _keys[slot], _versions[slot]));
+            }
+        }
+
+        return list;
+    }
+
     private void EnsureCapacity(int slots)
     {
         if (slots <= _ids.Length)
@@ -128,6 +234,10 @@ internal sealed class VectorTable(int dimension)
 
         var capacity = Math.Max(slots, _ids.Length * 2);
         Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _keys, capacity);
+        Array.Resize(ref _rowSeq, capacity);
+        Array.Resize(ref _versions, capacity);
+        Array.Resize(ref _annVersions, capacity);
         Array.Resize(ref _payloads, capacity);
         Array.Resize(ref _vectors, capacity * dimension);
     }

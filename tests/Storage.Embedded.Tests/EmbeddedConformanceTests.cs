@@ -3,15 +3,18 @@ using ClipSearch.Tests.Storage;
 
 namespace ClipSearch.Storage.Embedded.Tests;
 
-/// <summary>The conformance suite on the embedded store, in a folder owned by this test class instance.</summary>
-public sealed class EmbeddedConformanceTests : VectorStoreConformanceTests, IDisposable
+/// <summary>The conformance suite on the embedded store (exact scans), in a folder owned by this test class instance.</summary>
+public class EmbeddedConformanceTests : VectorStoreConformanceTests, IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "clipsearch-index-" + Guid.NewGuid().ToString("N"));
 
-    protected override IVectorStore CreateStore() => new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = _folder });
+    protected override IVectorStore CreateStore() => new EmbeddedVectorStore(Configure(new EmbeddedStoreOptions { Path = _folder }));
+
+    protected virtual EmbeddedStoreOptions Configure(EmbeddedStoreOptions options) => options;
 
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -19,5 +22,15 @@ public sealed class EmbeddedConformanceTests : VectorStoreConformanceTests, IDis
         catch (DirectoryNotFoundException)
         {
         }
+    }
+}
+
+/// <summary>The same suite with the HNSW graph built for every collection, however small, so that graph search meets the contract too.</summary>
+public sealed class EmbeddedGraphConformanceTests : EmbeddedConformanceTests
+{
+    protected override EmbeddedStoreOptions Configure(EmbeddedStoreOptions options)
+    {
+        options.Ann.Threshold = 1;
+        return options;
     }
 }

@@ -1,0 +1,368 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace ClipSearch.Storage.Embedded.Ann;
+
+/// <summary>
+/// Keeps one collection's HNSW graph in step with its table, in the background: writers only mark slots
+/// (indexing never waits for the graph), this loop adds what the graph lacks and removes what left, and
+/// saves the graph beside the database so a restart reloads it instead of rebuilding. Searches use the
+/// graph for the points it holds and scan the rest exactly, so results never miss recent writes.
+/// </summary>
+internal sealed class GraphMaintainer : IDisposable
+{
+    private const int AddChunk = 4096;
+    private static readonly TimeSpan SaveAfterIdle = TimeSpan.FromSeconds(2);
+
+    private readonly VectorTable _table;
+    private readonly AnnOptions _options;
+    private readonly string _folder;
+    private readonly string _collection;
+    private readonly ConcurrentQueue<long> _removed = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private AnnIndex? _index;
+    private string _generation = string.Empty;
+    private long _changesSinceSave;
+    private volatile bool _caughtUp;
+
+    public GraphMaintainer(VectorTable table, AnnOptions options, string folder, string collection)
+    {
+        _table = table;
+        _options = options;
+        _folder = Path.Combine(folder, "ann");
+        _collection = collection;
+        table.KeyRemoved += key => _removed.Enqueue(key);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The graph when it exists and holds most of the collection; null means: search exactly.</summary>
+    public AnnIndex? Index => _index is { } index && _caughtUp ? index : null;
+
+    /// <summary>Whether the graph in use was reloaded from its saved file rather than built.</summary>
+    public bool LoadedFromFile { get; private set; }
+
+    /// <summary>Set when the last background pass failed (the store keeps answering exactly meanwhile).</summary>
+    public string? LastError { get; private set; }
+
+    public void Signal()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    /// <summary>Waits until the graph holds every point (benchmarks and tests; searches never wait).</summary>
+    public async Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken)
+    {
+        Signal();
+        while (Pending() != 0 || (BigEnough() && !_caughtUp))
+        {
+            if (LastError is { } error)
+            {
+                throw new InvalidOperationException(error);
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            Signal();
+        }
+    }
+
+    private bool BigEnough()
+    {
+        _table.Lock.EnterReadLock();
+        try
+        {
+            return _table.Count >= _options.Threshold;
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
+        }
+    }
+
+    private int Pending()
+    {
+        _table.Lock.EnterReadLock();
+        try
+        {
+            return _table.Count < _options.Threshold ? 0 : _table.OutsideGraph(1).Count;
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var lastWork = DateTime.UtcNow;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(SaveAfterIdle, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            try
+            {
+                if (Work())
+                {
+                    lastWork = DateTime.UtcNow;
+                }
+                else if (_changesSinceSave > 0 && DateTime.UtcNow - lastWork >= SaveAfterIdle)
+                {
+                    Save();
+                }
+
+                LastError = null;
+            }
+#pragma warning disable CA1031 // A failing background pass must not end the loop; searches fall back to exact.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LastError = $"{e.GetType().Name}: {e.Message}";
+            }
+        }
+    }
+
+    /// <summary>One pass: create or reload the graph if due, apply removals, add what it lacks. True when anything changed.</summary>
+    private bool Work()
+    {
+        if (!EnsureIndex())
+        {
+            return false;
+        }
+
+        var changed = false;
+        while (_removed.TryDequeue(out var key))
+        {
+            _index!.Remove((ulong)key);
+            _changesSinceSave++;
+            changed = true;
+        }
+
+        while (true)
+        {
+            List<(int Slot, long Key, int Version)> batch;
+            float[] vectors;
+            _table.Lock.EnterReadLock();
+            try
+            {
+                batch = _table.OutsideGraph(AddChunk);
+                vectors = new float[batch.Count * _table.Dimension];
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    _table.VectorAt(batch[i].Slot).CopyTo(vectors.AsSpan(i * _table.Dimension));
+                }
+
+                if (_index!.Capacity < _table.Count + batch.Count)
+                {
+                    _index.Reserve(Math.Max(_table.Count * 2, 1024), _options.BuildThreads);
+                }
+            }
+            finally
+            {
+                _table.Lock.ExitReadLock();
+            }
+
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var dimension = _table.Dimension;
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.BuildThreads },
+                i => _index.Add((ulong)batch[i].Key, vectors.AsSpan(i * dimension, dimension)));
+            _table.Lock.EnterReadLock();
+            try
+            {
+                foreach (var (slot, _, version) in batch)
+                {
+                    _table.MarkInGraph(slot, version);
+                }
+            }
+            finally
+            {
+                _table.Lock.ExitReadLock();
+            }
+
+            _changesSinceSave += batch.Count;
+            changed = true;
+        }
+
+        _caughtUp = true;
+        return changed;
+    }
+
+    private bool EnsureIndex()
+    {
+        string generation;
+        int count;
+        _table.Lock.EnterReadLock();
+        try
+        {
+            generation = _table.Generation;
+            count = _table.Count;
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
+        }
+
+        if (_index is not null && generation == _generation)
+        {
+            return true;
+        }
+
+        _index?.Dispose();
+        _index = null;
+        _caughtUp = false;
+        if (count < _options.Threshold || generation.Length == 0)
+        {
+            return false;
+        }
+
+        _generation = generation;
+        while (_removed.TryDequeue(out _))
+        {
+        }
+
+        var loaded = TryLoad(generation);
+        LoadedFromFile = loaded is not null;
+        _index = loaded ?? AnnIndex.Create(_table.Dimension, _options, _options.BuildThreads);
+        return true;
+    }
+
+    /// <summary>Reloads the saved graph of this collection incarnation, marking the slots it still holds; null when absent, unreadable or too stale.</summary>
+    private AnnIndex? TryLoad(string generation)
+    {
+        var path = GraphPath(generation);
+        if (!File.Exists(path) || !File.Exists(path + ".seq"))
+        {
+            return null;
+        }
+
+        AnnIndex? index = null;
+        try
+        {
+            var savedSeq = long.Parse(File.ReadAllText(path + ".seq"), CultureInfo.InvariantCulture);
+            index = AnnIndex.Load(path, _table.Dimension, _options, _options.BuildThreads);
+            var held = 0;
+            _table.Lock.EnterReadLock();
+            try
+            {
+                _table.ClearGraphMarks();
+                for (var slot = 0; slot < _table.HighWater; slot++)
+                {
+                    if (_table.PayloadAt(slot) is not null && _table.RowSeqAt(slot) <= savedSeq)
+                    {
+                        _table.MarkInGraph(slot, _table.VersionAt(slot));
+                        held++;
+                    }
+                }
+            }
+            finally
+            {
+                _table.Lock.ExitReadLock();
+            }
+
+            // Points deleted since the save stay in the graph as dead keys (skipped at search); past a quarter, rebuild.
+            if (index.Count - held > index.Count / 4)
+            {
+                index.Dispose();
+                _table.Lock.EnterReadLock();
+                try
+                {
+                    _table.ClearGraphMarks();
+                }
+                finally
+                {
+                    _table.Lock.ExitReadLock();
+                }
+
+                return null;
+            }
+
+            return index;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
+        {
+            index?.Dispose();
+            return null;
+        }
+    }
+
+    private void Save()
+    {
+        if (_index is null)
+        {
+            return;
+        }
+
+        long seq;
+        _table.Lock.EnterReadLock();
+        try
+        {
+            // The saved graph is trusted only for rows no newer than this, and only if nothing is pending.
+            if (_table.OutsideGraph(1).Count > 0)
+            {
+                return;
+            }
+
+            seq = _table.Seq;
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
+        }
+
+        Directory.CreateDirectory(_folder);
+        foreach (var old in Directory.EnumerateFiles(_folder, _collection + "-*.usearch*").Where(f => !f.Contains(_generation, StringComparison.Ordinal)))
+        {
+            File.Delete(old);
+        }
+
+        var path = GraphPath(_generation);
+        _index.Save(path);
+        File.WriteAllText(path + ".seq", seq.ToString(CultureInfo.InvariantCulture));
+        _changesSinceSave = 0;
+    }
+
+    private string GraphPath(string generation) => Path.Combine(_folder, $"{_collection}-{generation}.usearch");
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        try
+        {
+            // Catch up with the last writes so the saved graph covers everything and the next start just loads it.
+            if (_index is not null && Work() | _changesSinceSave > 0)
+            {
+                Save();
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            // The graph is a cache of the database: a failed save only costs a rebuild next time.
+        }
+
+        _index?.Dispose();
+        _signal.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,88 @@
+"""Runs the peers on the same .fvecs files as `clipsearch bench index`: FAISS IndexFlatIP (exact) and
+IndexHNSWFlat (M=32), and hnswlib (M=16), printing one JSON object per configuration like clipsearch does.
+
+usage: /usr/bin/python3 tools/bench/peers.py BASE.fvecs QUERIES.fvecs [--threads N] [--k 10]
+Debian packages: python3-faiss python3-hnswlib python3-numpy (tools/bench/setup.sh installs them).
+"""
+import argparse
+import json
+import resource
+import time
+
+import numpy as np
+
+
+def read_fvecs(path):
+    raw = np.fromfile(path, dtype=np.int32)
+    d = raw[0]
+    return raw.reshape(-1, d + 1)[:, 1:].copy().view(np.float32)
+
+
+def recall(found, truth, k):
+    return float(np.mean([len(set(f[:k]) & set(t[:k])) / k for f, t in zip(found, truth)]))
+
+
+def one_at_a_time(search, queries, k):
+    """Queries/s issuing one query per call, as an interactive search does."""
+    results = []
+    start = time.perf_counter()
+    for q in queries:
+        results.append(search(q[None, :], k))
+    return len(queries) / (time.perf_counter() - start), np.vstack(results)
+
+
+def report(name, threads, n, build, qps, rec):
+    print(json.dumps({"mode": name, "threads": threads, "vectors": n, "build_seconds": round(build, 2),
+                      "queries_per_second": round(qps, 1), "recall_at_10": round(rec, 4),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("base")
+    ap.add_argument("queries")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--build-threads", type=int, default=2)
+    ap.add_argument("--k", type=int, default=10)
+    a = ap.parse_args()
+    import faiss
+    import hnswlib
+
+    base, queries = read_fvecs(a.base), read_fvecs(a.queries)
+    n, d = base.shape
+    faiss.omp_set_num_threads(a.build_threads)
+    flat = faiss.IndexFlatIP(d)
+    t = time.perf_counter()
+    flat.add(base)
+    build = time.perf_counter() - t
+    _, truth = flat.search(queries, a.k)  # ground truth, batched
+    faiss.omp_set_num_threads(a.threads)
+    qps, found = one_at_a_time(lambda q, k: flat.search(q, k)[1], queries, a.k)
+    report("faiss-flat-ip", a.threads, n, build, qps, recall(found, truth, a.k))
+
+    faiss.omp_set_num_threads(a.build_threads)
+    hnsw = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
+    t = time.perf_counter()
+    hnsw.add(base)
+    build = time.perf_counter() - t
+    faiss.omp_set_num_threads(a.threads)
+    for ef in (32, 64, 128):
+        hnsw.hnsw.efSearch = ef
+        qps, found = one_at_a_time(lambda q, k: hnsw.search(q, k)[1], queries, a.k)
+        report(f"faiss-hnsw-m32-ef{ef}", a.threads, n, build, qps, recall(found, truth, a.k))
+
+    index = hnswlib.Index(space="ip", dim=d)
+    index.init_index(max_elements=n, M=16, ef_construction=200)
+    index.set_num_threads(a.build_threads)
+    t = time.perf_counter()
+    index.add_items(base, np.arange(n))
+    build = time.perf_counter() - t
+    index.set_num_threads(a.threads)
+    for ef in (32, 48, 64, 128):
+        index.set_ef(ef)
+        qps, found = one_at_a_time(lambda q, k: index.knn_query(q, k)[0], queries, a.k)
+        report(f"hnswlib-m16-ef{ef}", a.threads, n, build, qps, recall(found, truth, a.k))
+
+
+if __name__ == "__main__":
+    main()
