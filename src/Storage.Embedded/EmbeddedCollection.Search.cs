@@ -45,7 +45,7 @@ internal sealed partial class EmbeddedCollection
         }
 
         Interlocked.Increment(ref _graphSearches);
-        var keys = new ulong[Math.Max(need * 2, need + 40)];
+        var keys = new ulong[Math.Max(need * 2, need + 10)];
         var found = graph.Search(query.Vector, keys, accept);
         var ids = _table.Ids;
         var top = new TopK(need, ids);

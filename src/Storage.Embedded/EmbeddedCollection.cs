@@ -18,7 +18,8 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lock _refreshGate = new();
     private SqliteConnection? _reader;
-    private long _dataVersion = long.MinValue;
+    private SqliteCommand? _dataVersion;
+    private long _lastDataVersion = long.MinValue;
     private bool _loaded;
 
     public EmbeddedCollection(IndexDatabase db, EmbeddedStoreOptions options, string name, string modelId, int dimension)
@@ -52,8 +53,15 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
             try
             {
                 _reader ??= _db.Open();
-                var version = Convert.ToInt64(IndexDatabase.Scalar(_reader, "PRAGMA data_version"), System.Globalization.CultureInfo.InvariantCulture);
-                if (_loaded && version == _dataVersion)
+                if (_dataVersion is null)
+                {
+                    _dataVersion = _reader.CreateCommand();
+                    _dataVersion.CommandText = "PRAGMA data_version";
+                }
+
+                // One cheap statement per operation tells whether any other connection committed since.
+                var version = (long)_dataVersion.ExecuteScalar()!;
+                if (_loaded && version == _lastDataVersion)
                 {
                     return;
                 }
@@ -67,7 +75,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
                 }
 
                 tx.Commit();
-                _dataVersion = version;
+                _lastDataVersion = version;
                 _loaded = true;
                 _graph?.Signal();
             }
@@ -175,6 +183,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         _graph?.Dispose();
         lock (_refreshGate)
         {
+            _dataVersion?.Dispose();
             _reader?.Dispose();
             _reader = null;
         }

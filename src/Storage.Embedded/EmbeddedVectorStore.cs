@@ -122,6 +122,16 @@ public sealed class EmbeddedVectorStore : IVectorStore
         return Task.FromResult(dropped);
     }
 
+    /// <summary>
+    /// Waits until the approximate index of <paramref name="name"/> holds every point (benchmarks, tests,
+    /// and a CLI that wants the graph saved before exiting). Searches never wait: they scan what it lacks.
+    /// </summary>
+    public async Task WaitForApproximateIndexAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var collection = (EmbeddedCollection)await OpenCollectionAsync(name, null, null, cancellationToken).ConfigureAwait(false);
+        await collection.WaitForGraphAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private (string ModelId, int Dimension)? ReadCollection(string name) => _db.Run($"open collection '{name}'", connection =>
     {
         using var command = connection.CreateCommand();

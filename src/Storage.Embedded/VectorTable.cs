@@ -24,6 +24,7 @@ internal sealed class VectorTable(int dimension)
     private readonly Dictionary<long, int> _keySlots = [];
     private readonly Stack<int> _free = new();
     private int _used;
+    private int _outsideGraph;
 
     public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 
@@ -42,6 +43,9 @@ internal sealed class VectorTable(int dimension)
 
     public Guid[] Ids => _ids;
 
+    /// <summary>Live slots whose current vector the graph does not hold (those a graph search must scan).</summary>
+    public int OutsideGraphCount => Volatile.Read(ref _outsideGraph);
+
     /// <summary>Raised (under the write lock) with the key of a point that left the table.</summary>
     public event Action<long>? KeyRemoved;
 
@@ -57,6 +61,7 @@ internal sealed class VectorTable(int dimension)
         _free.Clear();
         Array.Clear(_payloads);
         _used = 0;
+        _outsideGraph = 0;
     }
 
     public void Upsert(Guid id, long key, long rowSeq, ReadOnlySpan<float> vector, ImagePayload payload)
@@ -68,9 +73,15 @@ internal sealed class VectorTable(int dimension)
             _slots[id] = slot;
             _ids[slot] = id;
             _versions[slot]++;
+            _outsideGraph++;
         }
         else if (!vector.SequenceEqual(VectorAt(slot)))
         {
+            if (InGraph(slot))
+            {
+                _outsideGraph++;
+            }
+
             _versions[slot]++;
         }
 
@@ -103,6 +114,11 @@ internal sealed class VectorTable(int dimension)
 
         _keySlots.Remove(_keys[slot]);
         KeyRemoved?.Invoke(_keys[slot]);
+        if (!InGraph(slot))
+        {
+            _outsideGraph--;
+        }
+
         _payloads[slot] = null;
         _versions[slot]++;
         _free.Push(slot);
@@ -129,9 +145,9 @@ internal sealed class VectorTable(int dimension)
     /// <summary>Records that the graph now holds version <paramref name="version"/> of the slot (ignored if the slot changed since).</summary>
     public void MarkInGraph(int slot, int version)
     {
-        if (_versions[slot] == version)
+        if (_versions[slot] == version && Interlocked.Exchange(ref _annVersions[slot], version) != version)
         {
-            Volatile.Write(ref _annVersions[slot], version);
+            Interlocked.Decrement(ref _outsideGraph);
         }
     }
 
@@ -142,6 +158,8 @@ internal sealed class VectorTable(int dimension)
         {
             Volatile.Write(ref _annVersions[i], _versions[i] - 1);
         }
+
+        Volatile.Write(ref _outsideGraph, _slots.Count);
     }
 
     /// <summary>Scores one slot, if live and matching, into <paramref name="top"/>.</summary>
@@ -163,8 +181,41 @@ internal sealed class VectorTable(int dimension)
     /// <summary>Scores slots [from, to) against <paramref name="query"/> into <paramref name="top"/>, skipping free and filtered-out slots; with <paramref name="onlyOutsideGraph"/>, only slots the graph does not hold.</summary>
     public void Scan(ReadOnlySpan<float> query, int from, int to, PointFilter? filter, float minScore, TopK top, bool onlyOutsideGraph = false)
     {
+        if (onlyOutsideGraph && OutsideGraphCount == 0)
+        {
+            return;
+        }
+
         var vectors = _vectors.AsSpan();
-        for (var slot = from; slot < to; slot++)
+        var slot = from;
+        if (filter is null && !onlyOutsideGraph)
+        {
+            // Fast path: four live rows at a time share each load of the query.
+            Span<float> scores = stackalloc float[4];
+            for (; slot + 4 <= to; slot += 4)
+            {
+                if (_payloads[slot] is null || _payloads[slot + 1] is null || _payloads[slot + 2] is null || _payloads[slot + 3] is null)
+                {
+                    for (var s = slot; s < slot + 4; s++)
+                    {
+                        ScoreSlot(query, s, null, minScore, top);
+                    }
+
+                    continue;
+                }
+
+                DotKernels.Dot4(query, vectors, slot, dimension, scores);
+                for (var r = 0; r < 4; r++)
+                {
+                    if (scores[r] >= minScore && scores[r] >= top.Threshold)
+                    {
+                        top.Offer(scores[r], slot + r);
+                    }
+                }
+            }
+        }
+
+        for (; slot < to; slot++)
         {
             var payload = _payloads[slot];
             if (payload is null || (onlyOutsideGraph && InGraph(slot)) || (filter is not null && !filter.Matches(payload)))

@@ -14,6 +14,7 @@ internal static class ClipSearchCli
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DecodeWorkerCommand.Create());
         return root;
     }

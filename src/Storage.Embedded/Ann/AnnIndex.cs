@@ -24,8 +24,14 @@ internal sealed unsafe class AnnIndex : IDisposable
     {
         var init = new UsearchNative.InitOptions
         {
-            MetricKind = UsearchNative.MetricCos,
-            Quantization = UsearchNative.ScalarFloat32,
+            // Stored vectors are unit length, so the inner product is the cosine without the two norms cosine would recompute.
+            MetricKind = UsearchNative.MetricIp,
+            Quantization = options.Storage switch
+            {
+                GraphStorage.Half => UsearchNative.ScalarFloat16,
+                GraphStorage.Quarter => UsearchNative.ScalarInt8,
+                _ => UsearchNative.ScalarFloat32,
+            },
             Dimensions = (nuint)dimension,
             Connectivity = (nuint)options.Connectivity,
             ExpansionAdd = (nuint)options.ExpansionAdd,

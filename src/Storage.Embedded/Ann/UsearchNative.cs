@@ -12,7 +12,10 @@ internal static unsafe partial class UsearchNative
     private const string Library = "usearch_c";
 
     public const uint MetricCos = 1;
+    public const uint MetricIp = 2;
     public const uint ScalarFloat32 = 1;
+    public const uint ScalarFloat16 = 3;
+    public const uint ScalarInt8 = 4;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct InitOptions

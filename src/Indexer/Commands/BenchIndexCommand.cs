@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using ClipSearch.Indexer.Bench;
+using ClipSearch.Indexer.Cli;
+
+namespace ClipSearch.Indexer.Commands;
+
+/// <summary>
+/// <c>clipsearch bench index --base B.fvecs --queries Q.fvecs [--k 10] [--mode exact|ann|auto]... [--threads N] [--json]</c>:
+/// builds the embedded index in a temporary folder and prints build time, queries/s (one query at a time per
+/// thread), recall@k against exact brute force and peak memory; with --json one object per mode on stdout.
+/// </summary>
+internal static class BenchIndexCommand
+{
+    public static Command Create()
+    {
+        var baseFile = new Option<FileInfo>("--base") { Description = "Vectors to index (.fvecs).", Required = true };
+        var queryFile = new Option<FileInfo>("--queries") { Description = "Query vectors (.fvecs).", Required = true };
+        var k = new Option<int>("--k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
+        var modes = new Option<string[]>("--mode") { Description = "exact, ann or auto (repeatable).", DefaultValueFactory = _ => ["exact", "ann"] };
+        modes.AcceptOnlyFromAmong("exact", "ann", "auto");
+        var ef = new Option<int>("--ef") { Description = "HNSW search expansion for the ann and auto modes.", DefaultValueFactory = _ => 64 };
+        var storage = new Option<Storage.Embedded.Ann.GraphStorage>("--graph-storage") { Description = "Vector copy inside the HNSW graph: full (f32), half (f16) or quarter (i8).", DefaultValueFactory = _ => Storage.Embedded.Ann.GraphStorage.Quarter };
+        var threads = new Option<int>("--threads") { Description = "Concurrent query threads, each running one query at a time.", DefaultValueFactory = _ => 1 };
+        var json = CommonOptions.Json();
+        var command = new Command("index", "Benchmark the embedded vector index on .fvecs files: build time, queries/s, recall@k, memory.");
+        foreach (var o in new Option[] { baseFile, queryFile, k, modes, ef, storage, threads, json })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var output = parse.InvocationConfiguration.Output;
+            float[][] baseVectors, queries;
+            try
+            {
+                baseVectors = Fvecs.Read(parse.GetValue(baseFile)!.FullName);
+                queries = Fvecs.Read(parse.GetValue(queryFile)!.FullName);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"bench index: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            if (baseVectors.Length == 0 || queries.Length == 0 || baseVectors[0].Length != queries[0].Length)
+            {
+                await error.WriteLineAsync("bench index: the base and query files must be non-empty and of the same dimension.").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            IndexBenchmark.NormalizeAll(baseVectors);
+            IndexBenchmark.NormalizeAll(queries);
+            await error.WriteLineAsync($"{baseVectors.Length:N0} base vectors, {queries.Length:N0} queries, dimension {baseVectors[0].Length}; measuring memory bandwidth").ConfigureAwait(false);
+            var bandwidth = MemoryBandwidth.MeasureGigabytesPerSecond();
+            var bench = new IndexBenchmark(baseVectors, queries, parse.GetValue(k), parse.GetValue(threads), parse.GetValue(ef), parse.GetValue(storage));
+            await error.WriteLineAsync("computing exact ground truth").ConfigureAwait(false);
+            _ = bench.Truth;
+            var progress = new Progress<string>(m => error.Write($"\r{m,-60}"));
+            foreach (var mode in parse.GetValue(modes)!.Distinct())
+            {
+                var r = await bench.RunAsync(mode, bandwidth, progress, ct).ConfigureAwait(false);
+                await error.WriteLineAsync().ConfigureAwait(false);
+                if (parse.GetValue(json))
+                {
+                    await output.WriteLineAsync(JsonLine.Write(w =>
+                    {
+                        w.WriteString("mode", r.Mode == "exact" ? "exact" : $"{r.Mode}-ef{parse.GetValue(ef)}");
+                        w.WriteNumber("threads", r.Threads);
+                        w.WriteNumber("vectors", r.Vectors);
+                        w.WriteNumber("build_seconds", Math.Round(r.BuildSeconds, 2));
+                        w.WriteNumber("queries_per_second", Math.Round(r.QueriesPerSecond, 1));
+                        w.WriteNumber("recall_at_10", Math.Round(r.RecallAt10, 4));
+                        w.WriteNumber("peak_rss_mb", Math.Round(r.PeakRssMb, 1));
+                        w.WriteNumber("index_rss_mb", Math.Round(r.IndexRssMb, 1));
+                        w.WriteNumber("bandwidth_gbps", Math.Round(r.BandwidthGbps, 2));
+                        w.WriteNumber("bandwidth_bound_qps", Math.Round(r.BoundQueriesPerSecond, 1));
+                    })).ConfigureAwait(false);
+                }
+                else
+                {
+                    await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{r.Mode,-6} build {r.BuildSeconds,7:0.0} s  {r.QueriesPerSecond,8:0.0} queries/s  recall@{parse.GetValue(k)} {r.RecallAt10:0.000}  peak {r.PeakRssMb:0} MB (index {r.IndexRssMb:0} MB)  {(r.Mode == "exact" ? $"{r.QueriesPerSecond / r.BoundQueriesPerSecond:P0} of the {r.BandwidthGbps:0.0} GB/s bandwidth bound" : string.Empty)}"))
+                        .ConfigureAwait(false);
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
