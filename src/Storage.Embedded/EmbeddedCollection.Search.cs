@@ -70,7 +70,12 @@ internal sealed partial class EmbeddedCollection
         var top = new TopK(need, ids);
         var slots = _table.HighWater;
         var threads = _options.SearchThreads > 0 ? _options.SearchThreads : Environment.ProcessorCount;
-        if (threads <= 1 || slots < ParallelScanThreshold)
+        if (_options.ScanPrecision == ScanPrecision.Int8Rerank)
+        {
+            // int8 scores rank almost like float32 ones; re-scoring 4x the page (at least 40) recovers the exact top k.
+            _table.ScanInt8(query.Vector, 0, slots, query.Filter, minScore, top, Math.Max(need * 4, 40));
+        }
+        else if (threads <= 1 || slots < ParallelScanThreshold)
         {
             _table.Scan(query.Vector, 0, slots, query.Filter, minScore, top);
         }

@@ -29,7 +29,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         Name = name;
         ModelId = modelId;
         Dimension = dimension;
-        _table = new VectorTable(dimension);
+        _table = new VectorTable(dimension, options.ScanPrecision == ScanPrecision.Int8Rerank);
         _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, db.Folder, name) : null;
     }
 

@@ -20,6 +20,9 @@ public sealed class EmbeddedStoreOptions
     [Range(0, 256)]
     public int SearchThreads { get; set; }
 
+    /// <summary>What exact scans read: the float32 vectors, or an int8 copy (1/4 of the bytes) with float32 re-scoring of the best candidates.</summary>
+    public ScanPrecision ScanPrecision { get; set; } = ScanPrecision.Full;
+
     /// <summary>auto: the HNSW graph for collections past <see cref="AnnOptions.Threshold"/>, exact below; exact: always scan.</summary>
     public SearchMode SearchMode { get; set; } = SearchMode.Auto;
 

@@ -9,11 +9,12 @@ namespace ClipSearch.Storage.Embedded;
 /// vector changes) and the version the approximate index holds, so a slot is "in the graph" only when the
 /// two agree. Not thread-safe by itself: <see cref="Lock"/> guards it (many readers, one writer).
 /// </summary>
-internal sealed class VectorTable(int dimension)
+internal sealed class VectorTable(int dimension, bool keepInt8 = false)
 {
     private const int InitialCapacity = 1024;
 
     private float[] _vectors = new float[InitialCapacity * dimension];
+    private sbyte[] _int8 = keepInt8 ? new sbyte[InitialCapacity * dimension] : [];
     private Guid[] _ids = new Guid[InitialCapacity];
     private long[] _keys = new long[InitialCapacity];
     private long[] _rowSeq = new long[InitialCapacity];
@@ -94,7 +95,43 @@ internal sealed class VectorTable(int dimension)
         _keySlots[key] = slot;
         _rowSeq[slot] = rowSeq;
         vector.CopyTo(_vectors.AsSpan(slot * dimension, dimension));
+        if (keepInt8)
+        {
+            Int8Kernels.Quantize(vector, _int8.AsSpan(slot * dimension, dimension));
+        }
+
         _payloads[slot] = payload;
+    }
+
+    /// <summary>
+    /// Scans the int8 copy for the <paramref name="candidates"/> best approximate scores in [from, to), then
+    /// re-scores those with the float32 vectors into <paramref name="top"/>.
+    /// </summary>
+    public void ScanInt8(ReadOnlySpan<float> query, int from, int to, PointFilter? filter, float minScore, TopK top, int candidates)
+    {
+        Span<sbyte> q8 = stackalloc sbyte[dimension];
+        Int8Kernels.Quantize(query, q8);
+        var wide = Int8Kernels.Widen(q8);
+        var rough = new TopK(candidates, _ids);
+        for (var slot = from; slot < to; slot++)
+        {
+            var payload = _payloads[slot];
+            if (payload is null || (filter is not null && !filter.Matches(payload)))
+            {
+                continue;
+            }
+
+            var score = Int8Kernels.Dot(_int8.AsSpan(slot * dimension, dimension), wide);
+            if (score >= rough.Threshold)
+            {
+                rough.Offer(score, slot);
+            }
+        }
+
+        foreach (var (_, slot) in rough.Sorted())
+        {
+            ScoreSlot(query, slot, null, minScore, top);
+        }
     }
 
     public void SetPayload(Guid id, ImagePayload payload)
@@ -291,5 +328,9 @@ internal sealed class VectorTable(int dimension)
         Array.Resize(ref _annVersions, capacity);
         Array.Resize(ref _payloads, capacity);
         Array.Resize(ref _vectors, capacity * dimension);
+        if (keepInt8)
+        {
+            Array.Resize(ref _int8, capacity * dimension);
+        }
     }
 }

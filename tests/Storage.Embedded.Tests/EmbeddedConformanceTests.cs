@@ -34,3 +34,14 @@ public sealed class EmbeddedGraphConformanceTests : EmbeddedConformanceTests
         return options;
     }
 }
+
+/// <summary>The suite with exact scans reading the int8 copy and re-scoring the best candidates in float32.</summary>
+public sealed class EmbeddedInt8ConformanceTests : EmbeddedConformanceTests
+{
+    protected override EmbeddedStoreOptions Configure(EmbeddedStoreOptions options)
+    {
+        options.SearchMode = SearchMode.Exact;
+        options.ScanPrecision = ScanPrecision.Int8Rerank;
+        return options;
+    }
+}

@@ -13,6 +13,7 @@ dotnet build -c Release src/Indexer -v q -nologo >/dev/null
 run() { dotnet run -c Release --no-build --project src/Indexer -- bench index --base "$dir/base.fvecs" --queries "$dir/queries.fvecs" --json "$@" 2>/dev/null; }
 run --mode exact --threads 1
 run --mode exact --threads 2
+run --mode exact-int8 --threads 1
 for ef in 32 48 64; do run --mode ann --ef "$ef" --threads 1; done
 run --mode ann --ef 64 --threads 2
 /usr/bin/python3 tools/bench/peers.py "$dir/base.fvecs" "$dir/queries.fvecs" --threads 1

@@ -41,7 +41,13 @@ internal sealed class IndexBenchmark(float[][] baseVectors, float[][] queries, i
     {
         _ = Truth;
         var folder = Path.Combine(Path.GetTempPath(), "clipsearch-bench-" + Guid.NewGuid().ToString("N"));
-        var options = new EmbeddedStoreOptions { Path = folder, SearchThreads = 1, SearchMode = mode == "exact" ? SearchMode.Exact : SearchMode.Auto };
+        var options = new EmbeddedStoreOptions
+        {
+            Path = folder,
+            SearchThreads = 1,
+            SearchMode = mode.StartsWith("exact", StringComparison.Ordinal) ? SearchMode.Exact : SearchMode.Auto,
+            ScanPrecision = mode == "exact-int8" ? ScanPrecision.Int8Rerank : ScanPrecision.Full,
+        };
         options.Ann.ExpansionSearch = expansionSearch;
         options.Ann.Storage = graphStorage;
         if (mode == "ann")
@@ -68,7 +74,7 @@ internal sealed class IndexBenchmark(float[][] baseVectors, float[][] queries, i
                 progress.Report($"{mode}: upserted {start + batch.Count:N0}/{baseVectors.Length:N0}");
             }
 
-            if (mode != "exact")
+            if (options.SearchMode != SearchMode.Exact)
             {
                 progress.Report($"{mode}: building the HNSW graph");
                 await store.WaitForApproximateIndexAsync("bench", cancellationToken).ConfigureAwait(false);

@@ -17,8 +17,8 @@ internal static class BenchIndexCommand
         var baseFile = new Option<FileInfo>("--base") { Description = "Vectors to index (.fvecs).", Required = true };
         var queryFile = new Option<FileInfo>("--queries") { Description = "Query vectors (.fvecs).", Required = true };
         var k = new Option<int>("--k") { Description = "Neighbours per query.", DefaultValueFactory = _ => 10 };
-        var modes = new Option<string[]>("--mode") { Description = "exact, ann or auto (repeatable).", DefaultValueFactory = _ => ["exact", "ann"] };
-        modes.AcceptOnlyFromAmong("exact", "ann", "auto");
+        var modes = new Option<string[]>("--mode") { Description = "exact, exact-int8, ann or auto (repeatable).", DefaultValueFactory = _ => ["exact", "ann"] };
+        modes.AcceptOnlyFromAmong("exact", "exact-int8", "ann", "auto");
         var ef = new Option<int>("--ef") { Description = "HNSW search expansion for the ann and auto modes.", DefaultValueFactory = _ => 64 };
         var storage = new Option<Storage.Embedded.Ann.GraphStorage>("--graph-storage") { Description = "Vector copy inside the HNSW graph: full (f32), half (f16) or quarter (i8).", DefaultValueFactory = _ => Storage.Embedded.Ann.GraphStorage.Quarter };
         var threads = new Option<int>("--threads") { Description = "Concurrent query threads, each running one query at a time.", DefaultValueFactory = _ => 1 };
@@ -67,7 +67,7 @@ internal static class BenchIndexCommand
                 {
                     await output.WriteLineAsync(JsonLine.Write(w =>
                     {
-                        w.WriteString("mode", r.Mode == "exact" ? "exact" : $"{r.Mode}-ef{parse.GetValue(ef)}");
+                        w.WriteString("mode", r.Mode.StartsWith("exact", StringComparison.Ordinal) ? r.Mode : $"{r.Mode}-ef{parse.GetValue(ef)}");
                         w.WriteNumber("threads", r.Threads);
                         w.WriteNumber("vectors", r.Vectors);
                         w.WriteNumber("build_seconds", Math.Round(r.BuildSeconds, 2));
@@ -82,7 +82,7 @@ internal static class BenchIndexCommand
                 else
                 {
                     await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{r.Mode,-6} build {r.BuildSeconds,7:0.0} s  {r.QueriesPerSecond,8:0.0} queries/s  recall@{parse.GetValue(k)} {r.RecallAt10:0.000}  peak {r.PeakRssMb:0} MB (index {r.IndexRssMb:0} MB)  {(r.Mode == "exact" ? $"{r.QueriesPerSecond / r.BoundQueriesPerSecond:P0} of the {r.BandwidthGbps:0.0} GB/s bandwidth bound" : string.Empty)}"))
+                        $"{r.Mode,-6} build {r.BuildSeconds,7:0.0} s  {r.QueriesPerSecond,8:0.0} queries/s  recall@{parse.GetValue(k)} {r.RecallAt10:0.000}  peak {r.PeakRssMb:0} MB (index {r.IndexRssMb:0} MB)  {(r.Mode.StartsWith("exact", StringComparison.Ordinal) ? $"{r.QueriesPerSecond / r.BoundQueriesPerSecond:P0} of the {r.BandwidthGbps:0.0} GB/s bandwidth bound" : string.Empty)}"))
                         .ConfigureAwait(false);
                 }
             }
