@@ -178,6 +178,9 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         return _graph?.WaitUntilCaughtUpAsync(cancellationToken) ?? Task.CompletedTask;
     }
 
+    /// <summary>Stops the graph maintenance of a collection that was dropped (its mirror then only reports that it is gone).</summary>
+    internal void StopBackgroundWork() => _graph?.Stop();
+
     public void Dispose()
     {
         _graph?.Dispose();

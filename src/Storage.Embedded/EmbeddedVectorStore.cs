@@ -76,12 +76,19 @@ public sealed class EmbeddedVectorStore : IVectorStore
                 $"Collection '{name}' holds {info.Dimension}-dimensional embeddings of model '{info.ModelId}', but the model in use is '{modelId ?? info.ModelId}' ({dimension ?? info.Dimension} dimensions). Embeddings of different models cannot be compared: use that model, or re-index into a new collection.");
         }
 
-        var collection = _open.AddOrUpdate(name,
-            _ => new EmbeddedCollection(_db, _options, name, info.ModelId, info.Dimension),
-            (_, existing) => existing.ModelId == info.ModelId && existing.Dimension == info.Dimension
-                ? existing
-                : new EmbeddedCollection(_db, _options, name, info.ModelId, info.Dimension));
-        return Task.FromResult<IVectorCollection>(collection);
+        lock (_open)
+        {
+            if (_open.TryGetValue(name, out var existing) && existing.ModelId == info.ModelId && existing.Dimension == info.Dimension)
+            {
+                return Task.FromResult<IVectorCollection>(existing);
+            }
+
+            // The collection was dropped and created again with another model: the old mirror is obsolete.
+            existing?.StopBackgroundWork();
+            var collection = new EmbeddedCollection(_db, _options, name, info.ModelId, info.Dimension);
+            _open[name] = collection;
+            return Task.FromResult<IVectorCollection>(collection);
+        }
     }
 
     public Task<IReadOnlyList<CollectionInfo>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
@@ -118,7 +125,11 @@ public sealed class EmbeddedVectorStore : IVectorStore
             tx.Commit();
             return n > 0;
         });
-        _open.TryRemove(name, out _);
+        if (_open.TryRemove(name, out var open))
+        {
+            open.StopBackgroundWork();
+        }
+
         return Task.FromResult(dropped);
     }
 

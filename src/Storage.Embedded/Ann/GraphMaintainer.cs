@@ -337,6 +337,23 @@ internal sealed class GraphMaintainer : IDisposable
 
     private string GraphPath(string generation) => Path.Combine(_folder, $"{_collection}-{generation}.usearch");
 
+    /// <summary>Stops background work without saving (the collection was dropped).</summary>
+    public void Stop()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _changesSinceSave = 0;
+        _index?.Dispose();
+        _index = null;
+    }
+
     public void Dispose()
     {
         _stop.Cancel();
