@@ -49,12 +49,20 @@ internal sealed partial class EmbeddedCollection
         var found = graph.Search(query.Vector, keys, accept);
         var ids = _table.Ids;
         var top = new TopK(need, ids);
+        Span<int> slots = stackalloc int[found];
+        var live = 0;
         for (var i = 0; i < found; i++)
         {
             if (_table.TryGetByKey((long)keys[i], out var slot) && _table.InGraph(slot))
             {
-                _table.ScoreSlot(query.Vector, slot, query.Filter, minScore, top);
+                slots[live++] = slot;
             }
+        }
+
+        _table.Prefetch(slots[..live]);
+        foreach (var slot in slots[..live])
+        {
+            _table.ScoreSlot(query.Vector, slot, query.Filter, minScore, top);
         }
 
         _table.Scan(query.Vector, 0, _table.HighWater, query.Filter, minScore, top, onlyOutsideGraph: true);
