@@ -115,15 +115,43 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
         while (offset is not null);
     }
 
-    public Task SetLabelsAsync(string labelSet, IReadOnlyList<KeyValuePair<Guid, LabelAssignment>> labels, CancellationToken cancellationToken = default)
+    public async Task SetLabelsAsync(string labelSet, IReadOnlyList<KeyValuePair<Guid, LabelAssignment>> labels, CancellationToken cancellationToken = default)
     {
         LabelSets.Validate(labelSet);
         ArgumentNullException.ThrowIfNull(labels);
         var operations = labels.GroupBy(kv => kv.Key).Select(g => g.Last()).Select(kv => SetLabelOperation(labelSet, kv.Key, kv.Value)).ToList();
-        return operations.Count == 0
-            ? Task.CompletedTask
-            : store.CallAsync($"write labels in '{name}'", ct => store.Client.UpdateBatchAsync(name, operations, wait: true, cancellationToken: ct), cancellationToken);
+        if (operations.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureLabelIndexesAsync(labelSet, cancellationToken).ConfigureAwait(false);
+        await store.CallAsync($"write labels in '{name}'", ct => store.Client.UpdateBatchAsync(name, operations, wait: true, cancellationToken: ct), cancellationToken)
+            .ConfigureAwait(false);
     }
+
+    /// <summary>Label filters read labels.{set}.label and .score: index them the first time a set is written (creating an existing index is a no-op).</summary>
+    private async Task EnsureLabelIndexesAsync(string labelSet, CancellationToken cancellationToken)
+    {
+        if (!_indexedLabelSets.TryAdd(labelSet, 0))
+        {
+            return;
+        }
+
+        foreach (var (field, type) in LabelIndexes(labelSet))
+        {
+            await store.CallAsync($"index labels of '{name}'", ct => store.Client.CreatePayloadIndexAsync(name, field, type, cancellationToken: ct), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    internal static IEnumerable<(string Field, PayloadSchemaType Type)> LabelIndexes(string labelSet) =>
+    [
+        (QdrantPayloads.LabelKey(labelSet, "label"), PayloadSchemaType.Keyword),
+        (QdrantPayloads.LabelKey(labelSet, "score"), PayloadSchemaType.Float),
+    ];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _indexedLabelSets = new(StringComparer.Ordinal);
 
     /// <summary>Sets labels.{set} of one point, leaving its other label sets alone (a keyed set_payload).</summary>
     internal static PointsUpdateOperation SetLabelOperation(string labelSet, Guid id, LabelAssignment label)

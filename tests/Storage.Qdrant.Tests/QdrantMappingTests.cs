@@ -112,6 +112,16 @@ public sealed class QdrantMappingTests
         Assert.Equal("cat", label.Value.StructValue.Fields["label"].StringValue);
     }
 
+    [Fact]
+    public void LabelIndexes_LabelSet_KeywordLabelAndFloatScore()
+    {
+        Assert.Equal(
+            [("labels.animals.label", PayloadSchemaType.Keyword), ("labels.animals.score", PayloadSchemaType.Float)],
+            QdrantCollection.LabelIndexes("animals"));
+        Assert.Contains(QdrantPayloads.Indexed, i => i == ("folders", PayloadSchemaType.Keyword));
+        Assert.Contains(QdrantPayloads.Indexed, i => i == ("taken_at", PayloadSchemaType.Datetime));
+    }
+
     [Theory]
     [InlineData(StatusCode.NotFound, VectorStoreErrorKind.CollectionNotFound)]
     [InlineData(StatusCode.AlreadyExists, VectorStoreErrorKind.CollectionExists)]
