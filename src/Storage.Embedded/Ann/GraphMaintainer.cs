@@ -88,7 +88,7 @@ internal sealed class GraphMaintainer : IDisposable
         _table.Lock.EnterReadLock();
         try
         {
-            return _table.Count < _options.Threshold ? 0 : _table.OutsideGraph(1).Count;
+            return _table.Count < _options.Threshold ? 0 : _table.OutsideGraphCount;
         }
         finally
         {
@@ -311,7 +311,7 @@ internal sealed class GraphMaintainer : IDisposable
         try
         {
             // The saved graph is trusted only for rows no newer than this, and only if nothing is pending.
-            if (_table.OutsideGraph(1).Count > 0)
+            if (_table.OutsideGraphCount > 0)
             {
                 return;
             }
