@@ -15,7 +15,7 @@ public sealed class AnnOptions
 
     /// <summary>Candidate list size while building (ef_construction).</summary>
     [Range(8, 2048)]
-    public int ExpansionAdd { get; set; } = 128;
+    public int ExpansionAdd { get; set; } = 200;
 
     /// <summary>Candidate list size while searching (ef).</summary>
     [Range(8, 4096)]
