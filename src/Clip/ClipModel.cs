@@ -139,6 +139,6 @@ public sealed partial class ClipModel : IDisposable
         _text.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Loaded CLIP model {ModelId} (dimension {Dimension}) on {Device}")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Loaded CLIP model {ModelId} (dimension {Dimension}) on {Device}")]
     private static partial void LogLoaded(ILogger logger, string modelId, int dimension, ExecutionDevice device);
 }

@@ -64,6 +64,6 @@ internal static partial class OnnxSessions
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CUDA is not usable ({Reason}); running on CPU")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "CUDA is not usable ({Reason}); running on CPU")]
     private static partial void LogCudaFallback(ILogger logger, string reason);
 }
