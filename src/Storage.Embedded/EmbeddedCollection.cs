@@ -1,6 +1,7 @@
 using ClipSearch.Core.Index;
 using ClipSearch.Storage.Embedded.Ann;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace ClipSearch.Storage.Embedded;
 
@@ -22,7 +23,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
     private long _lastDataVersion = long.MinValue;
     private bool _loaded;
 
-    public EmbeddedCollection(IndexDatabase db, EmbeddedStoreOptions options, string name, string modelId, int dimension)
+    public EmbeddedCollection(IndexDatabase db, EmbeddedStoreOptions options, string name, string modelId, int dimension, ILogger logger)
     {
         _db = db;
         _options = options;
@@ -30,7 +31,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         ModelId = modelId;
         Dimension = dimension;
         _table = new VectorTable(dimension, options.ScanPrecision == ScanPrecision.Int8Rerank);
-        _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, db.Folder, name) : null;
+        _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, db.Folder, name, logger) : null;
     }
 
     public string Name { get; }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using ClipSearch.Core.Index;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClipSearch.Storage.Embedded;
 
@@ -20,12 +22,14 @@ public sealed class EmbeddedVectorStore : IVectorStore
 
     private readonly IndexDatabase _db;
     private readonly EmbeddedStoreOptions _options;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, EmbeddedCollection> _open = new(StringComparer.Ordinal);
 
-    public EmbeddedVectorStore(EmbeddedStoreOptions options)
+    public EmbeddedVectorStore(EmbeddedStoreOptions options, ILogger<EmbeddedVectorStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _db = new IndexDatabase(options.Path, options.BusyTimeout);
     }
 
@@ -85,7 +89,7 @@ public sealed class EmbeddedVectorStore : IVectorStore
 
             // The collection was dropped and created again with another model: the old mirror is obsolete.
             existing?.StopBackgroundWork();
-            var collection = new EmbeddedCollection(_db, _options, name, info.ModelId, info.Dimension);
+            var collection = new EmbeddedCollection(_db, _options, name, info.ModelId, info.Dimension, _logger);
             _open[name] = collection;
             return Task.FromResult<IVectorCollection>(collection);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 
 namespace ClipSearch.Storage.Embedded.Ann;
 
@@ -9,7 +10,7 @@ namespace ClipSearch.Storage.Embedded.Ann;
 /// saves the graph beside the database so a restart reloads it instead of rebuilding. Searches use the
 /// graph for the points it holds and scan the rest exactly, so results never miss recent writes.
 /// </summary>
-internal sealed class GraphMaintainer : IDisposable
+internal sealed partial class GraphMaintainer : IDisposable
 {
     private const int AddChunk = 4096;
     private static readonly TimeSpan SaveAfterIdle = TimeSpan.FromSeconds(2);
@@ -27,8 +28,11 @@ internal sealed class GraphMaintainer : IDisposable
     private long _changesSinceSave;
     private volatile bool _caughtUp;
 
-    public GraphMaintainer(VectorTable table, AnnOptions options, string folder, string collection)
+    private readonly ILogger _logger;
+
+    public GraphMaintainer(VectorTable table, AnnOptions options, string folder, string collection, ILogger logger)
     {
+        _logger = logger;
         _table = table;
         _options = options;
         _folder = Path.Combine(folder, "ann");
@@ -128,6 +132,7 @@ internal sealed class GraphMaintainer : IDisposable
 #pragma warning restore CA1031
             {
                 LastError = $"{e.GetType().Name}: {e.Message}";
+                LogGraphFailed(_logger, _collection, e);
             }
         }
     }
@@ -334,6 +339,9 @@ internal sealed class GraphMaintainer : IDisposable
         File.WriteAllText(path + ".seq", seq.ToString(CultureInfo.InvariantCulture));
         _changesSinceSave = 0;
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Maintaining the approximate index of collection {Collection} failed; searches stay exact until it recovers")]
+    private static partial void LogGraphFailed(ILogger logger, string collection, Exception exception);
 
     private string GraphPath(string generation) => Path.Combine(_folder, $"{_collection}-{generation}.usearch");
 
