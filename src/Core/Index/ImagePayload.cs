@@ -48,6 +48,41 @@ public sealed record ImagePayload
         return folders;
     }
 
+    /// <summary>
+    /// Whether <paramref name="folder"/> is one of <see cref="Folders"/>, without building the list: filtered
+    /// scans ask this once per point per query.
+    /// </summary>
+    public bool IsInFolder(string folder)
+    {
+        var root = Root.AsSpan();
+        var f = folder.AsSpan();
+        if (f.SequenceEqual(root))
+        {
+            return true;
+        }
+
+        // Below the root: folder = Root + "/" + a leading run of Path's directory segments.
+        if (!f.StartsWith(root, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = f[root.Length..];
+        if (!root.EndsWith('/'))
+        {
+            if (rest.Length == 0 || rest[0] != '/')
+            {
+                return false;
+            }
+
+            rest = rest[1..];
+        }
+
+        var directory = Path.AsSpan(0, Math.Max(0, Path.LastIndexOf('/')));
+        return rest.Length > 0 && directory.StartsWith(rest, StringComparison.Ordinal)
+            && (directory.Length == rest.Length || directory[rest.Length] == '/');
+    }
+
     public bool Equals(ImagePayload? other) =>
         other is not null && Path == other.Path && Root == other.Root && SizeBytes == other.SizeBytes
         && ModifiedAt == other.ModifiedAt && ContentHash == other.ContentHash && Width == other.Width && Height == other.Height

@@ -30,11 +30,7 @@ public sealed record FolderFilter(string Folder) : PointFilter
 {
     public string Normalized => Folder.Length > 1 ? Folder.TrimEnd('/') : Folder;
 
-    public override bool Matches(ImagePayload payload)
-    {
-        var folder = Normalized;
-        return payload.Folders().Any(f => string.Equals(f, folder, StringComparison.Ordinal));
-    }
+    public override bool Matches(ImagePayload payload) => payload.IsInFolder(Normalized);
 
     public override void Validate()
     {

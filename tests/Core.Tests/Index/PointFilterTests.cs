@@ -29,6 +29,23 @@ public sealed class PointFilterTests
         Assert.Equal(matches, new FolderFilter(folder).Matches(Photo));
     }
 
+    [Theory]
+    [InlineData("/photos", "a.jpg")]
+    [InlineData("/photos", "2020/summer/a.jpg")]
+    [InlineData("/photos/", "2020/a.jpg")]
+    [InlineData("/", "x/y/z.png")]
+    [InlineData("/photos", "20/2020/a.jpg")]
+    public void IsInFolder_AnyFolder_AgreesWithTheFolderList(string root, string path)
+    {
+        var payload = new ImagePayload { Root = root, Path = path };
+        var folders = payload.Folders();
+        string[] probes = ["/", "/photos", "/photos/", "/photos/2020", "/photos/20", "/photos/2020/summer", "/photos/20/2020", "/x", "/x/y", "/x/y/z.png", "/photosx", "//x"];
+        foreach (var probe in probes.Concat(folders))
+        {
+            Assert.True(folders.Contains(probe) == payload.IsInFolder(probe), $"{root} + {path}: '{probe}'");
+        }
+    }
+
     [Fact]
     public void MissingField_ConditionFalseAndNegationTrue()
     {
