@@ -21,10 +21,7 @@ internal sealed partial class EmbeddedCollection
         {
             // A point keeps its integer key (the approximate index's key) for life; new points take the next one.
             var nextKey = (long)IndexDatabase.Scalar(connection, "SELECT next_key FROM collections WHERE name = $n", tx, ("$n", Name))!;
-            using var existing = connection.CreateCommand();
-            existing.Transaction = tx;
-            existing.CommandText = "SELECT key FROM points WHERE collection = $c AND id = $id";
-            existing.Parameters.AddWithValue("$c", Name);
+            using var existing = IndexDatabase.Command(connection, tx, "SELECT key FROM points WHERE collection = $c AND id = $id", ("$c", Name));
             var existingId = existing.Parameters.Add("$id", SqliteType.Blob);
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -69,16 +66,9 @@ internal sealed partial class EmbeddedCollection
     private Task<long> DeleteIdsAsync(List<Guid> ids, CancellationToken cancellationToken) =>
         WriteAsync("delete points", (connection, tx, seq) =>
         {
-            using var delete = connection.CreateCommand();
-            delete.Transaction = tx;
-            delete.CommandText = "DELETE FROM points WHERE collection = $c AND id = $id";
-            delete.Parameters.AddWithValue("$c", Name);
+            using var delete = IndexDatabase.Command(connection, tx, "DELETE FROM points WHERE collection = $c AND id = $id", ("$c", Name));
             var idParam = delete.Parameters.Add("$id", SqliteType.Blob);
-            using var tomb = connection.CreateCommand();
-            tomb.Transaction = tx;
-            tomb.CommandText = "INSERT OR IGNORE INTO tombstones(collection, seq, id) VALUES ($c, $s, $id)";
-            tomb.Parameters.AddWithValue("$c", Name);
-            tomb.Parameters.AddWithValue("$s", seq);
+            using var tomb = IndexDatabase.Command(connection, tx, "INSERT OR IGNORE INTO tombstones(collection, seq, id) VALUES ($c, $s, $id)", ("$c", Name), ("$s", seq));
             var tombId = tomb.Parameters.Add("$id", SqliteType.Blob);
             long deleted = 0;
             foreach (var id in ids)
@@ -123,16 +113,9 @@ internal sealed partial class EmbeddedCollection
         var updated = new Dictionary<Guid, Dictionary<string, LabelAssignment>>();
         return WriteAsync("write labels", (connection, tx, seq) =>
         {
-            using var select = connection.CreateCommand();
-            select.Transaction = tx;
-            select.CommandText = "SELECT labels FROM points WHERE collection = $c AND id = $id";
-            select.Parameters.AddWithValue("$c", Name);
+            using var select = IndexDatabase.Command(connection, tx, "SELECT labels FROM points WHERE collection = $c AND id = $id", ("$c", Name));
             var selectId = select.Parameters.Add("$id", SqliteType.Blob);
-            using var update = connection.CreateCommand();
-            update.Transaction = tx;
-            update.CommandText = "UPDATE points SET labels = $l, seq = $s WHERE collection = $c AND id = $id";
-            update.Parameters.AddWithValue("$c", Name);
-            update.Parameters.AddWithValue("$s", seq);
+            using var update = IndexDatabase.Command(connection, tx, "UPDATE points SET labels = $l, seq = $s WHERE collection = $c AND id = $id", ("$c", Name), ("$s", seq));
             var updateLabels = update.Parameters.Add("$l", SqliteType.Text);
             var updateId = update.Parameters.Add("$id", SqliteType.Blob);
             long changed = 0;

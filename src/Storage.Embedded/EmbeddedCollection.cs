@@ -89,10 +89,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
 
     private (long Seq, string Generation) ReadState(SqliteConnection connection, SqliteTransaction tx)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "SELECT seq, generation FROM collections WHERE name = $n";
-        command.Parameters.AddWithValue("$n", Name);
+        using var command = IndexDatabase.Command(connection, tx, "SELECT seq, generation FROM collections WHERE name = $n", ("$n", Name));
         using var r = command.ExecuteReader();
         return r.Read()
             ? (r.GetInt64(0), r.GetString(1))
@@ -104,11 +101,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         var removed = new List<Guid>();
         if (!full)
         {
-            using var tombs = connection.CreateCommand();
-            tombs.Transaction = tx;
-            tombs.CommandText = "SELECT id FROM tombstones WHERE collection = $c AND seq > $s ORDER BY seq";
-            tombs.Parameters.AddWithValue("$c", Name);
-            tombs.Parameters.AddWithValue("$s", since);
+            using var tombs = IndexDatabase.Command(connection, tx, "SELECT id FROM tombstones WHERE collection = $c AND seq > $s ORDER BY seq", ("$c", Name), ("$s", since));
             using var r = tombs.ExecuteReader();
             while (r.Read())
             {
@@ -117,12 +110,8 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposabl
         }
 
         var rows = new List<StoredRow>();
-        using (var points = connection.CreateCommand())
+        using (var points = IndexDatabase.Command(connection, tx, $"SELECT {PointRows.Columns} FROM points WHERE collection = $c AND seq > $s", ("$c", Name), ("$s", since)))
         {
-            points.Transaction = tx;
-            points.CommandText = $"SELECT {PointRows.Columns} FROM points WHERE collection = $c AND seq > $s";
-            points.Parameters.AddWithValue("$c", Name);
-            points.Parameters.AddWithValue("$s", since);
             using var r = points.ExecuteReader();
             while (r.Read())
             {

@@ -55,13 +55,8 @@ public sealed class EmbeddedVectorStore : IVectorStore
                 throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists in {_db.Folder}.");
             }
 
-            using var insert = connection.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = "INSERT INTO collections(name, model_id, dimension, seq, generation) VALUES ($n, $m, $d, 0, $g)";
-            insert.Parameters.AddWithValue("$n", name);
-            insert.Parameters.AddWithValue("$m", modelId);
-            insert.Parameters.AddWithValue("$d", dimension);
-            insert.Parameters.AddWithValue("$g", Guid.NewGuid().ToString("N"));
+            using var insert = IndexDatabase.Command(connection, tx, "INSERT INTO collections(name, model_id, dimension, seq, generation) VALUES ($n, $m, $d, 0, $g)",
+                ("$n", name), ("$m", modelId), ("$d", dimension), ("$g", Guid.NewGuid().ToString("N")));
             insert.ExecuteNonQuery();
             tx.Commit();
             return 0;
@@ -119,10 +114,7 @@ public sealed class EmbeddedVectorStore : IVectorStore
             var n = 0;
             foreach (var sql in DropStatements)
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = tx;
-                command.CommandText = sql;
-                command.Parameters.AddWithValue("$n", name);
+                using var command = IndexDatabase.Command(connection, tx, sql, ("$n", name));
                 n = command.ExecuteNonQuery();
             }
 
@@ -149,9 +141,7 @@ public sealed class EmbeddedVectorStore : IVectorStore
 
     private (string ModelId, int Dimension)? ReadCollection(string name) => _db.Run($"open collection '{name}'", connection =>
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT model_id, dimension FROM collections WHERE name = $n";
-        command.Parameters.AddWithValue("$n", name);
+        using var command = IndexDatabase.Command(connection, null, "SELECT model_id, dimension FROM collections WHERE name = $n", ("$n", name));
         using var r = command.ExecuteReader();
         return r.Read() ? (r.GetString(0), r.GetInt32(1)) : ((string, int)?)null;
     });

@@ -115,9 +115,10 @@ internal sealed class IndexDatabase
         command.ExecuteNonQuery();
     }
 
-    public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    /// <summary>A command in <paramref name="tx"/> with its parameters bound (null binds SQL NULL).</summary>
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = connection.CreateCommand();
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = tx;
         foreach (var (name, value) in parameters)
@@ -125,6 +126,12 @@ internal sealed class IndexDatabase
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
 
+        return command;
+    }
+
+    public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? tx = null, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
         var result = command.ExecuteScalar();
         return result is DBNull ? null : result;
     }
