@@ -37,7 +37,14 @@ internal static partial class OnnxSessions
                 }
 
                 var reason = FirstLine(e.Message);
-                LogCudaFallback(logger, reason);
+                if (NvidiaDriverPresent())
+                {
+                    LogCudaFallback(logger, reason); // a GPU is there but unusable: worth telling
+                }
+                else
+                {
+                    LogCpuOnly(logger, reason); // no GPU at all: CPU is simply the device
+                }
             }
         }
 
@@ -64,6 +71,11 @@ internal static partial class OnnxSessions
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
+    private static bool NvidiaDriverPresent() => File.Exists("/proc/driver/nvidia/version") || File.Exists("/dev/nvidia0");
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "CUDA is not usable ({Reason}); running on CPU")]
     private static partial void LogCudaFallback(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "No NVIDIA GPU found (CUDA: {Reason}); running on CPU")]
+    private static partial void LogCpuOnly(ILogger logger, string reason);
 }

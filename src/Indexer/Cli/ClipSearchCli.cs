@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
+using ClipSearch.Core.Index;
+using ClipSearch.Indexing;
 using ClipSearch.Indexer.Commands;
 
 namespace ClipSearch.Indexer.Cli;
@@ -10,7 +12,12 @@ internal static class ClipSearchCli
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("ClipSearch: semantic image search with CLIP. Human output goes to stderr, --json output to stdout.");
+        var root = new RootCommand("ClipSearch: semantic image search with CLIP. Results and --json output go to stdout; progress and messages to stderr.");
+        root.Subcommands.Add(IndexCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(SkippedCommand.Create());
+        root.Subcommands.Add(DuplicatesCommand.Create());
+        root.Subcommands.Add(CollectionsCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
@@ -57,6 +64,16 @@ internal static class ClipSearchCli
         {
             await config.Error.WriteLineAsync($"error: device: {e.Message}").ConfigureAwait(false);
             return ExitCodes.DeviceError;
+        }
+        catch (VectorStoreException e)
+        {
+            await config.Error.WriteLineAsync($"error: index: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.IndexError;
+        }
+        catch (IndexerBusyException e)
+        {
+            await config.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Busy;
         }
         catch (OperationCanceledException)
         {

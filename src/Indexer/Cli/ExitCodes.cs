@@ -18,6 +18,12 @@ internal static class ExitCodes
     /// <summary>The requested device (CUDA) cannot be used.</summary>
     public const int DeviceError = 4;
 
+    /// <summary>The index could not be opened, read or written (missing collection, model mismatch, server down, ...).</summary>
+    public const int IndexError = 5;
+
+    /// <summary>Another process is indexing the same collection.</summary>
+    public const int Busy = 6;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

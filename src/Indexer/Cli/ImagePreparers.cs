@@ -7,8 +7,8 @@ namespace ClipSearch.Indexer.Cli;
 /// <summary>Image preparation for the commands: in worker processes, so no file can hang or crash a run.</summary>
 internal static class ImagePreparers
 {
-    public static IImagePreparer Create(ClipModel model, ImageDecodeOptions decode) =>
-        new IsolatedImagePreparer(decode, model.Preprocessor, new IsolatedImagePreparerOptions { Command = WorkerCommandForThisTool() });
+    public static IImagePreparer Create(ClipModel model, ImageDecodeOptions decode, int workers = 0) =>
+        new IsolatedImagePreparer(decode, model.Preprocessor, new IsolatedImagePreparerOptions { Command = WorkerCommandForThisTool(), Workers = workers });
 
     /// <summary>This tool relaunched with its worker verb: its apphost when run as one, else <c>dotnet clipsearch.dll</c>.</summary>
     internal static WorkerCommand WorkerCommandForThisTool()

@@ -9,14 +9,20 @@ internal static class JsonLine
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Write(Action<Utf8JsonWriter> body)
+    public static string Write(Action<Utf8JsonWriter> body) => Value(writer =>
+    {
+        writer.WriteStartObject();
+        body(writer);
+        writer.WriteEndObject();
+    });
+
+    /// <summary>One compact JSON value of any kind (an array, say) written by <paramref name="body"/>.</summary>
+    public static string Value(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, Options))
         {
-            writer.WriteStartObject();
             body(writer);
-            writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());

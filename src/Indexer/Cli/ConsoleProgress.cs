@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClipSearch.Indexing;
+
+namespace ClipSearch.Indexer.Cli;
+
+/// <summary>
+/// Index progress on stderr: files done of those to do, files/s, images/s, ETA and skips so far. On a terminal
+/// one line is redrawn every half second; otherwise (a log file, a pipe) a line is written every 5 seconds.
+/// </summary>
+internal sealed class ConsoleProgress(TextWriter error, bool interactive) : IProgress<IndexProgress>
+{
+    private readonly Stopwatch _sinceLine = Stopwatch.StartNew();
+    private readonly Lock _gate = new();
+    private TimeSpan? _indexingStarted;
+    private bool _drawn;
+
+    public static ConsoleProgress For(TextWriter error) =>
+        new(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+
+    public void Report(IndexProgress value)
+    {
+        lock (_gate)
+        {
+            if (value.Phase == "indexing" && _indexingStarted is null)
+            {
+                _indexingStarted = value.Elapsed;
+            }
+
+            var every = interactive ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(5);
+            var last = value.Phase == "finishing";
+            if (!last && _sinceLine.Elapsed < every)
+            {
+                return;
+            }
+
+            _sinceLine.Restart();
+            var line = Format(value);
+            if (interactive)
+            {
+                error.Write("\r" + line.PadRight(100) + (last ? "\n" : ""));
+                _drawn = !last;
+            }
+            else if (value.FilesToDo > 0 || value.Phase == "scanning")
+            {
+                error.WriteLine(line);
+            }
+        }
+    }
+
+    /// <summary>Ends a redrawn line before other output.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            if (_drawn)
+            {
+                error.WriteLine();
+                _drawn = false;
+            }
+        }
+    }
+
+    private string Format(IndexProgress p)
+    {
+        if (p.Phase == "scanning")
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"scanning... {p.FilesToDo:N0} new or changed files so far");
+        }
+
+        var seconds = Math.Max(1e-3, (p.Elapsed - (_indexingStarted ?? TimeSpan.Zero)).TotalSeconds);
+        var filesPerSecond = p.FilesDone / seconds;
+        var imagesPerSecond = p.Encoded / seconds;
+        var left = p.FilesToDo - p.FilesDone;
+        var eta = filesPerSecond > 0 && left > 0 ? " ETA " + Duration(TimeSpan.FromSeconds(left / filesPerSecond)) : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{p.Phase}: {p.FilesDone:N0}/{p.FilesToDo:N0} files ({filesPerSecond:0.0} files/s, {imagesPerSecond:0.0} images/s), {p.Skipped:N0} skipped{eta}");
+    }
+
+    internal static string Duration(TimeSpan t) => t.TotalHours >= 1
+        ? $"{(int)t.TotalHours}h{t.Minutes:00}m"
+        : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{Math.Ceiling(t.TotalSeconds):0}s";
+}

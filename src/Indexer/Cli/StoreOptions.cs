@@ -1,0 +1,130 @@
+using System.CommandLine;
+using ClipSearch.Core.Index;
+using ClipSearch.Indexing;
+using ClipSearch.Storage.Embedded;
+using ClipSearch.Storage.Qdrant;
+
+namespace ClipSearch.Indexer.Cli;
+
+/// <summary>
+/// Which index a command works on: the embedded one (a folder, the default) or a Qdrant server, and the
+/// collection in it. Declared once, read back from a parse result.
+/// </summary>
+internal sealed class StoreOptions
+{
+    public const string StoreVariable = "CLIPSEARCH_STORE";
+    public const string QdrantVariable = "CLIPSEARCH_QDRANT";
+    public const string QdrantKeyVariable = "CLIPSEARCH_QDRANT_API_KEY";
+
+    public Option<DirectoryInfo?> Store { get; } = new("--store")
+    {
+        Description = $"Folder of the embedded index (default: ${StoreVariable}, else ~/.local/share/clipsearch/index).",
+    };
+
+    public Option<Uri?> Qdrant { get; } = new("--qdrant")
+    {
+        Description = $"Use a Qdrant server instead of the embedded index: its gRPC URL, e.g. http://localhost:6334 (default: ${QdrantVariable}).",
+        CustomParser = r => Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+            ? u
+            : Fail(r, $"--qdrant needs an http:// or https:// URL, got '{r.Tokens[0].Value}'."),
+    };
+
+    public Option<string?> QdrantApiKey { get; } = new("--qdrant-api-key")
+    {
+        Description = $"API key of the Qdrant server (default: ${QdrantKeyVariable}).",
+    };
+
+    public Option<string> Collection { get; } = new("--collection", "-c")
+    {
+        Description = "Collection name.",
+        DefaultValueFactory = _ => CollectionNames.Default,
+    };
+
+    private static Uri? Fail(System.CommandLine.Parsing.ArgumentResult r, string message)
+    {
+        r.AddError(message);
+        return null;
+    }
+
+    public void AddTo(Command command, bool withCollection = true)
+    {
+        command.Options.Add(Store);
+        command.Options.Add(Qdrant);
+        command.Options.Add(QdrantApiKey);
+        if (withCollection)
+        {
+            command.Options.Add(Collection);
+        }
+
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(Store) is { Implicit: false } && r.GetResult(Qdrant) is { Implicit: false })
+            {
+                r.AddError("Give either --store (embedded index) or --qdrant (server), not both.");
+            }
+        });
+    }
+
+    /// <summary>The embedded index folder a command defaults to.</summary>
+    public static string DefaultStoreFolder()
+    {
+        var env = Environment.GetEnvironmentVariable(StoreVariable);
+        if (!string.IsNullOrWhiteSpace(env))
+        {
+            return Path.GetFullPath(env);
+        }
+
+        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(string.IsNullOrWhiteSpace(data) ? Path.Combine(home, ".local", "share") : data, "clipsearch", "index");
+    }
+
+    /// <summary>Opens the chosen index and the indexer's state beside it.</summary>
+    public StoreContext Open(ParseResult parse)
+    {
+        var qdrant = parse.GetValue(Qdrant) ?? (Environment.GetEnvironmentVariable(QdrantVariable) is { Length: > 0 } q && parse.GetValue(Store) is null
+            ? new Uri(q) : null);
+        if (qdrant is not null)
+        {
+            var store = new QdrantVectorStore(new QdrantStoreOptions
+            {
+                Url = qdrant,
+                ApiKey = parse.GetValue(QdrantApiKey) ?? Environment.GetEnvironmentVariable(QdrantKeyVariable),
+            });
+            return new StoreContext(store, QdrantStateFolder(qdrant), $"Qdrant at {qdrant}");
+        }
+
+        var folder = parse.GetValue(Store)?.FullName ?? DefaultStoreFolder();
+        return new StoreContext(new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder }), folder, folder);
+    }
+
+    /// <summary>The indexer's local state for a Qdrant server: skipped files and the writer lock.</summary>
+    private static string QdrantStateFolder(Uri url)
+    {
+        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var root = string.IsNullOrWhiteSpace(state) ? Path.Combine(home, ".local", "state") : state;
+        return Path.Combine(root, "clipsearch", "qdrant", $"{url.Host}_{url.Port}");
+    }
+
+    public string CollectionName(ParseResult parse) => parse.GetValue(Collection) ?? CollectionNames.Default;
+}
+
+/// <summary>An opened index and where the indexer keeps its state for it.</summary>
+internal sealed class StoreContext(IVectorStore store, string stateFolder, string description) : IDisposable
+{
+    private IndexerState? _state;
+
+    public IVectorStore Store { get; } = store;
+
+    /// <summary>The index's location, for messages.</summary>
+    public string Description { get; } = description;
+
+    public IndexerState State => _state ??= IndexerState.Open(stateFolder);
+
+    public void Dispose()
+    {
+        _state?.Dispose();
+        Store.Dispose();
+    }
+}

@@ -1,0 +1,550 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Core;
+using ClipSearch.Core.Index;
+
+namespace ClipSearch.Indexing;
+
+public sealed partial class CollectionIndexer
+{
+    /// <summary>Where an embedding comes from: encoded now, or the stored one of identical content.</summary>
+    private sealed record Source(float[]? Vector, ImageInfo? Info, ImageFailure? Failure, StoredPoint? From = null);
+
+    /// <summary>The one embedding per distinct content in a run: the first file with a hash produces it, later ones wait for it.</summary>
+    private sealed class HashEntry
+    {
+        private int _claimed;
+
+        public TaskCompletionSource<Source> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+    }
+
+    private sealed record WorkItem(ScannedFile File, StoredPoint? Previous);
+
+    private sealed record EncodeJob(PreparedImage Image, HashEntry Entry);
+
+    private enum Outcome { Indexed, Updated, Moved, Touched, Skipped, Ignored, Vanished }
+
+    /// <summary>A file's finished work, written with others in one durable batch.</summary>
+    private sealed record WriteOp(Outcome Outcome, string FullPath, VectorPoint? Point = null, Guid[]? Delete = null, SkippedFile? Skip = null);
+
+    private sealed class Run(CollectionIndexer owner, IProgress<IndexProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        private readonly List<WorkItem> _work = [];
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private readonly List<(string Folder, string Error)> _unlisted = [];
+        private readonly Dictionary<string, SkippedFile> _remembered = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, SkippedFile> _skippedNow = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<Guid, StoredPoint> _pendingDeletes = new();
+        private readonly ConcurrentDictionary<string, HashEntry> _byHash = new(StringComparer.Ordinal);
+        private Dictionary<string, StoredPoint> _indexedByHash = new(StringComparer.Ordinal);
+        private int _unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done, _written;
+        private readonly IndexOptions _options = owner._options;
+
+        public void Scan(Scope scope, Dictionary<string, StoredPoint> stored, Dictionary<string, SkippedFile> skippedBefore)
+        {
+            if (_indexedByHash.Count == 0)
+            {
+                _indexedByHash = stored.Values.Where(p => p.Payload.ContentHash is not null)
+                    .GroupBy(p => p.Payload.ContentHash!, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            }
+
+            IReadOnlyList<ScannedFile> files;
+            if (scope.IsFile)
+            {
+                var info = new FileInfo(scope.Target);
+                files = [new ScannedFile(scope.Root, Path.GetRelativePath(scope.Root, scope.Target).Replace('\\', '/'), info.Length,
+                    FileScanner.NormaliseTime(info.LastWriteTimeUtc))];
+            }
+            else
+            {
+                var result = FileScanner.Scan(scope.Root, scope.Target, _options.Scan, cancellationToken);
+                files = result.Files;
+                foreach (var (folder, error) in result.UnlistedFolders)
+                {
+                    LogUnlisted(owner._logger, folder, error);
+                    _unlisted.Add((Normalise(folder), error));
+                }
+            }
+
+            foreach (var file in files)
+            {
+                var full = file.FullPath;
+                if (!_seen.Add(full))
+                {
+                    continue;
+                }
+
+                if (stored.TryGetValue(full, out var point))
+                {
+                    if (point.Payload.Root == file.Root && point.Payload.SizeBytes == file.Size && point.Payload.ModifiedAt == file.ModifiedAt)
+                    {
+                        _unchanged++;
+                    }
+                    else
+                    {
+                        _work.Add(new WorkItem(file, point));
+                    }
+                }
+                else if (!_options.RetrySkipped && skippedBefore.TryGetValue(full, out var skip) && skip.Size == file.Size && skip.ModifiedAt == file.ModifiedAt)
+                {
+                    _remembered[full] = skip;
+                }
+                else
+                {
+                    _work.Add(new WorkItem(file, null));
+                }
+            }
+
+            Report("scanning");
+        }
+
+        /// <summary>Indexed files in the scopes that the scan did not find: deleted, unless they turn up moved.</summary>
+        public void FindDeletions(Dictionary<string, StoredPoint> stored, List<Scope> scopes)
+        {
+            foreach (var (path, point) in stored)
+            {
+                if (!_seen.Contains(path) && scopes.Any(s => s.Contains(path)) && !InUnlisted(path))
+                {
+                    _pendingDeletes[point.Id] = point;
+                }
+            }
+        }
+
+        private bool InUnlisted(string path) => _unlisted.Any(u => IsUnder(path, u.Folder));
+
+        public async Task ProcessAsync()
+        {
+            if (_work.Count == 0)
+            {
+                return;
+            }
+
+            Report("indexing");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var batch = Math.Max(1, _options.BatchSize);
+            var readers = _options.ReadParallelism > 0 ? _options.ReadParallelism : batch + Environment.ProcessorCount;
+            var encodeQueue = Channel.CreateBounded<EncodeJob>(new BoundedChannelOptions(batch * 2) { SingleReader = true });
+            var writeQueue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(Math.Max(64, _options.WriteBatchSize * 2)) { SingleReader = true });
+
+            var produce = Guard(stop, async token =>
+            {
+                try
+                {
+                    await Parallel.ForEachAsync(_work, new ParallelOptions { MaxDegreeOfParallelism = readers, CancellationToken = token },
+                        async (item, t) => await writeQueue.Writer.WriteAsync(await ProcessFileAsync(item, encodeQueue.Writer, t).ConfigureAwait(false), t)
+                            .ConfigureAwait(false)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    encodeQueue.Writer.TryComplete();
+                }
+            });
+            var encode = Guard(stop, token => EncodeLoopAsync(encodeQueue.Reader, batch, token));
+            var write = Guard(stop, token => WriteLoopAsync(writeQueue.Reader, token));
+            try
+            {
+                await Task.WhenAll(produce, encode).ConfigureAwait(false);
+            }
+            finally
+            {
+                writeQueue.Writer.TryComplete();
+            }
+
+            await write.ConfigureAwait(false);
+        }
+
+        /// <summary>Runs a stage; its failure stops the others (instead of leaving them blocked on a full queue).</summary>
+        private static Task Guard(CancellationTokenSource stop, Func<CancellationToken, Task> stage) => Task.Run(async () =>
+        {
+            try
+            {
+                await stage(stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        });
+
+        private async Task<WriteOp> ProcessFileAsync(WorkItem item, ChannelWriter<EncodeJob> encodeQueue, CancellationToken token)
+        {
+            var read = await ReadAsync(item.File, token).ConfigureAwait(false);
+            var previousId = item.Previous is { } p ? new[] { p.Id } : null;
+            if (read.Outcome is Outcome.Vanished or Outcome.Ignored)
+            {
+                return new WriteOp(read.Outcome, item.File.FullPath, Delete: previousId);
+            }
+
+            var file = read.File!;
+            if (read.Failure is { } failure)
+            {
+                return new WriteOp(Outcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, failure));
+            }
+
+            var hash = Hash(read.Content);
+            var id = PointIds.ForImage(file.Root, file.RelativePath);
+            if (item.Previous is { } previous && previous.Payload.ContentHash == hash && previous.Id == id)
+            {
+                // Touched, not changed: same bytes, new time. Keep the embedding and labels, record the new time.
+                var kept = await owner._collection.GetAsync(previous.Id, withVector: true, token).ConfigureAwait(false);
+                if (kept?.Vector is not null)
+                {
+                    var payload = kept.Payload with { SizeBytes = file.Size, ModifiedAt = file.ModifiedAt };
+                    return new WriteOp(Outcome.Touched, file.FullPath, new VectorPoint(id, kept.Vector, payload));
+                }
+            }
+
+            var entry = _byHash.GetOrAdd(hash, _ => new HashEntry());
+            if (entry.TryClaim())
+            {
+                await ProduceAsync(entry, hash, read.Content!, encodeQueue, token).ConfigureAwait(false);
+            }
+
+            read = default; // the file's bytes are not needed while waiting for the encoder
+            var source = await entry.Result.Task.WaitAsync(token).ConfigureAwait(false);
+            if (source.Failure is { } f)
+            {
+                return new WriteOp(Outcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, f));
+            }
+
+            var outcome = item.Previous is null ? Outcome.Indexed : Outcome.Updated;
+            IReadOnlyDictionary<string, LabelAssignment> labels = new Dictionary<string, LabelAssignment>();
+            var deletes = new List<Guid>();
+            if (item.Previous is { } prev)
+            {
+                if (prev.Id != id)
+                {
+                    deletes.Add(prev.Id); // the same path under a new root: the point is re-keyed
+                }
+
+                if (prev.Payload.ContentHash == hash)
+                {
+                    outcome = Outcome.Moved;
+                    labels = prev.Payload.Labels;
+                }
+            }
+            else if (source.From is { } from && _pendingDeletes.TryRemove(from.Id, out _))
+            {
+                // The content of a file that is gone from its old path: a move. Its labels travel with it.
+                outcome = Outcome.Moved;
+                labels = from.Payload.Labels;
+                deletes.Add(from.Id);
+            }
+
+            var info = source.Info!;
+            var point = new VectorPoint(id, source.Vector!, new ImagePayload
+            {
+                Root = file.Root,
+                Path = file.RelativePath,
+                SizeBytes = file.Size,
+                ModifiedAt = file.ModifiedAt,
+                ContentHash = hash,
+                Width = info.Width,
+                Height = info.Height,
+                Format = info.Format,
+                TakenAt = info.TakenAt,
+                Labels = labels,
+            });
+            return new WriteOp(outcome, file.FullPath, point, [.. deletes]);
+        }
+
+        /// <summary>Produces the embedding for new content: reused from the index when known there, else decoded and encoded.</summary>
+        private async Task ProduceAsync(HashEntry entry, string hash, byte[] content, ChannelWriter<EncodeJob> encodeQueue, CancellationToken token)
+        {
+            try
+            {
+                if (_indexedByHash.TryGetValue(hash, out var known)
+                    && await owner._collection.GetAsync(known.Id, withVector: true, token).ConfigureAwait(false) is { Vector: not null } stored)
+                {
+                    var p = stored.Payload;
+                    entry.Result.TrySetResult(new Source(stored.Vector, new ImageInfo(p.Format ?? "unknown", p.Width, p.Height, false, p.TakenAt), null, stored));
+                    return;
+                }
+
+                var prepared = await owner._preparer.PrepareBytesAsync(content, token).ConfigureAwait(false);
+                if (!prepared.Succeeded)
+                {
+                    entry.Result.TrySetResult(new Source(null, null, prepared.Failure));
+                    return;
+                }
+
+                await encodeQueue.WriteAsync(new EncodeJob(prepared.Image, entry), token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                entry.Result.TrySetException(e);
+                throw;
+            }
+        }
+
+        private async Task EncodeLoopAsync(ChannelReader<EncodeJob> queue, int batchSize, CancellationToken token)
+        {
+            var jobs = new List<EncodeJob>(batchSize);
+            try
+            {
+                while (await queue.WaitToReadAsync(token).ConfigureAwait(false))
+                {
+                    // Fill the batch, waiting a little for stragglers: batches run the model better than single images.
+                    var linger = Stopwatch.StartNew();
+                    while (jobs.Count < batchSize)
+                    {
+                        if (queue.TryRead(out var job))
+                        {
+                            jobs.Add(job);
+                            continue;
+                        }
+
+                        var left = TimeSpan.FromMilliseconds(100) - linger.Elapsed;
+                        if (left <= TimeSpan.Zero || queue.Completion.IsCompleted)
+                        {
+                            break;
+                        }
+
+                        var more = queue.WaitToReadAsync(token).AsTask();
+                        if (await Task.WhenAny(more, Task.Delay(left, token)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+
+                    if (jobs.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var vectors = owner._model.EncodePixelTensors([.. jobs.Select(j => j.Image.Tensor)], token);
+                    Interlocked.Add(ref _encoded, jobs.Count);
+                    for (var i = 0; i < jobs.Count; i++)
+                    {
+                        jobs[i].Entry.Result.TrySetResult(new Source(vectors[i], jobs[i].Image.Info, null));
+                    }
+
+                    jobs.Clear();
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var job in jobs)
+                {
+                    job.Entry.Result.TrySetException(e);
+                }
+
+                throw;
+            }
+        }
+
+        private async Task WriteLoopAsync(ChannelReader<WriteOp> queue, CancellationToken token)
+        {
+            var pending = new List<WriteOp>();
+            var points = 0;
+            var since = Stopwatch.StartNew();
+            while (true)
+            {
+                var completed = false;
+                if (queue.TryRead(out var op))
+                {
+                    if (pending.Count == 0)
+                    {
+                        since.Restart();
+                    }
+
+                    pending.Add(op);
+                    points += op.Point is null ? 0 : 1;
+                    if (points < _options.WriteBatchSize && pending.Count < _options.WriteBatchSize * 4)
+                    {
+                        continue;
+                    }
+                }
+                else if (pending.Count == 0)
+                {
+                    if (await queue.WaitToReadAsync(token).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    completed = true;
+                }
+                else if (_options.WriteInterval - since.Elapsed is var left && left > TimeSpan.Zero)
+                {
+                    // Work is waiting to be written: wait for more, but not past the write interval.
+                    var wait = queue.WaitToReadAsync(token).AsTask();
+                    if (await Task.WhenAny(wait, Task.Delay(left, token)).ConfigureAwait(false) == wait)
+                    {
+                        if (await wait.ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+
+                        completed = true;
+                    }
+                }
+
+                await FlushAsync(pending, token).ConfigureAwait(false);
+                pending.Clear();
+                points = 0;
+                if (completed)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Writes a batch: points first (durable), then what they replace, then the skip records.</summary>
+        private async Task FlushAsync(List<WriteOp> ops, CancellationToken token)
+        {
+            if (ops.Count == 0)
+            {
+                return;
+            }
+
+            var points = ops.Where(o => o.Point is not null).Select(o => o.Point!).ToList();
+            if (points.Count > 0)
+            {
+                await owner._collection.UpsertAsync(points, token).ConfigureAwait(false);
+            }
+
+            var deletes = ops.Where(o => o.Delete is not null).SelectMany(o => o.Delete!).ToHashSet();
+            if (deletes.Count > 0)
+            {
+                await owner._collection.DeleteAsync(deletes, token).ConfigureAwait(false);
+            }
+
+            var skips = ops.Where(o => o.Skip is not null).Select(o => o.Skip!).ToList();
+            var forget = ops.Where(o => o.Skip is null).Select(o => o.FullPath).ToList();
+            owner._state.Update(owner._collection.Name, skips, forget);
+            foreach (var op in ops)
+            {
+                switch (op.Outcome)
+                {
+                    case Outcome.Indexed: _indexed++; break;
+                    case Outcome.Updated: _updated++; break;
+                    case Outcome.Moved: _moved++; break;
+                    case Outcome.Touched: _unchanged++; break;
+                    case Outcome.Ignored: _ignored++; _deleted += op.Delete?.Length ?? 0; break;
+                    case Outcome.Vanished: _deleted += op.Delete?.Length ?? 0; break;
+                    case Outcome.Skipped:
+                        _skippedNow[op.FullPath] = op.Skip!;
+                        _deleted += op.Delete?.Length ?? 0;
+                        LogSkipped(owner._logger, op.FullPath, op.Skip!.Failure);
+                        break;
+                }
+            }
+
+            _written += points.Count;
+            Interlocked.Add(ref _done, ops.Count);
+            Report("indexing");
+        }
+
+        private readonly record struct ReadResult(Outcome Outcome, ScannedFile? File, byte[]? Content, ImageFailure? Failure);
+
+        /// <summary>Reads a file whole, checking it did not change while being read.</summary>
+        private async Task<ReadResult> ReadAsync(ScannedFile file, CancellationToken token)
+        {
+            var full = file.FullPath;
+            var byExtension = ImageFiles.HasImageExtension(Path.GetFileName(full));
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                try
+                {
+                    var before = new FileInfo(full);
+                    if (!before.Exists)
+                    {
+                        return new ReadResult(Outcome.Vanished, null, null, null);
+                    }
+
+                    var current = file with { Size = before.Length, ModifiedAt = FileScanner.NormaliseTime(before.LastWriteTimeUtc) };
+                    if (before.Length > _options.MaxFileBytes)
+                    {
+                        return new ReadResult(Outcome.Skipped, current, null, new ImageFailure(SkipReason.TooLarge,
+                            $"the file is {before.Length / 1048576.0:0.#} MiB, over the limit of {_options.MaxFileBytes / 1048576.0:0.#} MiB"));
+                    }
+
+                    if (!byExtension && !await LooksLikeImageAsync(full, token).ConfigureAwait(false))
+                    {
+                        return new ReadResult(Outcome.Ignored, current, null, null);
+                    }
+
+                    var content = await File.ReadAllBytesAsync(full, token).ConfigureAwait(false);
+                    before.Refresh();
+                    if (before.Length != current.Size || FileScanner.NormaliseTime(before.LastWriteTimeUtc) != current.ModifiedAt || content.Length != current.Size)
+                    {
+                        await Task.Delay(200 * (attempt + 1), token).ConfigureAwait(false);
+                        continue; // being written: read it again
+                    }
+
+                    return new ReadResult(Outcome.Indexed, current, content, null);
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    return new ReadResult(Outcome.Vanished, null, null, null);
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return new ReadResult(Outcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, "permission denied"));
+                }
+                catch (IOException e)
+                {
+                    return new ReadResult(Outcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, e.Message));
+                }
+            }
+
+            return new ReadResult(Outcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable,
+                "the file kept changing while it was read; it is tried again on the next run"));
+        }
+
+        private static async Task<bool> LooksLikeImageAsync(string path, CancellationToken token)
+        {
+            var header = new byte[FormatSniffer.HeaderLength];
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, useAsync: false);
+            var n = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
+            return FormatSniffer.Recognise(header.AsSpan(0, n)) is not null;
+        }
+
+        public async Task FinishAsync(List<Scope> scopes, Dictionary<string, SkippedFile> skippedBefore)
+        {
+            Report("finishing");
+            var gone = _pendingDeletes.Keys.ToList();
+            for (var i = 0; i < gone.Count; i += 1000)
+            {
+                _deleted += (int)await owner._collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false);
+            }
+
+            // Skip records of files that are gone, or were indexed by a run killed before it could forget them.
+            var forget = skippedBefore.Keys
+                .Where(p => scopes.Any(s => s.Contains(p)) && !_remembered.ContainsKey(p) && !_skippedNow.ContainsKey(p) && !InUnlisted(p))
+                .ToList();
+            owner._state.Update(owner._collection.Name, [], forget);
+        }
+
+        public IndexSummary Summary()
+        {
+            var elapsed = clock.Elapsed.TotalSeconds;
+            return new IndexSummary
+            {
+                Indexed = _indexed,
+                Unchanged = _unchanged,
+                Updated = _updated,
+                Moved = _moved,
+                Deleted = _deleted,
+                Ignored = _ignored,
+                Encoded = _encoded,
+                Skipped = _remembered.Values.Concat(_skippedNow.Values)
+                    .GroupBy(s => s.Failure.ReasonText, StringComparer.Ordinal)
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                UnlistedFolders = [.. _unlisted.Select(u => u.Folder)],
+                ElapsedSeconds = elapsed,
+                ImagesPerSecond = elapsed > 0 ? (_indexed + _updated) / elapsed : 0,
+            };
+        }
+
+        private void Report(string phase) =>
+            progress?.Report(new IndexProgress(phase, _work.Count, Volatile.Read(ref _done), Volatile.Read(ref _encoded), _skippedNow.Count, clock.Elapsed));
+    }
+}

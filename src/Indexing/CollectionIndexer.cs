@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ClipSearch.Clip;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Core;
+using ClipSearch.Core.Index;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClipSearch.Indexing;
+
+/// <summary>
+/// Brings a collection in line with folders on disk: new files are embedded, changed ones re-embedded, moved
+/// and duplicate files reuse the embedding of identical content, deleted ones are removed, and every file that
+/// cannot be indexed is recorded with its reason.
+/// <para>
+/// Pipeline: the scan and the comparison with the index decide the work; files are read, hashed and decoded in
+/// parallel (decoding in worker processes); decoded images are encoded in batches; finished points are written
+/// in batches, each durable before it is counted. Queues between the stages are bounded, so memory stays flat
+/// whatever the folder's size. Nothing is written that a later run would not also write, and a file counts as
+/// done only once its batch is durable: a run killed at any moment is resumed by running it again.
+/// </para>
+/// </summary>
+public sealed partial class CollectionIndexer
+{
+    private readonly IVectorCollection _collection;
+    private readonly ClipModel _model;
+    private readonly IImagePreparer _preparer;
+    private readonly IndexerState _state;
+    private readonly IndexOptions _options;
+    private readonly ILogger _logger;
+
+    public CollectionIndexer(IVectorCollection collection, ClipModel model, IImagePreparer preparer, IndexerState state, IndexOptions? options = null,
+        ILogger? logger = null)
+    {
+        _collection = collection;
+        _model = model;
+        _preparer = preparer;
+        _state = state;
+        _options = options ?? new IndexOptions();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Opens the collection for <paramref name="model"/>, creating it when missing.</summary>
+    public static async Task<IVectorCollection> OpenOrCreateAsync(IVectorStore store, string name, ClipModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(model);
+        try
+        {
+            return await store.OpenCollectionAsync(name, model.ModelId, model.Dimension, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VectorStoreException e) when (e.Kind == VectorStoreErrorKind.CollectionNotFound)
+        {
+            try
+            {
+                return await store.CreateCollectionAsync(name, model.ModelId, model.Dimension, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VectorStoreException race) when (race.Kind == VectorStoreErrorKind.CollectionExists)
+            {
+                return await store.OpenCollectionAsync(name, model.ModelId, model.Dimension, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Indexes <paramref name="paths"/> (folders or single files).</summary>
+    /// <exception cref="ArgumentException">A path does not exist.</exception>
+    public async Task<IndexSummary> RunAsync(IReadOnlyList<string> paths, IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var clock = Stopwatch.StartNew();
+        progress?.Report(new IndexProgress("scanning", 0, 0, 0, 0, clock.Elapsed));
+        var stored = await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
+        var scopes = ResolveScopes(paths, stored.Values.Select(s => s.Payload.Root).ToHashSet(StringComparer.Ordinal));
+        var skippedBefore = _state.Skipped(_collection.Name);
+
+        var run = new Run(this, progress, clock, cancellationToken);
+        foreach (var scope in scopes)
+        {
+            run.Scan(scope, stored, skippedBefore);
+        }
+
+        run.FindDeletions(stored, scopes);
+        await run.ProcessAsync().ConfigureAwait(false);
+        await run.FinishAsync(scopes, skippedBefore).ConfigureAwait(false);
+        return run.Summary();
+    }
+
+    /// <summary>What the index holds, by absolute path (payloads only).</summary>
+    private async Task<Dictionary<string, StoredPoint>> LoadStoredAsync(CancellationToken cancellationToken)
+    {
+        var stored = new Dictionary<string, StoredPoint>(StringComparer.Ordinal);
+        await foreach (var batch in _collection.ScrollAsync(null, 2000, withVectors: false, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var point in batch)
+            {
+                stored[point.Payload.FullPath] = point;
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>A folder (or single file) to scan, and the root its paths are relative to.</summary>
+    internal sealed record Scope(string Root, string Target, bool IsFile)
+    {
+        public bool Contains(string fullPath) => IsFile ? fullPath == Target : IsUnder(fullPath, Target);
+    }
+
+    /// <summary>
+    /// Each path becomes a scope. A path inside a folder the collection already has as a root keeps that root,
+    /// so indexing a subfolder again neither duplicates its images nor changes their ids.
+    /// </summary>
+    internal static List<Scope> ResolveScopes(IReadOnlyList<string> paths, IReadOnlySet<string> knownRoots)
+    {
+        var scopes = new List<Scope>();
+        foreach (var path in paths)
+        {
+            var full = Normalise(Path.GetFullPath(path));
+            bool isFile;
+            if (File.Exists(full))
+            {
+                isFile = true;
+            }
+            else if (Directory.Exists(full))
+            {
+                isFile = false;
+            }
+            else
+            {
+                throw new ArgumentException($"{path}: no such file or folder.");
+            }
+
+            var root = knownRoots.Where(r => IsUnder(full, r) && (!isFile || full != r)).OrderBy(r => r.Length).FirstOrDefault()
+                ?? (isFile ? Normalise(Path.GetDirectoryName(full)!) : full);
+            var scope = new Scope(root, full, isFile);
+            if (!scopes.Any(s => s.Contains(full)))
+            {
+                scopes.RemoveAll(s => scope.Contains(s.Target));
+                scopes.Add(scope);
+            }
+        }
+
+        return scopes;
+    }
+
+    internal static string Normalise(string path)
+    {
+        var p = path.Replace(Path.DirectorySeparatorChar, '/');
+        return p.Length > 1 ? p.TrimEnd('/') : p;
+    }
+
+    internal static bool IsUnder(string path, string folder) =>
+        path == folder || (path.StartsWith(folder, StringComparison.Ordinal) && (folder.EndsWith('/') || path[folder.Length] == '/'));
+
+    internal static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Cannot list {Folder}: {Error}. What the index holds from there is kept.")]
+    private static partial void LogUnlisted(ILogger logger, string folder, string error);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Skipped {Path}: {Failure}")]
+    private static partial void LogSkipped(ILogger logger, string path, ImageFailure failure);
+}
