@@ -121,13 +121,11 @@ public sealed class IndexerState : IDisposable
     public IDisposable LockCollection(string collection)
     {
         var path = Path.Combine(Folder, $"{Uri.EscapeDataString(collection)}.index.lock");
+        var holderPath = path + ".pid"; // beside the lock: the locked file itself cannot be read by others
         try
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            stream.Write(pid);
-            stream.Flush();
+            File.WriteAllText(holderPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return stream;
         }
         catch (IOException)
@@ -135,8 +133,7 @@ public sealed class IndexerState : IDisposable
             string holder;
             try
             {
-                using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                holder = new StreamReader(reader).ReadToEnd().Trim();
+                holder = File.ReadAllText(holderPath).Trim();
             }
             catch (IOException)
             {

@@ -141,7 +141,7 @@ internal static class IndexCommand
         var reasons = skipped == 0 ? "" : " (" + string.Join(", ", s.Skipped.Select(kv => $"{kv.Key} {kv.Value}")) + "; see 'clipsearch skipped')";
         return string.Create(CultureInfo.InvariantCulture,
             $"done: {s.Indexed} indexed, {s.Updated} updated, {s.Moved} moved, {s.Unchanged} unchanged, {s.Deleted} deleted, {skipped} skipped{reasons}, " +
-            $"{s.Ignored} not images; {s.ElapsedSeconds:0.0} s, {s.ImagesPerSecond:0.0} images/s");
+            $"{s.Ignored} not images; {s.Encoded} images encoded in {s.ElapsedSeconds:0.0} s ({s.ImagesPerSecond:0.0} images/s)");
     }
 
     /// <summary>The summary object of <c>--json</c>.</summary>
