@@ -29,12 +29,17 @@ internal static class IndexCommand
             Description = "With --watch: also rescan this often, in case file-system events were missed.",
             DefaultValueFactory = _ => 10,
         };
+        var checkpoint = new Option<double>("--checkpoint-seconds")
+        {
+            Description = "Longest time finished work waits before it is written durably (a killed run redoes at most this much).",
+            DefaultValueFactory = _ => 2.0,
+        };
         var json = CommonOptions.Json();
         var command = new Command("index", "Index the images under PATH: new files are embedded, changed ones re-embedded, moved ones kept, deleted ones removed; bad files are skipped and listed by 'clipsearch skipped'. A second run only does what changed; a killed run resumes where it stopped.");
         command.Arguments.Add(paths);
         model.AddTo(command);
         store.AddTo(command);
-        foreach (var option in new Option[] { include, exclude, hidden, symlinks, retry, workers, watch, rescan, json })
+        foreach (var option in new Option[] { include, exclude, hidden, symlinks, retry, workers, watch, rescan, checkpoint, json })
         {
             command.Options.Add(option);
         }
@@ -52,6 +57,7 @@ internal static class IndexCommand
                 },
                 BatchSize = parse.GetValue(model.Batch),
                 RetrySkipped = parse.GetValue(retry),
+                WriteInterval = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(checkpoint), 0.05, 3600)),
             };
             var targets = parse.GetValue(paths) ?? [];
             var missing = targets.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
