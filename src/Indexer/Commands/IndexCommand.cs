@@ -29,6 +29,11 @@ internal static class IndexCommand
             Description = "With --watch: also rescan this often, in case file-system events were missed.",
             DefaultValueFactory = _ => 10,
         };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds one image may take to decode before it is stopped and skipped as timed out.",
+            DefaultValueFactory = _ => 15.0,
+        };
         var checkpoint = new Option<double>("--checkpoint-seconds")
         {
             Description = "Longest time finished work waits before it is written durably (a killed run redoes at most this much).",
@@ -39,7 +44,7 @@ internal static class IndexCommand
         command.Arguments.Add(paths);
         model.AddTo(command);
         store.AddTo(command);
-        foreach (var option in new Option[] { include, exclude, hidden, symlinks, retry, workers, watch, rescan, checkpoint, json })
+        foreach (var option in new Option[] { include, exclude, hidden, symlinks, retry, workers, timeout, watch, rescan, checkpoint, json })
         {
             command.Options.Add(option);
         }
@@ -58,6 +63,7 @@ internal static class IndexCommand
                 BatchSize = parse.GetValue(model.Batch),
                 RetrySkipped = parse.GetValue(retry),
                 WriteInterval = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(checkpoint), 0.05, 3600)),
+                MaxFileBytes = new ImageDecodeOptions().MaxFileBytes,
             };
             var targets = parse.GetValue(paths) ?? [];
             var missing = targets.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
@@ -67,14 +73,15 @@ internal static class IndexCommand
                 return ExitCodes.Usage;
             }
 
-            return await RunAsync(parse, model, store, targets, options, parse.GetValue(workers), parse.GetValue(watch),
+            var decode = new ImageDecodeOptions { Timeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 0.1, 3600)) };
+            return await RunAsync(parse, model, store, targets, options, decode, parse.GetValue(workers), parse.GetValue(watch),
                 TimeSpan.FromMinutes(Math.Max(1, parse.GetValue(rescan))), parse.GetValue(json), ct).ConfigureAwait(false);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, ModelOptions modelOptions, StoreOptions storeOptions, string[] paths, IndexOptions options,
-        int workers, bool watch, TimeSpan rescan, bool json, CancellationToken cancellationToken)
+        ImageDecodeOptions decode, int workers, bool watch, TimeSpan rescan, bool json, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
@@ -84,7 +91,7 @@ internal static class IndexCommand
         var name = storeOptions.CollectionName(parse);
         using var writerLock = context.State.LockCollection(name);
         var collection = await CollectionIndexer.OpenOrCreateAsync(context.Store, name, model, cancellationToken).ConfigureAwait(false);
-        using var preparer = ImagePreparers.Create(model, new ImageDecodeOptions(), workers);
+        using var preparer = ImagePreparers.Create(model, decode, workers);
         var indexer = new CollectionIndexer(collection, model, preparer, context.State, options, logging.CreateLogger("ClipSearch.Indexer"));
         await error.WriteLineAsync($"indexing {string.Join(", ", paths)} into collection '{name}' ({context.Description}) with {model.ModelId}").ConfigureAwait(false);
 
