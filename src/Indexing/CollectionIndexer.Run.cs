@@ -90,7 +90,8 @@ public sealed partial class CollectionIndexer
                         _work.Add(new WorkItem(file, point));
                     }
                 }
-                else if (!_options.RetrySkipped && skippedBefore.TryGetValue(full, out var skip) && skip.Size == file.Size && skip.ModifiedAt == file.ModifiedAt)
+                else if (!_options.RetrySkipped && skippedBefore.TryGetValue(full, out var skip) && skip.Size == file.Size && skip.ModifiedAt == file.ModifiedAt
+                    && skip.Failure.Reason != SkipReason.Unreadable) // rights change without touching the file: unreadable ones are always tried again
                 {
                     _remembered[full] = skip;
                 }
