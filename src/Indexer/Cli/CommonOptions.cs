@@ -33,6 +33,19 @@ internal static class CommonOptions
         Description = "Write machine-readable JSON to stdout.",
     };
 
+    /// <summary>Parses an http:// or https:// URL option value, reporting anything else as a usage error.</summary>
+    public static Uri? ParseUrl(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            return url;
+        }
+
+        result.AddError($"{((System.CommandLine.Parsing.OptionResult)result.Parent!).Option.Name} needs an http:// or https:// URL, got '{text}'.");
+        return null;
+    }
+
     public static Option<bool> Verbose() => new("--verbose", "-v")
     {
         Description = "Log more detail to stderr.",

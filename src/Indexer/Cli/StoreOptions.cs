@@ -24,9 +24,7 @@ internal sealed class StoreOptions
     public Option<Uri?> Qdrant { get; } = new("--qdrant")
     {
         Description = $"Use a Qdrant server instead of the embedded index: its gRPC URL, e.g. http://localhost:6334 (default: ${QdrantVariable}).",
-        CustomParser = r => Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
-            ? u
-            : Fail(r, $"--qdrant needs an http:// or https:// URL, got '{r.Tokens[0].Value}'."),
+        CustomParser = CommonOptions.ParseUrl,
     };
 
     public Option<string?> QdrantApiKey { get; } = new("--qdrant-api-key")
@@ -39,12 +37,6 @@ internal sealed class StoreOptions
         Description = "Collection name.",
         DefaultValueFactory = _ => CollectionNames.Default,
     };
-
-    private static Uri? Fail(System.CommandLine.Parsing.ArgumentResult r, string message)
-    {
-        r.AddError(message);
-        return null;
-    }
 
     public void AddTo(Command command, bool withCollection = true)
     {

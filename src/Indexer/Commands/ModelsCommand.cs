@@ -7,7 +7,9 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var command = new Command("models", "Inspect CLIP model folders.");
+        var command = new Command("models", "Download, list and inspect CLIP models.");
+        command.Subcommands.Add(ModelsPullCommand.CreatePull());
+        command.Subcommands.Add(ModelsPullCommand.CreateList());
         command.Subcommands.Add(ModelsInspectCommand.Create());
         return command;
     }

@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Globalization;
+using ClipSearch.Clip.Models;
+using ClipSearch.Clip.Models.Download;
+using ClipSearch.Indexer.Cli;
+
+namespace ClipSearch.Indexer.Commands;
+
+/// <summary>
+/// <c>clipsearch models pull NAME [--variant full|quantized|fp16]</c>: downloads a real CLIP model from the
+/// Hugging Face hub (or $HF_ENDPOINT), resuming and verifying every file, and <c>models list</c>: what can be pulled and what is.
+/// </summary>
+internal static class ModelsPullCommand
+{
+    public static Command CreatePull()
+    {
+        var name = new Argument<string>("NAME") { Description = "Model to download (see 'clipsearch models list')." };
+        var variant = new Option<string>("--variant")
+        {
+            Description = "Weights: full (float32), quantized (int8, about 4x smaller and faster on CPU) or fp16.",
+            DefaultValueFactory = _ => ModelCatalogue.Full,
+        };
+        variant.AcceptOnlyFromAmong(ModelCatalogue.Full, ModelCatalogue.Quantized, ModelCatalogue.Fp16);
+        var dir = new Option<DirectoryInfo?>("--dir") { Description = "Download into this folder (default: the models folder, ~/.local/share/clipsearch/models or $CLIPSEARCH_MODELS)." };
+        var endpoint = new Option<Uri?>("--endpoint")
+        {
+            Description = "Hub to download from (default: $HF_ENDPOINT, else https://huggingface.co).",
+            CustomParser = CommonOptions.ParseUrl,
+        };
+        var command = new Command("pull", "Download a CLIP model, resuming interrupted transfers and verifying each file's SHA-256 (or git hash) against the hub's.");
+        command.Arguments.Add(name);
+        command.Options.Add(variant);
+        command.Options.Add(dir);
+        command.Options.Add(endpoint);
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var model = ModelCatalogue.Find(parse.GetValue(name)!);
+            if (model is null)
+            {
+                await error.WriteLineAsync($"models pull: unknown model '{parse.GetValue(name)}'; known: {string.Join(", ", ModelCatalogue.Models.Select(m => m.Name))}.").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var chosen = parse.GetValue(variant)!;
+            if (!model.Variants.TryGetValue(chosen, out var files))
+            {
+                await error.WriteLineAsync($"models pull: {model.Name} has no {chosen} variant; it has {string.Join(", ", model.Variants.Keys)}.").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var folder = parse.GetValue(dir)?.FullName ?? ModelLocator.PulledFolder(model);
+            using var downloader = new ModelDownloader(parse.GetValue(endpoint));
+            await error.WriteLineAsync($"pulling {model.Name} ({chosen}) from {downloader.Endpoint} into {folder}").ConfigureAwait(false);
+            var progress = new DownloadReporter(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+            try
+            {
+                await downloader.DownloadAsync(files, folder, progress, ct).ConfigureAwait(false);
+            }
+            catch (ModelDownloadException e)
+            {
+                progress.Close();
+                await error.WriteLineAsync($"error: download: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.ModelError;
+            }
+
+            progress.Close();
+            var opened = ClipModelFolder.Open(folder, chosen == ModelCatalogue.Full ? null : chosen);
+            await error.WriteLineAsync($"done: {opened.ModelId} in {folder}; use it with --model {model.Name}{(chosen == ModelCatalogue.Full ? "" : $" --variant {chosen}")}").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command CreateList()
+    {
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List the models 'models pull' can download, and which are downloaded.");
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            foreach (var model in ModelCatalogue.Models)
+            {
+                var folder = ModelLocator.PulledFolder(model);
+                var pulled = model.Variants.Where(v => v.Value.Where(f => !f.Optional).All(f => File.Exists(Path.Combine(folder, f.LocalPath)))).Select(v => v.Key).ToList();
+                if (parse.GetValue(json))
+                {
+                    await output.WriteLineAsync(JsonLine.Write(w =>
+                    {
+                        w.WriteString("name", model.Name);
+                        w.WriteString("description", model.Description);
+                        w.WriteNumber("dimension", model.Dimension);
+                        w.WriteStartArray("variants");
+                        model.Variants.Keys.ToList().ForEach(w.WriteStringValue);
+                        w.WriteEndArray();
+                        w.WriteStartArray("pulled");
+                        pulled.ForEach(w.WriteStringValue);
+                        w.WriteEndArray();
+                        w.WriteString("folder", folder);
+                    })).ConfigureAwait(false);
+                }
+                else
+                {
+                    var state = pulled.Count == 0 ? "not pulled" : $"pulled ({string.Join(", ", pulled)}) in {folder}";
+                    await output.WriteLineAsync($"{model.Name}\t{model.Description}\tvariants: {string.Join(", ", model.Variants.Keys)}\t{state}").ConfigureAwait(false);
+                }
+            }
+
+            if (!parse.GetValue(json))
+            {
+                await output.WriteLineAsync($"bundled\t{ModelLocator.BundledModel} (the tiny test model: shapes and colours only)").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Download progress on stderr: file, percent, MB/s; redrawn on a terminal, a line every 5 s otherwise.</summary>
+    private sealed class DownloadReporter(TextWriter error, bool interactive) : IProgress<DownloadProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _since = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Lock _gate = new();
+        private bool _drawn;
+
+        public void Report(DownloadProgress value)
+        {
+            lock (_gate)
+            {
+                if (_since.Elapsed < (interactive ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(5)))
+                {
+                    return;
+                }
+
+                _since.Restart();
+                var percent = value.FileSize is > 0 ? $" {100.0 * value.FileBytes / value.FileSize.Value:0.0}%" : "";
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"{value.File}: {value.FileBytes / 1048576.0:0.0} MiB{percent}, {value.BytesPerSecond / 1048576.0:0.0} MiB/s");
+                if (interactive)
+                {
+                    error.Write("\r" + line.PadRight(90));
+                    _drawn = true;
+                }
+                else
+                {
+                    error.WriteLine(line);
+                }
+            }
+        }
+
+        public void Close()
+        {
+            lock (_gate)
+            {
+                if (_drawn)
+                {
+                    error.WriteLine();
+                    _drawn = false;
+                }
+            }
+        }
+    }
+}
