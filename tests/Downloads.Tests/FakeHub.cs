@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ClipSearch.Indexer.Tests.Models;
+namespace ClipSearch.Downloads.Tests;
 
 /// <summary>
 /// A Hugging Face compatible hub on 127.0.0.1 (real Kestrel), serving files the way huggingface.co does:

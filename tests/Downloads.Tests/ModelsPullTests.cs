@@ -1,8 +1,9 @@
 using System.Text.Json;
 using ClipSearch.Clip.Models.Download;
+using ClipSearch.Indexer.Tests;
 using ClipSearch.Tests.Shared;
 
-namespace ClipSearch.Indexer.Tests.Models;
+namespace ClipSearch.Downloads.Tests;
 
 /// <summary>
 /// <c>clipsearch models pull</c> against a local hub (no model hub is reachable from here): the tiny model's
