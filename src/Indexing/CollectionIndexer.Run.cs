@@ -42,6 +42,7 @@ public sealed partial class CollectionIndexer
         private readonly ConcurrentDictionary<string, HashEntry> _byHash = new(StringComparer.Ordinal);
         private Dictionary<string, StoredPoint> _indexedByHash = new(StringComparer.Ordinal);
         private int _unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done, _written;
+        private long _readTicks, _decodeTicks, _preprocessTicks, _encodeTicks, _storeTicks;
         private readonly IndexOptions _options = owner._options;
 
         public void Scan(Scope scope, Dictionary<string, StoredPoint> stored, Dictionary<string, SkippedFile> skippedBefore)
@@ -175,6 +176,7 @@ public sealed partial class CollectionIndexer
 
         private async Task<WriteOp> ProcessFileAsync(WorkItem item, ChannelWriter<EncodeJob> encodeQueue, CancellationToken token)
         {
+            var started = Stopwatch.GetTimestamp();
             var read = await ReadAsync(item.File, token).ConfigureAwait(false);
             var previousId = item.Previous is { } p ? new[] { p.Id } : null;
             if (read.Outcome is Outcome.Vanished or Outcome.Ignored)
@@ -189,6 +191,7 @@ public sealed partial class CollectionIndexer
             }
 
             var hash = Hash(read.Content);
+            Interlocked.Add(ref _readTicks, Stopwatch.GetElapsedTime(started).Ticks);
             var id = PointIds.ForImage(file.Root, file.RelativePath);
             if (item.Previous is { } previous && previous.Payload.ContentHash == hash && previous.Id == id)
             {
@@ -275,6 +278,8 @@ public sealed partial class CollectionIndexer
                     return;
                 }
 
+                Interlocked.Add(ref _decodeTicks, prepared.Image.DecodeTime.Ticks);
+                Interlocked.Add(ref _preprocessTicks, prepared.Image.PreprocessTime.Ticks);
                 await encodeQueue.WriteAsync(new EncodeJob(prepared.Image, entry), token).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -319,7 +324,9 @@ public sealed partial class CollectionIndexer
                         continue;
                     }
 
+                    var encodeStart = Stopwatch.GetTimestamp();
                     var vectors = owner._model.EncodePixelTensors([.. jobs.Select(j => j.Image.Tensor)], token);
+                    Interlocked.Add(ref _encodeTicks, Stopwatch.GetElapsedTime(encodeStart).Ticks);
                     Interlocked.Add(ref _encoded, jobs.Count);
                     for (var i = 0; i < jobs.Count; i++)
                     {
@@ -404,6 +411,7 @@ public sealed partial class CollectionIndexer
                 return;
             }
 
+            var storeStart = Stopwatch.GetTimestamp();
             var points = ops.Where(o => o.Point is not null).Select(o => o.Point!).ToList();
             if (points.Count > 0)
             {
@@ -419,6 +427,7 @@ public sealed partial class CollectionIndexer
             var skips = ops.Where(o => o.Skip is not null).Select(o => o.Skip!).ToList();
             var forget = ops.Where(o => o.Skip is null).Select(o => o.FullPath).ToList();
             owner._state.Update(owner._collection.Name, skips, forget);
+            _storeTicks += Stopwatch.GetElapsedTime(storeStart).Ticks;
             foreach (var op in ops)
             {
                 switch (op.Outcome)
@@ -541,6 +550,8 @@ public sealed partial class CollectionIndexer
                     .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
                 UnlistedFolders = [.. _unlisted.Select(u => u.Folder)],
                 ElapsedSeconds = elapsed,
+                Stages = new StageTimes(TimeSpan.FromTicks(_readTicks), TimeSpan.FromTicks(_decodeTicks), TimeSpan.FromTicks(_preprocessTicks),
+                    TimeSpan.FromTicks(_encodeTicks), TimeSpan.FromTicks(_storeTicks)),
                 ImagesPerSecond = elapsed > 0 ? (_indexed + _updated) / elapsed : 0,
             };
         }

@@ -6,9 +6,11 @@ namespace ClipSearch.Clip.Imaging;
 /// <summary>A decoded first frame, upright when EXIF orientation was applied. Owns its pixels.</summary>
 public sealed class DecodedImage : IDisposable
 {
-    internal DecodedImage(Image<Rgba32> pixels, string format, int storedWidth, int storedHeight, bool hasAlpha, DateTime? takenAt)
+    internal DecodedImage(Image<Rgba32> pixels, string format, int storedWidth, int storedHeight, bool hasAlpha, DateTime? takenAt, int width, int height)
     {
         Pixels = pixels;
+        Width = width;
+        Height = height;
         Format = format;
         StoredWidth = storedWidth;
         StoredHeight = storedHeight;
@@ -21,11 +23,11 @@ public sealed class DecodedImage : IDisposable
     /// <summary>Format sniffed from the content ("jpeg", "png", "gif", "bmp", "tiff", "webp", "tga", "pbm").</summary>
     public string Format { get; }
 
-    /// <summary>Width as displayed (after EXIF orientation).</summary>
-    public int Width => Pixels.Width;
+    /// <summary>Width of the picture as displayed (after EXIF orientation), at full size even when <see cref="Pixels"/> was decoded smaller.</summary>
+    public int Width { get; }
 
-    /// <summary>Height as displayed (after EXIF orientation).</summary>
-    public int Height => Pixels.Height;
+    /// <summary>Height of the picture as displayed (after EXIF orientation), at full size.</summary>
+    public int Height { get; }
 
     /// <summary>Width as stored in the file.</summary>
     public int StoredWidth { get; }

@@ -10,21 +10,10 @@ public sealed class InProcessImagePreparer(ImageDecodeOptions options, ClipImage
     private readonly SafeImageDecoder _decoder = new(options);
 
     public Task<PrepareResult> PrepareFileAsync(string path, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Prepare(_decoder.DecodeFile(path, cancellationToken)), cancellationToken);
+        Task.Run(() => ImagePreparation.Prepare(_decoder, preprocessor, null, path, cancellationToken), cancellationToken);
 
     public Task<PrepareResult> PrepareBytesAsync(byte[] data, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Prepare(_decoder.Decode(data, cancellationToken)), cancellationToken);
-
-    internal PrepareResult Prepare(ImageDecodeResult decoded)
-    {
-        if (!decoded.Succeeded)
-        {
-            return PrepareResult.Fail(decoded.Failure);
-        }
-
-        using var image = decoded.Image;
-        return new PrepareResult(new PreparedImage(preprocessor.Preprocess(image), ImageInfo.Of(image)), null);
-    }
+        Task.Run(() => ImagePreparation.Prepare(_decoder, preprocessor, data, null, cancellationToken), cancellationToken);
 
     public void Dispose()
     {

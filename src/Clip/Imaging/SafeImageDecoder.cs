@@ -158,29 +158,39 @@ public sealed class SafeImageDecoder
             return ImageDecodeResult.Fail(SkipReason.TooLarge, $"{info.Width}x{info.Height} ({pixels / 1e6:0.#} megapixels) is over the {_options.MaxPixels / 1e6:0.#}-megapixel limit");
         }
 
-        Image<Rgba32> image;
-        using (var stream = new DeadlineStream(data, deadline, cancellationToken))
+        // Photos: decode at a reduced scale when allowed (the model only needs a small picture).
+        var image = format == JpegFormat.Instance && _options.JpegDecodeSize is { } minSide ? JpegScaledDecoder.TryDecode(data, minSide) : null;
+        var scaled = image is not null;
+        if (image is null)
         {
+            using var stream = new DeadlineStream(data, deadline, cancellationToken);
             image = Image.Load<Rgba32>(_configuration, stream);
+        }
+        else
+        {
+            image.Metadata.ExifProfile = info.Metadata.ExifProfile; // orientation and date, read by Identify
         }
 
         try
         {
-            var storedWidth = image.Width;
-            var storedHeight = image.Height;
+            var (storedWidth, storedHeight) = scaled ? (info.Width, info.Height) : (image.Width, image.Height);
             var takenAt = ReadTakenAt(image.Metadata.ExifProfile);
-            if (format == JpegFormat.Instance)
+            if (format == JpegFormat.Instance && !scaled)
             {
                 JpegChromaUpsampler.Apply(image, image.Metadata.GetJpegMetadata().ColorType);
             }
 
+            var (decodedWidth, decodedHeight) = (image.Width, image.Height);
             if (_options.ApplyExifOrientation)
             {
                 image.Mutate(x => x.AutoOrient());
             }
 
+            // The size people see: the stored size, turned when the orientation turned the picture.
+            var turned = image.Width != decodedWidth;
+            var (width, height) = turned ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
             return new ImageDecodeResult(
-                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, AnyTransparent(image), takenAt), null);
+                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, AnyTransparent(image), takenAt, width, height), null);
         }
         catch
         {

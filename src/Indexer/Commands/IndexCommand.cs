@@ -34,6 +34,10 @@ internal static class IndexCommand
             Description = "Seconds one image may take to decode before it is stopped and skipped as timed out.",
             DefaultValueFactory = _ => 15.0,
         };
+        var exact = new Option<bool>("--exact-decode")
+        {
+            Description = "Decode JPEGs at full size, exactly as CLIP's reference transform (slower); by default they are decoded at 1/2-1/8 scale, which changes embeddings by under 1%.",
+        };
         var checkpoint = new Option<double>("--checkpoint-seconds")
         {
             Description = "Longest time finished work waits before it is written durably (a killed run redoes at most this much).",
@@ -44,7 +48,7 @@ internal static class IndexCommand
         command.Arguments.Add(paths);
         model.AddTo(command);
         store.AddTo(command);
-        foreach (var option in new Option[] { include, exclude, hidden, symlinks, retry, workers, timeout, watch, rescan, checkpoint, json })
+        foreach (var option in new Option[] { include, exclude, hidden, symlinks, retry, workers, timeout, exact, watch, rescan, checkpoint, json })
         {
             command.Options.Add(option);
         }
@@ -74,14 +78,15 @@ internal static class IndexCommand
             }
 
             var decode = new ImageDecodeOptions { Timeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 0.1, 3600)) };
-            return await RunAsync(parse, model, store, targets, options, decode, parse.GetValue(workers), parse.GetValue(watch),
+            var exactDecode = parse.GetValue(exact);
+            return await RunAsync(parse, model, store, targets, options, decode, exactDecode, parse.GetValue(workers), parse.GetValue(watch),
                 TimeSpan.FromMinutes(Math.Max(1, parse.GetValue(rescan))), parse.GetValue(json), ct).ConfigureAwait(false);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, ModelOptions modelOptions, StoreOptions storeOptions, string[] paths, IndexOptions options,
-        ImageDecodeOptions decode, int workers, bool watch, TimeSpan rescan, bool json, CancellationToken cancellationToken)
+        ImageDecodeOptions decode, bool exactDecode, int workers, bool watch, TimeSpan rescan, bool json, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
@@ -91,6 +96,11 @@ internal static class IndexCommand
         var name = storeOptions.CollectionName(parse);
         using var writerLock = context.State.LockCollection(name);
         var collection = await CollectionIndexer.OpenOrCreateAsync(context.Store, name, model, cancellationToken).ConfigureAwait(false);
+        if (!exactDecode)
+        {
+            decode.JpegDecodeSize = model.Preprocessor.Config.ResizeShortestEdge;
+        }
+
         using var preparer = ImagePreparers.Create(model, decode, workers);
         var indexer = new CollectionIndexer(collection, model, preparer, context.State, options, logging.CreateLogger("ClipSearch.Indexer"));
         await error.WriteLineAsync($"indexing {string.Join(", ", paths)} into collection '{name}' ({context.Description}) with {model.ModelId}").ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using ClipSearch.Clip.Models;
-using ClipSearch.Core;
 
 namespace ClipSearch.Clip.Imaging.Isolation;
 
@@ -30,31 +29,24 @@ public static class DecodeWorker
 
     private static WorkerResponse Prepare(WorkerRequest request, byte[] payload, CancellationToken cancellationToken, out float[]? tensor)
     {
-        tensor = null;
         var decoder = new SafeImageDecoder(new ImageDecodeOptions
         {
             MaxPixels = request.MaxPixels,
             MaxFileBytes = request.MaxFileBytes,
             Timeout = TimeSpan.FromMilliseconds(request.TimeoutMs),
             ApplyExifOrientation = request.ApplyExif,
+            JpegDecodeSize = request.JpegDecodeSize,
         });
-        var decoded = request.Path is null ? decoder.Decode(payload, cancellationToken) : decoder.DecodeFile(request.Path, cancellationToken);
-        if (!decoded.Succeeded)
-        {
-            return new WorkerResponse(false, decoded.Failure.Reason.ToString(), decoded.Failure.Detail, null, 0, 0, false, null);
-        }
-
-        using var image = decoded.Image;
         var preprocessor = new ClipImagePreprocessor(new PreprocessorConfig(request.Resize, request.Crop, request.Mean, request.Std));
-        try
+        var result = ImagePreparation.Prepare(decoder, preprocessor, request.Path is null ? payload : null, request.Path, cancellationToken);
+        tensor = result.Image?.Tensor;
+        if (!result.Succeeded)
         {
-            tensor = preprocessor.Preprocess(image);
-        }
-        catch (Exception e) when (e is OutOfMemoryException or InsufficientMemoryException)
-        {
-            return new WorkerResponse(false, nameof(SkipReason.TooLarge), $"not enough memory to resize ({e.GetType().Name})", null, 0, 0, false, null);
+            return new WorkerResponse(false, result.Failure.Reason.ToString(), result.Failure.Detail, null, 0, 0, false, null, 0, 0);
         }
 
-        return new WorkerResponse(true, null, null, image.Format, image.Width, image.Height, image.HasAlpha, image.TakenAt);
+        var (image, info) = (result.Image, result.Image.Info);
+        return new WorkerResponse(true, null, null, info.Format, info.Width, info.Height, info.HasAlpha, info.TakenAt,
+            image.DecodeTime.TotalMilliseconds, image.PreprocessTime.TotalMilliseconds);
     }
 }

@@ -53,7 +53,7 @@ public sealed class IsolatedImagePreparer : IImagePreparer
             worker = _idle.TryTake(out var idle) && !idle.HasExited ? idle : DecodeWorkerProcess.Start(_command, _options.MemoryLimitBytes);
             var config = _preprocessor.Config;
             var request = new WorkerRequest(path, _decode.MaxPixels, _decode.MaxFileBytes, (int)_decode.Timeout.TotalMilliseconds,
-                _decode.ApplyExifOrientation, config.ResizeShortestEdge, config.CropSize, config.Mean, config.Std);
+                _decode.ApplyExifOrientation, config.ResizeShortestEdge, config.CropSize, config.Mean, config.Std, _decode.JpegDecodeSize);
             var exchange = ExchangeAsync(worker, request, payload);
             var limit = Task.Delay(_decode.Timeout + HardTimeoutMargin, cancellationToken);
             if (await Task.WhenAny(exchange, limit).ConfigureAwait(false) != exchange)
@@ -121,7 +121,12 @@ public sealed class IsolatedImagePreparer : IImagePreparer
         }
 
         var info = new ImageInfo(response.Format ?? "unknown", response.Width, response.Height, response.HasAlpha, response.TakenAt);
-        return (new PrepareResult(new PreparedImage(tensor, info), null), true);
+        var prepared = new PreparedImage(tensor, info)
+        {
+            DecodeTime = TimeSpan.FromMilliseconds(response.DecodeMs),
+            PreprocessTime = TimeSpan.FromMilliseconds(response.PreprocessMs),
+        };
+        return (new PrepareResult(prepared, null), true);
     }
 
     private void Kill(DecodeWorkerProcess worker)

@@ -10,7 +10,8 @@ internal sealed record WorkerRequest(
     int Resize,
     int Crop,
     float[] Mean,
-    float[] Std);
+    float[] Std,
+    int? JpegDecodeSize);
 
 /// <summary>Worker to parent: the outcome; a float32 tensor follows when <see cref="Ok"/>.</summary>
 internal sealed record WorkerResponse(
@@ -21,4 +22,6 @@ internal sealed record WorkerResponse(
     int Width,
     int Height,
     bool HasAlpha,
-    DateTime? TakenAt);
+    DateTime? TakenAt,
+    double DecodeMs,
+    double PreprocessMs);

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Index;
+using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexing;
+using ClipSearch.Storage.Embedded;
+
+namespace ClipSearch.Indexer.Commands;
+
+/// <summary>
+/// <c>clipsearch bench pipeline FOLDER</c>: indexes a folder into a temporary embedded index with the real
+/// pipeline (decoder processes, batched encoding, durable writes) and prints images/s and the time per image of
+/// each stage. tools/bench/pipeline.sh runs it beside the Python reference pipeline.
+/// </summary>
+internal static class BenchPipelineCommand
+{
+    public static Command Create()
+    {
+        var model = new ModelOptions();
+        var folder = new Argument<DirectoryInfo>("FOLDER") { Description = "Folder of images to index." };
+        var workers = new Option<int>("--workers") { Description = "Decoder processes (default: one per core)." };
+        var exact = new Option<bool>("--exact-decode") { Description = "Decode JPEGs at full size (as the reference transform does) instead of DCT-domain downscaling." };
+        var json = CommonOptions.Json();
+        var command = new Command("pipeline", "Index a folder into a temporary index and report images/s and per-stage time per image.");
+        command.Arguments.Add(folder);
+        model.AddTo(command);
+        command.Options.Add(workers);
+        command.Options.Add(exact);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
+            using var clip = model.Load(parse, logging);
+            var temp = Path.Combine(Path.GetTempPath(), "clipsearch-bench-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = temp });
+                using var state = IndexerState.Open(temp);
+                var decode = new ImageDecodeOptions { JpegDecodeSize = parse.GetValue(exact) ? null : clip.Preprocessor.Config.ResizeShortestEdge };
+                using var preparer = ImagePreparers.Create(clip, decode, parse.GetValue(workers));
+                var collection = await CollectionIndexer.OpenOrCreateAsync(store, CollectionNames.Default, clip, ct).ConfigureAwait(false);
+                var indexer = new CollectionIndexer(collection, clip, preparer, state, new IndexOptions { BatchSize = parse.GetValue(model.Batch) });
+                var summary = await indexer.RunAsync([parse.GetValue(folder)!.FullName], null, ct).ConfigureAwait(false);
+                var n = Math.Max(1, summary.Indexed + summary.Updated);
+                double PerImage(TimeSpan t) => Math.Round(t.TotalMilliseconds / n, 2);
+                var line = JsonLine.Write(w =>
+                {
+                    w.WriteString("pipeline", "clipsearch");
+                    w.WriteNumber("images", summary.Indexed);
+                    w.WriteNumber("skipped", summary.Skipped.Values.Sum());
+                    w.WriteNumber("seconds", Math.Round(summary.ElapsedSeconds, 2));
+                    w.WriteNumber("images_per_second", Math.Round(summary.ImagesPerSecond, 2));
+                    w.WriteNumber("workers", parse.GetValue(workers) > 0 ? parse.GetValue(workers) : Environment.ProcessorCount);
+                    w.WriteNumber("batch", parse.GetValue(model.Batch));
+                    w.WriteString("jpeg_decode", decode.JpegDecodeSize is null ? "full" : "scaled");
+                    w.WriteStartObject("stage_ms_per_image");
+                    w.WriteNumber("read", PerImage(summary.Stages.Read));
+                    w.WriteNumber("decode", PerImage(summary.Stages.Decode));
+                    w.WriteNumber("preprocess", PerImage(summary.Stages.Preprocess));
+                    w.WriteNumber("encode", PerImage(summary.Stages.Encode));
+                    w.WriteNumber("store", PerImage(summary.Stages.Store));
+                    w.WriteEndObject();
+                });
+                if (parse.GetValue(json))
+                {
+                    await parse.InvocationConfiguration.Output.WriteLineAsync(line).ConfigureAwait(false);
+                }
+                else
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{summary.Indexed} images in {summary.ElapsedSeconds:0.0} s: {summary.ImagesPerSecond:0.0} images/s; per image: read {PerImage(summary.Stages.Read)} ms, decode {PerImage(summary.Stages.Decode)} ms, preprocess {PerImage(summary.Stages.Preprocess)} ms, encode {PerImage(summary.Stages.Encode)} ms, store {PerImage(summary.Stages.Store)} ms")).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        });
+        return command;
+    }
+}

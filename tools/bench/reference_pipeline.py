@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""The reference indexing pipeline, written the way CLIP users write it, for the end-to-end benchmark.
+
+PIL decode + OpenAI CLIP's torchvision transform (Resize(224, bicubic), CenterCrop(224), ToTensor, Normalize),
+a DataLoader with 2 worker processes and batch 32, the bundled tiny CLIP's image tower in PyTorch, and the
+embeddings L2-normalised and kept (the "store" stage: appended to a float32 array written to disk at the end).
+
+The image tower is rebuilt in PyTorch from models/tiny-clip/onnx/vision_model.onnx (the export folded the
+BatchNorm layers into the convolutions; the layers are otherwise those of tools/tiny-clip/model.py), and, with
+--clipsearch, checked against `clipsearch embed` on the first images before the run.
+
+Prints one JSON object: images, seconds, images_per_second, and a per-stage breakdown measured in a separate
+single-process pass over --stage-sample images spread evenly over the folder (decode, preprocess, encode per image, in ms).
+
+usage: reference_pipeline.py FOLDER [--workers 2] [--batch 32] [--stage-sample 200] [--clipsearch PATH/clipsearch.dll]
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+from PIL import Image
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+from torchvision import transforms
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VISION = os.path.join(ROOT, "models", "tiny-clip", "onnx", "vision_model.onnx")
+MEAN = (0.48145466, 0.4578275, 0.40821073)
+STD = (0.26862954, 0.26130258, 0.27577711)
+
+# CLIP's own preprocessing (clip/clip.py _transform), minus the RGB conversion done at load time.
+TRANSFORM = transforms.Compose([
+    transforms.Resize(224, interpolation=transforms.InterpolationMode.BICUBIC),
+    transforms.CenterCrop(224),
+    transforms.ToTensor(),
+    transforms.Normalize(MEAN, STD),
+])
+
+
+def load_rgb(path):
+    return Image.open(path).convert("RGB")
+
+
+class Folder(Dataset):
+    def __init__(self, paths):
+        self.paths = paths
+
+    def __len__(self):
+        return len(self.paths)
+
+    def __getitem__(self, i):
+        return TRANSFORM(load_rgb(self.paths[i]))
+
+
+def tiny_vision_tower():
+    """tools/tiny-clip/model.py's VisionTower with BatchNorm folded into the convolutions, weights from the ONNX export."""
+    weights = [numpy_helper.to_array(t) for t in onnx.load(VISION).graph.initializer]
+    convs, i = [], 0
+    specs = [(4, 4), (3, 1), (2, 2), (3, 1), (2, 2), (3, 1), (2, 2), (3, 1)]
+    for k, s in specs:
+        w, b = weights[i], weights[i + 1]
+        i += 2
+        conv = nn.Conv2d(w.shape[1], w.shape[0], k, s, padding=k // 2 if s == 1 else 0, bias=True)
+        conv.weight.data = torch.from_numpy(w.copy())
+        conv.bias.data = torch.from_numpy(b.copy())
+        convs += [conv, nn.ReLU(inplace=True)]
+    projection = nn.Linear(weights[i].shape[0], weights[i].shape[1], bias=False)
+    projection.weight.data = torch.from_numpy(weights[i].T.copy())
+
+    class Tower(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(*convs)
+            self.projection = projection
+
+        def forward(self, x):
+            return self.projection(self.features(x).mean(dim=(2, 3)))
+
+    return Tower().eval()
+
+
+def verify(model, paths, clipsearch):
+    """The PyTorch tower must compute what ClipSearch computes from the same ONNX file: smallest cosine similarity
+    between this pipeline's embeddings and `clipsearch embed` on the first images."""
+    if not clipsearch:
+        return None
+    command = ["dotnet", clipsearch, "embed"] + [arg for path in paths for arg in ("--image", path)]
+    lines = subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines()
+    theirs = np.array([json.loads(line)["embedding"] for line in lines], dtype=np.float32)
+    with torch.no_grad():
+        ours = torch.nn.functional.normalize(model(torch.stack([TRANSFORM(load_rgb(p)) for p in paths])), dim=-1).numpy()
+    return float((ours * theirs).sum(axis=1).min())
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("folder")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--stage-sample", type=int, default=200)
+    p.add_argument("--clipsearch", help="clipsearch.dll, to check this pipeline's embeddings against ClipSearch's")
+    a = p.parse_args()
+    paths = sorted(glob.glob(os.path.join(a.folder, "*.jpg")))
+    model = tiny_vision_tower()
+    agreement = verify(model, paths[:4], a.clipsearch)
+
+    # Per-stage costs, one process, on a sample spread over the folder (its sizes are mixed).
+    sample = paths[:: max(1, len(paths) // a.stage_sample)][: a.stage_sample]
+    decode = preprocess = 0.0
+    tensors = []
+    for path in sample:
+        t0 = time.perf_counter()
+        image = load_rgb(path)
+        t1 = time.perf_counter()
+        tensors.append(TRANSFORM(image))
+        t2 = time.perf_counter()
+        decode += t1 - t0
+        preprocess += t2 - t1
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        for s in range(0, len(tensors), a.batch):
+            model(torch.stack(tensors[s:s + a.batch]))
+    encode = time.perf_counter() - t0
+
+    # The run: DataLoader with worker processes feeding batched encoding.
+    loader = DataLoader(Folder(paths), batch_size=a.batch, num_workers=a.workers)
+    out = []
+    start = time.perf_counter()
+    with torch.no_grad():
+        for batch in loader:
+            emb = model(batch)
+            out.append(torch.nn.functional.normalize(emb, dim=-1).numpy())
+    store_start = time.perf_counter()
+    with tempfile.NamedTemporaryFile(suffix=".npy") as f:
+        np.save(f, np.concatenate(out))
+        f.flush()
+        os.fsync(f.fileno())
+    seconds = time.perf_counter() - start
+    n = len(sample)
+    print(json.dumps({
+        "pipeline": "python-reference",
+        "images": len(paths),
+        "seconds": round(seconds, 2),
+        "images_per_second": round(len(paths) / seconds, 2),
+        "workers": a.workers,
+        "batch": a.batch,
+        "torch_threads": torch.get_num_threads(),
+        "stage_ms_per_image": {
+            "decode": round(decode / n * 1000, 2),
+            "preprocess": round(preprocess / n * 1000, 2),
+            "encode": round(encode / n * 1000, 2),
+            "store": round((time.perf_counter() - store_start) / len(paths) * 1000, 3),
+        },
+        "min_cosine_to_clipsearch": agreement,
+    }))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
