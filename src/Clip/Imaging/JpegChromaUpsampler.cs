@@ -32,100 +32,87 @@ internal static class JpegChromaUpsampler
 
         var width = image.Width;
         var height = image.Height;
+        var cw = (width + h - 1) / h;
+        var ch = (height + v - 1) / v;
+        var (hShift, vShift) = (h - 1, v - 1); // h and v are 1 or 2: shifts, not divisions, in the pixel loop
+
+        // Pass 1: Y per pixel; Cb and Cr summed straight into their subsampling blocks (in the order the block
+        // mean has always been taken), so no full-size chroma plane is ever allocated.
         var y = new byte[width * height];
-        var cb = new double[width * height];
-        var cr = new double[width * height];
+        var cbSum = new double[cw * ch];
+        var crSum = new double[cw * ch];
         image.ProcessPixelRows(rows =>
         {
             for (var row = 0; row < height; row++)
             {
                 var span = rows.GetRowSpan(row);
+                var yRow = y.AsSpan(row * width, width);
+                var blockRow = (row >> vShift) * cw;
                 for (var x = 0; x < width; x++)
                 {
                     var p = span[x];
-                    var i = (row * width) + x;
-                    y[i] = ClampByte((0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B));
-                    cb[i] = 128 - (0.168735892 * p.R) - (0.331264108 * p.G) + (0.5 * p.B);
-                    cr[i] = 128 + (0.5 * p.R) - (0.418687589 * p.G) - (0.081312411 * p.B);
+                    yRow[x] = ClampByte((0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B));
+                    var block = blockRow + (x >> hShift);
+                    cbSum[block] += 128 - (0.168735892 * p.R) - (0.331264108 * p.G) + (0.5 * p.B);
+                    crSum[block] += 128 + (0.5 * p.R) - (0.418687589 * p.G) - (0.081312411 * p.B);
                 }
             }
         });
 
-        var cw = (width + h - 1) / h;
-        var ch = (height + v - 1) / v;
-        var cbUp = Upsample(Downsample(cb, width, height, h, v, cw, ch), cw, ch, h, v, width, height);
-        var crUp = Upsample(Downsample(cr, width, height, h, v, cw, ch), cw, ch, h, v, width, height);
+        var cb = Means(cbSum, width, height, h, v, cw, ch);
+        var cr = Means(crSum, width, height, h, v, cw, ch);
 
+        // Pass 2: each output row's chroma upsampled as libjpeg does, then converted back to RGB.
+        var cbRow = new byte[cw * 2];
+        var crRow = new byte[cw * 2];
         image.ProcessPixelRows(rows =>
         {
             for (var row = 0; row < height; row++)
             {
+                UpsampleRow(cb, cw, ch, v, row, cbRow);
+                UpsampleRow(cr, cw, ch, v, row, crRow);
                 var span = rows.GetRowSpan(row);
+                var yRow = y.AsSpan(row * width, width);
                 for (var x = 0; x < width; x++)
                 {
-                    var i = (row * width) + x;
-                    var (r, g, b) = YccToRgb(y[i], cbUp[i], crUp[i]);
+                    var (r, g, b) = YccToRgb(yRow[x], cbRow[x], crRow[x]);
                     span[x] = new Rgba32(r, g, b, span[x].A);
                 }
             }
         });
     }
 
-    private static byte[] Downsample(double[] plane, int width, int height, int h, int v, int cw, int ch)
+    /// <summary>Block sums to block means (edge blocks hold fewer pixels), rounded to bytes.</summary>
+    private static byte[] Means(double[] sums, int width, int height, int h, int v, int cw, int ch)
     {
         var result = new byte[cw * ch];
         for (var j = 0; j < ch; j++)
         {
+            var rowsIn = Math.Min(v, height - (j * v));
             for (var i = 0; i < cw; i++)
             {
-                double sum = 0;
-                var n = 0;
-                for (var dy = 0; dy < v && (j * v) + dy < height; dy++)
-                {
-                    for (var dx = 0; dx < h && (i * h) + dx < width; dx++)
-                    {
-                        sum += plane[(((j * v) + dy) * width) + (i * h) + dx];
-                        n++;
-                    }
-                }
-
-                result[(j * cw) + i] = ClampByte(sum / n);
+                var n = rowsIn * Math.Min(h, width - (i * h));
+                result[(j * cw) + i] = ClampByte(sums[(j * cw) + i] / n);
             }
         }
 
         return result;
     }
 
-    private static byte[] Upsample(byte[] plane, int cw, int ch, int h, int v, int width, int height)
+    /// <summary>One output row of the upsampled plane (libjpeg-turbo's fancy upsampling).</summary>
+    private static void UpsampleRow(byte[] plane, int cw, int ch, int v, int row, byte[] output)
     {
-        var result = new byte[width * height];
-        var outRow = new byte[cw * 2];
-        for (var j = 0; j < ch; j++)
+        var j = row / v;
+        if (v == 2)
         {
-            for (var k = 0; k < v; k++)
-            {
-                var outY = (j * v) + k;
-                if (outY >= height)
-                {
-                    break;
-                }
-
-                if (v == 2)
-                {
-                    // Nearest input row weighs 3, the next nearest (above for the upper output row) 1; edges replicate.
-                    var far = Math.Clamp(k == 0 ? j - 1 : j + 1, 0, ch - 1);
-                    FancyRow2x2(plane.AsSpan(j * cw, cw), plane.AsSpan(far * cw, cw), outRow);
-                }
-                else
-                {
-                    FancyRow2x1(plane.AsSpan(j * cw, cw), outRow);
-                }
-
-                outRow.AsSpan(0, width).CopyTo(result.AsSpan(outY * width, width));
-            }
+            // Nearest input row weighs 3, the next nearest (above for the upper output row) 1; edges replicate.
+            var far = Math.Clamp(row % 2 == 0 ? j - 1 : j + 1, 0, ch - 1);
+            FancyRow2x2(plane.AsSpan(j * cw, cw), plane.AsSpan(far * cw, cw), output);
         }
-
-        return result;
+        else
+        {
+            FancyRow2x1(plane.AsSpan(j * cw, cw), output);
+        }
     }
 
     // libjpeg-turbo jdsample.c h2v2_fancy_upsample, one output row.
@@ -186,13 +173,18 @@ internal static class JpegChromaUpsampler
     }
 
     // libjpeg jdcolor.c ycc_rgb_convert with its 16-bit fixed-point tables.
+    private static readonly int CrToR = Fix(1.40200);
+    private static readonly int CbToG = -Fix(0.34414);
+    private static readonly int CrToG = -Fix(0.71414);
+    private static readonly int CbToB = Fix(1.77200);
+
     private static (byte R, byte G, byte B) YccToRgb(int y, int cb, int cr)
     {
         var x = cr - 128;
         var z = cb - 128;
-        var r = y + ((Fix(1.40200) * x) + OneHalf >> ScaleBits);
-        var g = y + (((-Fix(0.34414) * z) + (-Fix(0.71414) * x) + OneHalf) >> ScaleBits);
-        var b = y + ((Fix(1.77200) * z) + OneHalf >> ScaleBits);
+        var r = y + ((CrToR * x) + OneHalf >> ScaleBits);
+        var g = y + ((CbToG * z) + (CrToG * x) + OneHalf >> ScaleBits);
+        var b = y + ((CbToB * z) + OneHalf >> ScaleBits);
         return ((byte)Math.Clamp(r, 0, 255), (byte)Math.Clamp(g, 0, 255), (byte)Math.Clamp(b, 0, 255));
     }
 
