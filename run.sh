@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The quick start's main job: index the bundled sample images (samples/) into the embedded index with the
+# bundled model, then search them from the terminal. Needs only the .NET 10 SDK; NuGet packages are restored
+# by the build.
+# usage: ./run.sh ["a text to search for"]
+set -euo pipefail
+cd "$(dirname "$0")"
+query=${1:-"a photo of a red star."}
+dotnet build -c Release src/Indexer -v q -nologo >/dev/null
+clipsearch() { dotnet src/Indexer/bin/Release/net10.0/clipsearch.dll "$@"; }
+clipsearch index samples --collection samples
+echo "search: \"$query\"" >&2
+clipsearch search "$query" --collection samples -k 5
