@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ClipSearch.Indexing;
 
@@ -10,56 +9,29 @@ namespace ClipSearch.Indexer.Cli;
 /// </summary>
 internal sealed class ConsoleProgress(TextWriter error, bool interactive) : IProgress<IndexProgress>
 {
-    private readonly Stopwatch _sinceLine = Stopwatch.StartNew();
-    private readonly Lock _gate = new();
+    private readonly StatusLine _line = new(error, interactive, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
     private TimeSpan? _indexingStarted;
-    private bool _drawn;
 
-    public static ConsoleProgress For(TextWriter error) =>
-        new(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+    public static ConsoleProgress For(TextWriter error) => new(error, StatusLine.IsInteractive(error));
 
     public void Report(IndexProgress value)
     {
-        lock (_gate)
+        if (value.Phase == "indexing" && _indexingStarted is null)
         {
-            if (value.Phase == "indexing" && _indexingStarted is null)
-            {
-                _indexingStarted = value.Elapsed;
-            }
-
-            var every = interactive ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(5);
-            var last = value.Phase == "finishing";
-            if (!last && _sinceLine.Elapsed < every)
-            {
-                return;
-            }
-
-            _sinceLine.Restart();
-            var line = Format(value);
-            if (interactive)
-            {
-                error.Write("\r" + line.PadRight(100) + (last ? "\n" : ""));
-                _drawn = !last;
-            }
-            else if (value.FilesToDo > 0 || value.Phase == "scanning")
-            {
-                error.WriteLine(line);
-            }
+            _indexingStarted = value.Elapsed;
         }
+
+        var last = value.Phase == "finishing";
+        if (!interactive && value.FilesToDo == 0 && value.Phase != "scanning")
+        {
+            return; // nothing to do: the summary says it
+        }
+
+        _line.Show(() => Format(value), force: last, final: last);
     }
 
     /// <summary>Ends a redrawn line before other output.</summary>
-    public void Close()
-    {
-        lock (_gate)
-        {
-            if (_drawn)
-            {
-                error.WriteLine();
-                _drawn = false;
-            }
-        }
-    }
+    public void Close() => _line.Close();
 
     private string Format(IndexProgress p)
     {

@@ -12,18 +12,7 @@ internal static class ModelLocator
     public static string BundledModel => Path.Combine(AppContext.BaseDirectory, "models", "tiny-clip");
 
     /// <summary>Where <c>models pull</c> puts models: $CLIPSEARCH_MODELS, else ~/.local/share/clipsearch/models.</summary>
-    public static string ModelsFolder()
-    {
-        var env = Environment.GetEnvironmentVariable(ModelsFolderVariable);
-        if (!string.IsNullOrWhiteSpace(env))
-        {
-            return Path.GetFullPath(env);
-        }
-
-        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(string.IsNullOrWhiteSpace(data) ? Path.Combine(home, ".local", "share") : data, "clipsearch", "models");
-    }
+    public static string ModelsFolder() => UserFolders.FromEnvironment(ModelsFolderVariable, UserFolders.Data("models"));
 
     /// <summary>The folder a catalogue model is pulled into.</summary>
     public static string PulledFolder(CatalogueModel model) => Path.Combine(ModelsFolder(), model.FolderName);

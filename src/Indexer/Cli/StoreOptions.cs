@@ -58,18 +58,7 @@ internal sealed class StoreOptions
     }
 
     /// <summary>The embedded index folder a command defaults to.</summary>
-    public static string DefaultStoreFolder()
-    {
-        var env = Environment.GetEnvironmentVariable(StoreVariable);
-        if (!string.IsNullOrWhiteSpace(env))
-        {
-            return Path.GetFullPath(env);
-        }
-
-        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(string.IsNullOrWhiteSpace(data) ? Path.Combine(home, ".local", "share") : data, "clipsearch", "index");
-    }
+    public static string DefaultStoreFolder() => UserFolders.FromEnvironment(StoreVariable, UserFolders.Data("index"));
 
     /// <summary>Opens the chosen index and the indexer's state beside it.</summary>
     public StoreContext Open(ParseResult parse)
@@ -91,13 +80,7 @@ internal sealed class StoreOptions
     }
 
     /// <summary>The indexer's local state for a Qdrant server: skipped files and the writer lock.</summary>
-    private static string QdrantStateFolder(Uri url)
-    {
-        var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var root = string.IsNullOrWhiteSpace(state) ? Path.Combine(home, ".local", "state") : state;
-        return Path.Combine(root, "clipsearch", "qdrant", $"{url.Host}_{url.Port}");
-    }
+    private static string QdrantStateFolder(Uri url) => Path.Combine(UserFolders.State("qdrant"), $"{url.Host}_{url.Port}");
 
     public string CollectionName(ParseResult parse) => parse.GetValue(Collection) ?? CollectionNames.Default;
 }

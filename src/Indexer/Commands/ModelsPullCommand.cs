@@ -52,7 +52,7 @@ internal static class ModelsPullCommand
             var folder = parse.GetValue(dir)?.FullName ?? ModelLocator.PulledFolder(model);
             using var downloader = new ModelDownloader(parse.GetValue(endpoint));
             await error.WriteLineAsync($"pulling {model.Name} ({chosen}) from {downloader.Endpoint} into {folder}").ConfigureAwait(false);
-            var progress = new DownloadReporter(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+            var progress = new DownloadReporter(error);
             try
             {
                 await downloader.DownloadAsync(files, folder, progress, ct).ConfigureAwait(false);
@@ -117,48 +117,18 @@ internal static class ModelsPullCommand
         return command;
     }
 
-    /// <summary>Download progress on stderr: file, percent, MB/s; redrawn on a terminal, a line every 5 s otherwise.</summary>
-    private sealed class DownloadReporter(TextWriter error, bool interactive) : IProgress<DownloadProgress>
+    /// <summary>Download progress on stderr: file, bytes, percent, MiB/s.</summary>
+    private sealed class DownloadReporter(TextWriter error) : IProgress<DownloadProgress>
     {
-        private readonly System.Diagnostics.Stopwatch _since = System.Diagnostics.Stopwatch.StartNew();
-        private readonly Lock _gate = new();
-        private bool _drawn;
+        private readonly StatusLine _line = new(error, StatusLine.IsInteractive(error), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
 
-        public void Report(DownloadProgress value)
+        public void Report(DownloadProgress value) => _line.Show(() =>
         {
-            lock (_gate)
-            {
-                if (_since.Elapsed < (interactive ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(5)))
-                {
-                    return;
-                }
+            var percent = value.FileSize is > 0 ? $" {100.0 * value.FileBytes / value.FileSize.Value:0.0}%" : "";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{value.File}: {value.FileBytes / 1048576.0:0.0} MiB{percent}, {value.BytesPerSecond / 1048576.0:0.0} MiB/s");
+        });
 
-                _since.Restart();
-                var percent = value.FileSize is > 0 ? $" {100.0 * value.FileBytes / value.FileSize.Value:0.0}%" : "";
-                var line = string.Create(CultureInfo.InvariantCulture,
-                    $"{value.File}: {value.FileBytes / 1048576.0:0.0} MiB{percent}, {value.BytesPerSecond / 1048576.0:0.0} MiB/s");
-                if (interactive)
-                {
-                    error.Write("\r" + line.PadRight(90));
-                    _drawn = true;
-                }
-                else
-                {
-                    error.WriteLine(line);
-                }
-            }
-        }
-
-        public void Close()
-        {
-            lock (_gate)
-            {
-                if (_drawn)
-                {
-                    error.WriteLine();
-                    _drawn = false;
-                }
-            }
-        }
+        public void Close() => _line.Close();
     }
 }
