@@ -136,6 +136,28 @@ public sealed class ModelsPullTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Pull_IntoTheModelsFolder_IsFoundByNameWithModel()
+    {
+        // CLIPSEARCH_MODELS is read at each call; only this class of this assembly uses it.
+        Environment.SetEnvironmentVariable("CLIPSEARCH_MODELS", _target.Root);
+        try
+        {
+            var (exit, _, stderr) = await CliRunner.RunAsync("models", "pull", "openai/clip-vit-base-patch32", "--variant", "quantized", "--endpoint", _hub.Url.ToString());
+            Assert.True(exit == 0, stderr);
+            Assert.True(File.Exists(Path.Combine(_target.Root, "openai--clip-vit-base-patch32", "onnx", "vision_model_quantized.onnx")));
+            var (embedExit, stdout, embedErr) = await CliRunner.RunAsync("embed", "--model", "openai/clip-vit-base-patch32", "--variant", "quantized", "--text", "a cat");
+            Assert.True(embedExit == 0, embedErr);
+            Assert.Equal(96, JsonDocument.Parse(stdout).RootElement.GetProperty("embedding").GetArrayLength());
+            var (_, list, _) = await CliRunner.RunAsync("models", "list");
+            Assert.Contains("pulled (quantized)", list, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("CLIPSEARCH_MODELS", null);
+        }
+    }
+
+    [Fact]
     public async Task List_NamesEveryCatalogueModelAndItsVariants()
     {
         var (exit, stdout, _) = await CliRunner.RunAsync("models", "list", "--json");

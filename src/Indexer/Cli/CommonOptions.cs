@@ -8,7 +8,7 @@ internal static class CommonOptions
 {
     public static Option<DirectoryInfo?> Model() => new("--model", "-m")
     {
-        Description = "CLIP model folder (Hugging Face/Transformers.js or fastembed layout). Default: the bundled tiny model, or CLIPSEARCH_MODEL.",
+        Description = "CLIP model: a folder (Hugging Face/Transformers.js or fastembed layout) or the name of a pulled model (see 'models list'). Default: $CLIPSEARCH_MODEL, else the bundled tiny model.",
     };
 
     public static Option<string?> Variant() => new("--variant")
