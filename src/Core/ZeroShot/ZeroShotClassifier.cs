@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+
+namespace ClipSearch.Core.ZeroShot;
+
+/// <summary>One label's result for an image: softmax probability over the labels, and cosine similarity.</summary>
+public sealed record LabelScore(string Label, float Probability, float Score);
+
+/// <summary>
+/// An image's classification: every label best first, and the decision: the best label, or null
+/// ("unlabelled") when the best cosine is under the minimum score or its margin over the runner-up is under the minimum margin.
+/// </summary>
+public sealed record Classification(IReadOnlyList<LabelScore> Labels, string? Label)
+{
+    public LabelScore Best => Labels[0];
+
+    public LabelScore? RunnerUp => Labels.Count > 1 ? Labels[1] : null;
+}
+
+/// <summary>When an image is left unlabelled rather than forced into the nearest label.</summary>
+/// <param name="MinScore">Minimum cosine similarity of the best label.</param>
+/// <param name="MinMargin">Minimum cosine margin of the best label over the runner-up.</param>
+public sealed record Thresholds(float? MinScore = null, float? MinMargin = null);
+
+/// <summary>
+/// Zero-shot classification with CLIP: each label's embedding is the mean of its prompts' L2-normalised text
+/// embeddings, normalised again; an image's logits are logit_scale x cosine, its probabilities their softmax.
+/// Pure maths: the text encoder is passed in. Thread-safe.
+/// </summary>
+public sealed class ZeroShotClassifier
+{
+    private static readonly ConcurrentDictionary<string, float[][]> Cache = new(StringComparer.Ordinal);
+
+    private ZeroShotClassifier(IReadOnlyList<string> labels, float[][] embeddings, float logitScale)
+    {
+        Labels = labels;
+        LabelEmbeddings = embeddings;
+        LogitScale = logitScale;
+    }
+
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>One unit vector per label.</summary>
+    public IReadOnlyList<float[]> LabelEmbeddings { get; }
+
+    public float LogitScale { get; }
+
+    /// <summary>
+    /// Builds the label embeddings with <paramref name="encodeTexts"/> (L2-normalised text embeddings, one per text),
+    /// cached per <paramref name="modelId"/> and prompt set for the life of the process.
+    /// </summary>
+    public static ZeroShotClassifier Create(IReadOnlyList<string> labels, PromptSet prompts, Func<IReadOnlyList<string>, float[][]> encodeTexts,
+        float logitScale, string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(encodeTexts);
+        var distinct = labels.Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        if (distinct.Count < 2 || distinct.Distinct(StringComparer.Ordinal).Count() != distinct.Count)
+        {
+            throw new ArgumentException($"zero-shot classification needs at least two different labels, got: {string.Join(", ", labels)}");
+        }
+
+        var key = modelId + "\u0004" + prompts.Key + "\u0004" + string.Join("\u0001", distinct);
+        var embeddings = Cache.GetOrAdd(key, _ => Embed(distinct, prompts, encodeTexts));
+        return new ZeroShotClassifier(distinct, embeddings, logitScale);
+    }
+
+    /// <summary>From label embeddings already computed (unit vectors).</summary>
+    public static ZeroShotClassifier FromEmbeddings(IReadOnlyList<string> labels, float[][] embeddings, float logitScale) =>
+        new(labels, embeddings, logitScale);
+
+    /// <summary>Mean of each label's normalised prompt embeddings, re-normalised.</summary>
+    public static float[][] Embed(IReadOnlyList<string> labels, PromptSet prompts, Func<IReadOnlyList<string>, float[][]> encodeTexts)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(encodeTexts);
+        var perLabel = labels.Select(prompts.PromptsFor).ToList();
+        var all = encodeTexts([.. perLabel.SelectMany(p => p)]);
+        var result = new float[labels.Count][];
+        var next = 0;
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var mean = new float[all[0].Length];
+            for (var j = 0; j < perLabel[i].Count; j++)
+            {
+                var e = (float[])all[next++].Clone();
+                VectorMath.NormalizeInPlace(e);
+                TensorPrimitives.Add(mean, e, mean);
+            }
+
+            VectorMath.NormalizeInPlace(mean);
+            result[i] = mean;
+        }
+
+        return result;
+    }
+
+    /// <summary>Classifies one image embedding (a unit vector).</summary>
+    public Classification Classify(ReadOnlySpan<float> image, Thresholds? thresholds = null)
+    {
+        var scores = new float[Labels.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = TensorPrimitives.Dot(image, LabelEmbeddings[i]);
+        }
+
+        return Decide(scores, thresholds);
+    }
+
+    /// <summary>
+    /// Classifies many image embeddings with one matrix product (images x labels), for bulk labelling of
+    /// stored collections.
+    /// </summary>
+    public Classification[] ClassifyMany(IReadOnlyList<float[]> images, Thresholds? thresholds = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var results = new Classification[images.Count];
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = Classify(images[i], thresholds));
+        return results;
+    }
+
+    private Classification Decide(float[] scores, Thresholds? thresholds)
+    {
+        var logits = new float[scores.Length];
+        TensorPrimitives.Multiply(scores, LogitScale, logits);
+        var probabilities = new float[scores.Length];
+        TensorPrimitives.SoftMax(logits, probabilities);
+        var ranked = Enumerable.Range(0, scores.Length)
+            .Select(i => new LabelScore(Labels[i], probabilities[i], scores[i]))
+            .OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal)
+            .ToList();
+        var best = ranked[0];
+        var margin = ranked.Count > 1 ? best.Score - ranked[1].Score : float.PositiveInfinity;
+        var labelled = (thresholds?.MinScore is not { } min || best.Score >= min) && (thresholds?.MinMargin is not { } m || margin >= m);
+        return new Classification(ranked, labelled ? best.Label : null);
+    }
+}

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.ZeroShot;
+using ClipSearch.Indexer.Cli;
+
+namespace ClipSearch.Indexer.Commands;
+
+/// <summary>
+/// <c>clipsearch classify IMAGE... --labels "cat,dog"</c>: zero-shot classification of image files. With --json,
+/// one line per image: <c>{"input", "labels": [{"label", "probability", "score"}]}</c>, most probable first
+/// (score = cosine similarity), or <c>{"input", "error"}</c>.
+/// </summary>
+internal static class ClassifyCommand
+{
+    public static Command Create()
+    {
+        var model = new ModelOptions();
+        var prompts = new PromptOptions();
+        var images = new Argument<string[]>("IMAGE") { Description = "Image files to classify.", Arity = ArgumentArity.OneOrMore };
+        var top = new Option<int>("--top") { Description = "Labels to show per image.", DefaultValueFactory = _ => 5 };
+        var json = CommonOptions.Json();
+        var command = new Command("classify", "Classify images into the labels you give, zero-shot (nothing is trained): probabilities over the labels, best first.");
+        command.Arguments.Add(images);
+        model.AddTo(command);
+        prompts.AddTo(command);
+        command.Options.Add(top);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var output = parse.InvocationConfiguration.Output;
+            PromptSet set;
+            try
+            {
+                set = prompts.Resolve(parse);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                await error.WriteLineAsync($"classify: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
+            using var clip = model.Load(parse, logging);
+            ZeroShotClassifier classifier;
+            try
+            {
+                classifier = ZeroShotClassifier.Create(prompts.LabelList(parse), set, texts => clip.EncodeTexts(texts, ct), clip.Folder.LogitScale, clip.ModelId);
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync($"classify: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            using var preparer = ImagePreparers.Create(clip, new ImageDecodeOptions());
+            var paths = parse.GetValue(images)!;
+            var prepared = await Task.WhenAll(paths.Select(p => preparer.PrepareFileAsync(p, ct))).ConfigureAwait(false);
+            var ok = Enumerable.Range(0, paths.Length).Where(i => prepared[i].Succeeded).ToList();
+            var vectors = clip.EncodePixelTensors([.. ok.Select(i => prepared[i].Image!.Tensor)], ct);
+            var results = new Classification?[paths.Length];
+            for (var k = 0; k < ok.Count; k++)
+            {
+                results[ok[k]] = classifier.Classify(vectors[k]);
+            }
+
+            var limit = Math.Max(1, parse.GetValue(top));
+            for (var i = 0; i < paths.Length; i++)
+            {
+                await output.WriteLineAsync(parse.GetValue(json) ? Json(paths[i], results[i], prepared[i], limit) : Text(paths[i], results[i], prepared[i], limit))
+                    .ConfigureAwait(false);
+            }
+
+            return ok.Count == paths.Length ? ExitCodes.Success : ExitCodes.PartialFailure;
+        });
+        return command;
+    }
+
+    private static string Json(string input, Classification? result, PrepareResult prepared, int top) => JsonLine.Write(w =>
+    {
+        w.WriteString("input", input);
+        if (result is null)
+        {
+            w.WriteString("error", prepared.Failure!.ToString());
+            return;
+        }
+
+        w.WriteStartArray("labels");
+        foreach (var s in result.Labels.OrderByDescending(s => s.Probability).Take(top))
+        {
+            w.WriteStartObject();
+            w.WriteString("label", s.Label);
+            w.WriteNumber("probability", Math.Round(s.Probability, 6));
+            w.WriteNumber("score", Math.Round(s.Score, 6));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
+    private static string Text(string input, Classification? result, PrepareResult prepared, int top) => result is null
+        ? $"{input}\terror: {prepared.Failure}"
+        : input + "\t" + string.Join(", ", result.Labels.OrderByDescending(s => s.Probability).Take(top)
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Label} {s.Probability * 100:0.0}% ({s.Score:0.000})")));
+}

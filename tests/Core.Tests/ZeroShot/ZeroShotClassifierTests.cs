@@ -1,0 +1,146 @@
+using ClipSearch.Core.ZeroShot;
+
+namespace ClipSearch.Core.Tests.ZeroShot;
+
+public sealed class ZeroShotClassifierTests
+{
+    /// <summary>A text "encoder" with fixed, unnormalised outputs, counting its calls.</summary>
+    private sealed class FakeEncoder(Dictionary<string, float[]> vectors)
+    {
+        public int Calls { get; private set; }
+
+        public float[][] Encode(IReadOnlyList<string> texts)
+        {
+            Calls++;
+            return [.. texts.Select(t => vectors[t])];
+        }
+    }
+
+    private static ZeroShotClassifier TwoLabels(float logitScale) =>
+        ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], logitScale);
+
+    [Fact]
+    public void Embed_Ensemble_IsTheRenormalisedMeanOfTheNormalisedPrompts()
+    {
+        var encoder = new FakeEncoder(new()
+        {
+            ["a photo of a cat."] = [3f, 0f],       // normalised: (1, 0)
+            ["a drawing of a cat."] = [0f, 2f],     // normalised: (0, 1)
+            ["a photo of a dog."] = [0f, -5f],
+            ["a drawing of a dog."] = [0f, -1f],
+        });
+        var prompts = new PromptSet(["a photo of a {}.", "a drawing of a {}."]);
+        var embeddings = ZeroShotClassifier.Embed(["cat", "dog"], prompts, encoder.Encode);
+        // cat: mean((1,0),(0,1)) = (0.5,0.5) -> (0.70711, 0.70711); dog: mean((0,-1),(0,-1)) -> (0,-1).
+        Assert.Equal(0.70710678f, embeddings[0][0], 5);
+        Assert.Equal(0.70710678f, embeddings[0][1], 5);
+        Assert.Equal([0f, -1f], embeddings[1]);
+        Assert.Equal(1, encoder.Calls); // every prompt in one encoder call
+    }
+
+    [Fact]
+    public void Classify_ProbabilitiesAreTheSoftmaxOfLogitScaleTimesCosine()
+    {
+        var result = TwoLabels(10f).Classify([0.6f, 0.8f]);
+        // logits 6 and 8: p(dog) = 1 / (1 + e^-2) = 0.880797, p(cat) = 0.119203.
+        Assert.Equal("dog", result.Label);
+        Assert.Equal(("dog", 0.880797f, 0.8f), (result.Best.Label, result.Best.Probability, result.Best.Score), new Tolerance());
+        Assert.Equal(0.119203f, result.RunnerUp!.Probability, 5);
+        Assert.Equal(0.6f, result.RunnerUp.Score, 6);
+
+        var sharp = TwoLabels(100f).Classify([0.6f, 0.8f]);
+        Assert.Equal(1 - 2.0611537e-9, sharp.Best.Probability, 6); // e^-20
+    }
+
+    [Fact]
+    public void Classify_Thresholds_LeaveWeakOrAmbiguousImagesUnlabelled()
+    {
+        var classifier = TwoLabels(100f);
+        float[] image = [0.6f, 0.8f]; // best 0.8, margin 0.2
+        Assert.Equal("dog", classifier.Classify(image, new Thresholds(MinScore: 0.8f)).Label);
+        Assert.Null(classifier.Classify(image, new Thresholds(MinScore: 0.81f)).Label);
+        Assert.Equal("dog", classifier.Classify(image, new Thresholds(MinMargin: 0.19f)).Label);
+        Assert.Null(classifier.Classify(image, new Thresholds(MinMargin: 0.21f)).Label);
+        Assert.Null(classifier.Classify(image, new Thresholds(0.5f, 0.3f)).Label);
+        // Unlabelled still reports every label's scores.
+        Assert.Equal(2, classifier.Classify(image, new Thresholds(0.9f)).Labels.Count);
+    }
+
+    [Fact]
+    public void ClassifyMany_EqualsOneByOne()
+    {
+        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b", "c"], [[1f, 0f, 0f], [0f, 1f, 0f], [0f, 0f, 1f]], 50f);
+        var random = new Random(5);
+        var images = Enumerable.Range(0, 100).Select(_ =>
+        {
+            var v = new[] { (float)random.NextDouble() - 0.5f, (float)random.NextDouble() - 0.5f, (float)random.NextDouble() - 0.5f };
+            VectorMath.NormalizeInPlace(v);
+            return v;
+        }).ToList();
+        var many = classifier.ClassifyMany(images);
+        for (var i = 0; i < images.Count; i++)
+        {
+            var one = classifier.Classify(images[i]);
+            Assert.Equal(one.Label, many[i].Label);
+            Assert.Equal(one.Labels.Select(l => l.Probability), many[i].Labels.Select(l => l.Probability));
+        }
+    }
+
+    [Fact]
+    public void Create_CachesLabelEmbeddingsPerModelAndPromptSet()
+    {
+        var encoder = new FakeEncoder(new() { ["x cat"] = [1f, 0f], ["x dog"] = [0f, 1f], ["y cat"] = [1f, 1f], ["y dog"] = [1f, -1f] });
+        var model = "test-model-" + Guid.NewGuid();
+        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["x {}"]), encoder.Encode, 100f, model);
+        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["x {}"]), encoder.Encode, 100f, model);
+        Assert.Equal(1, encoder.Calls);
+        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["y {}"]), encoder.Encode, 100f, model);
+        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["x {}"]), encoder.Encode, 100f, model + "-other");
+        Assert.Equal(3, encoder.Calls);
+    }
+
+    [Fact]
+    public void Create_FewerThanTwoOrRepeatedLabels_IsRefused()
+    {
+        var encoder = new FakeEncoder([]);
+        Assert.Throws<ArgumentException>(() => ZeroShotClassifier.Create(["cat"], new PromptSet(["{}"]), encoder.Encode, 100f, "m"));
+        Assert.Throws<ArgumentException>(() => ZeroShotClassifier.Create(["cat", "cat"], new PromptSet(["{}"]), encoder.Encode, 100f, "m"));
+    }
+
+    [Fact]
+    public void Prompts_OverridesEnsemblesAndFiles()
+    {
+        var set = PromptSet.Parse("""
+            # pets
+            a photo of a {}, a type of pet.
+            boxer: a photo of a boxer, a type of dog.
+            boxer = a boxer dog.
+            """, "pets.txt");
+        Assert.Equal(["a photo of a cat, a type of pet."], set.PromptsFor("cat"));
+        Assert.Equal(["a photo of a boxer, a type of dog.", "a boxer dog."], set.PromptsFor("boxer"));
+        Assert.Throws<FormatException>(() => PromptSet.Parse("no placeholder here", "bad.txt"));
+        Assert.Throws<ArgumentException>(() => new PromptSet(["a photo"]));
+
+        Assert.Equal(["a photo of a {}."], PromptSet.Ensemble("photo").Templates);
+        Assert.Equal(80, PromptSet.Ensemble("imagenet80").Templates.Count);
+        Assert.Contains("a bad photo of a {}.", PromptSet.Ensemble("imagenet80").Templates);
+        Assert.Equal(["a photo of a {}, a type of pet."], PromptSet.Ensemble("pets").Templates);
+        Assert.Equal(["a photo of {}, a type of food."], PromptSet.Ensemble("food").Templates);
+        Assert.Contains("a centered satellite photo of {}.", PromptSet.Ensemble("satellite").Templates);
+        foreach (var name in new[] { "aircraft", "flowers", "cars" })
+        {
+            Assert.NotEmpty(PromptSet.Ensemble(name).Templates);
+        }
+
+        var e = Assert.Throws<ArgumentException>(() => PromptSet.Ensemble("nope"));
+        Assert.Contains("imagenet80", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Tolerance : IEqualityComparer<(string, float, float)>
+    {
+        public bool Equals((string, float, float) x, (string, float, float) y) =>
+            x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-5 && Math.Abs(x.Item3 - y.Item3) < 1e-6;
+
+        public int GetHashCode((string, float, float) obj) => obj.Item1.GetHashCode(StringComparison.Ordinal);
+    }
+}
