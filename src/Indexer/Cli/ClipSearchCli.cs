@@ -18,6 +18,7 @@ internal static class ClipSearchCli
         root.Subcommands.Add(SkippedCommand.Create());
         root.Subcommands.Add(DuplicatesCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
+        root.Subcommands.Add(CategorizeCommand.Create());
         root.Subcommands.Add(CollectionsCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());

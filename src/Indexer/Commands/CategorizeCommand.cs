@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
+using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexing;
+
+namespace ClipSearch.Indexer.Commands;
+
+/// <summary>
+/// <c>clipsearch categorize --labels ...</c>: labels a stored collection zero-shot from its stored embeddings
+/// (see <see cref="Categorizer"/>), prints the distribution, and optionally exports every image's label.
+/// </summary>
+internal static class CategorizeCommand
+{
+    public static Command Create()
+    {
+        var model = new ModelOptions();
+        var store = new StoreOptions();
+        var prompts = new PromptOptions();
+        var filter = new Option<string?>("--filter") { Description = "Only images matching this filter (see 'clipsearch search --help')." };
+        var minScore = new Option<float?>("--min-score") { Description = "Leave an image unlabelled when its best label's cosine similarity is below this." };
+        var minMargin = new Option<float?>("--min-margin") { Description = "Leave an image unlabelled when its best label beats the runner-up by less than this (cosine)." };
+        var labelSet = new Option<string>("--label-set")
+        {
+            Description = "Name under which labels are written in each image's payload (other label sets are untouched).",
+            DefaultValueFactory = _ => Categorizer.DefaultLabelSet,
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Classify and report, but write nothing to the index." };
+        var export = new Option<FileInfo?>("--export") { Description = "Also write every image's label to FILE.csv or FILE.json (path, label, score, runner-up, runner-up score)." };
+        var json = CommonOptions.Json();
+        var command = new Command("categorize", "Label every stored image of a collection with the labels you give, zero-shot, from the stored embeddings (no image is decoded again). Re-running replaces the label set; an interrupted run resumes.");
+        model.AddTo(command);
+        store.AddTo(command);
+        prompts.AddTo(command);
+        foreach (var option in new Option[] { filter, minScore, minMargin, labelSet, dryRun, export, json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            PromptSet set;
+            PointFilter? pointFilter;
+            try
+            {
+                set = prompts.Resolve(parse);
+                pointFilter = parse.GetValue(filter) is { Length: > 0 } f ? FilterExpression.Parse(f) : null;
+                LabelSets.Validate(parse.GetValue(labelSet)!);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or VectorStoreException)
+            {
+                await error.WriteLineAsync($"categorize: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var exportFile = parse.GetValue(export);
+            if (exportFile is not null && exportFile.Extension.ToLowerInvariant() is not (".csv" or ".json"))
+            {
+                await error.WriteLineAsync($"categorize: --export {exportFile.Name}: the file must end in .csv or .json").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
+            using var clip = model.Load(parse, logging);
+            using var context = store.Open(parse);
+            var collection = await context.Store.OpenCollectionAsync(store.CollectionName(parse), clip.ModelId, clip.Dimension, ct).ConfigureAwait(false);
+            ZeroShotClassifier classifier;
+            try
+            {
+                classifier = ZeroShotClassifier.Create(prompts.LabelList(parse), set, texts => clip.EncodeTexts(texts, ct), clip.Folder.LogitScale, clip.ModelId);
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync($"categorize: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var categorizer = new Categorizer(collection, classifier, set.Key, new Thresholds(parse.GetValue(minScore), parse.GetValue(minMargin)));
+            var rows = exportFile is null ? null : new List<Categorized>();
+            var line = new StatusLine(error, StatusLine.IsInteractive(error), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
+            var summary = await categorizer.RunAsync(parse.GetValue(labelSet)!, pointFilter, parse.GetValue(dryRun), rows is null ? null : rows.Add,
+                new Progress<(int Done, long Total)>(p => line.Show(() => $"categorizing: {p.Done:N0}/{p.Total:N0} images")), ct).ConfigureAwait(false);
+            line.Close();
+            if (exportFile is not null)
+            {
+                await WriteExportAsync(exportFile, rows!, ct).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync(Describe(summary, parse.GetValue(dryRun))).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync(ToJson(summary, parse.GetValue(dryRun))).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Describe(CategorizeSummary s, bool dryRun)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"{(dryRun ? "dry run, nothing written: " : "")}{s.Images:N0} images in label set '{s.LabelSet}' (run {s.RunId}; {s.AlreadyDone:N0} already labelled by an earlier, possibly interrupted, run of the same categorization), {s.ElapsedSeconds:0.0} s, {s.ImagesPerSecond:0} images/s\n");
+        foreach (var (label, count) in s.Distribution.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {(label.Length == 0 ? "(unlabelled)" : label),-30} {count,8:N0}  {100.0 * count / Math.Max(1, s.Images),5:0.0}%\n");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    private static string ToJson(CategorizeSummary s, bool dryRun) => JsonLine.Write(w =>
+    {
+        w.WriteString("label_set", s.LabelSet);
+        w.WriteString("run_id", s.RunId);
+        w.WriteBoolean("dry_run", dryRun);
+        w.WriteNumber("images", s.Images);
+        w.WriteNumber("already_done", s.AlreadyDone);
+        w.WriteNumber("unlabelled", s.Unlabelled);
+        w.WriteStartObject("distribution");
+        foreach (var (label, count) in s.Distribution.Where(kv => kv.Key.Length > 0).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteNumber(label, count);
+        }
+
+        w.WriteEndObject();
+        w.WriteNumber("elapsed_seconds", Math.Round(s.ElapsedSeconds, 3));
+        w.WriteNumber("images_per_second", Math.Round(s.ImagesPerSecond, 1));
+    });
+
+    private static async Task WriteExportAsync(FileInfo file, List<Categorized> rows, CancellationToken cancellationToken)
+    {
+        var ordered = rows.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+        if (file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            await using var stream = File.Create(file.FullName);
+            await JsonSerializer.SerializeAsync(stream, ordered.Select(r => new Dictionary<string, object?>
+            {
+                ["path"] = r.Path,
+                ["label"] = r.Label,
+                ["score"] = Math.Round(r.Score, 6),
+                ["runner_up"] = r.RunnerUp,
+                ["runner_up_score"] = r.RunnerUpScore is { } s ? Math.Round(s, 6) : null,
+            }), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var csv = new StringBuilder("path,label,score,runner_up,runner_up_score\n");
+        foreach (var r in ordered)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{Csv(r.Path)},{Csv(r.Label)},{r.Score:0.######},{Csv(r.RunnerUp ?? "")},{r.RunnerUpScore:0.######}\n");
+        }
+
+        await File.WriteAllTextAsync(file.FullName, csv.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>RFC 4180 quoting when needed.</summary>
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

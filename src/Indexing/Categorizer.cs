@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
+
+namespace ClipSearch.Indexing;
+
+/// <summary>
+/// One image's outcome in a categorization run, as written to its payload and to exports: the label ("" when
+/// the image stayed unlabelled, under the minimum score or margin), its cosine score, and the runner-up.
+/// </summary>
+public sealed record Categorized(Guid Id, string Path, string Label, float Score, string? RunnerUp, float? RunnerUpScore);
+
+/// <summary>
+/// What a categorization run did: images in scope, how many an interrupted earlier run of the same
+/// categorization had already finished (not redone), and images per label (unlabelled under "").
+/// </summary>
+public sealed record CategorizeSummary(string LabelSet, string RunId, int Images, int AlreadyDone, IReadOnlyDictionary<string, int> Distribution,
+    double ElapsedSeconds)
+{
+    public int Unlabelled => Distribution.GetValueOrDefault("");
+
+    public double ImagesPerSecond => ElapsedSeconds > 0 ? (Images - AlreadyDone) / ElapsedSeconds : 0;
+}
+
+/// <summary>
+/// Labels the stored images of a collection with a zero-shot classifier, from their stored embeddings (scrolled
+/// in batches; no image is decoded again). Each image gets <c>{label, score, runner-up}</c> under the label set,
+/// replacing what an earlier run wrote there; other label sets are untouched. Each batch is written durably
+/// before the next is read, and carries the run's id (a hash of model, labels, prompts and thresholds): an
+/// interrupted run, started again, skips the images it had finished.
+/// </summary>
+public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier classifier, string promptKey, Thresholds thresholds)
+{
+    public const string DefaultLabelSet = "category";
+
+    /// <summary>The id every label of this categorization carries.</summary>
+    public string RunId { get; } = "zs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u0001",
+        collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, thresholds.MinScore?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        thresholds.MinMargin?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? ""))))[..16];
+
+    /// <summary>Runs over the images matching <paramref name="filter"/>; with <paramref name="dryRun"/> nothing is written.</summary>
+    public async Task<CategorizeSummary> RunAsync(string labelSet, PointFilter? filter, bool dryRun, Action<Categorized>? each = null,
+        IProgress<(int Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        LabelSets.Validate(labelSet);
+        var clock = Stopwatch.StartNew();
+        var total = await collection.CountAsync(filter, cancellationToken).ConfigureAwait(false);
+        var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
+        int images = 0, alreadyDone = 0;
+        await foreach (var batch in collection.ScrollAsync(filter, 1000, withVectors: true, cancellationToken).ConfigureAwait(false))
+        {
+            var todo = new List<StoredPoint>(batch.Count);
+            foreach (var point in batch)
+            {
+                if (!dryRun && point.Payload.Labels.TryGetValue(labelSet, out var done) && done.RunId == RunId)
+                {
+                    alreadyDone++;
+                    Count(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
+                }
+                else
+                {
+                    todo.Add(point);
+                }
+            }
+
+            var results = classifier.ClassifyMany([.. todo.Select(p => p.Vector!)], thresholds);
+            var labels = new List<KeyValuePair<Guid, LabelAssignment>>(todo.Count);
+            for (var i = 0; i < todo.Count; i++)
+            {
+                var r = results[i];
+                var outcome = new Categorized(todo[i].Id, todo[i].Payload.FullPath, r.Label ?? "", r.Best.Score, r.RunnerUp?.Label, r.RunnerUp?.Score);
+                labels.Add(new(outcome.Id, new LabelAssignment(outcome.Label, outcome.Score, RunId, outcome.RunnerUp, outcome.RunnerUpScore)));
+                Count(outcome);
+            }
+
+            if (!dryRun && labels.Count > 0)
+            {
+                await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
+            }
+
+            progress?.Report((images, total));
+        }
+
+        return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds);
+
+        void Count(Categorized c)
+        {
+            images++;
+            distribution[c.Label] = distribution.GetValueOrDefault(c.Label) + 1;
+            each?.Invoke(c);
+        }
+    }
+}
