@@ -19,6 +19,7 @@ internal static class ClipSearchCli
         root.Subcommands.Add(DuplicatesCommand.Create());
         root.Subcommands.Add(ClassifyCommand.Create());
         root.Subcommands.Add(CategorizeCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(CollectionsCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());

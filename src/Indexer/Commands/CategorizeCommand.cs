@@ -153,13 +153,10 @@ internal static class CategorizeCommand
         var csv = new StringBuilder("path,label,score,runner_up,runner_up_score\n");
         foreach (var r in ordered)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{Csv(r.Path)},{Csv(r.Label)},{r.Score:0.######},{Csv(r.RunnerUp ?? "")},{r.RunnerUpScore:0.######}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(r.Path)},{CsvText.Field(r.Label)},{r.Score:0.######},{CsvText.Field(r.RunnerUp ?? "")},{r.RunnerUpScore:0.######}\n");
         }
 
         await File.WriteAllTextAsync(file.FullName, csv.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>RFC 4180 quoting when needed.</summary>
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

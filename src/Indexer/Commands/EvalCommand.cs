@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ClipSearch.Clip;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.ZeroShot;
+using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexing;
+
+namespace ClipSearch.Indexer.Commands;
+
+/// <summary>
+/// <c>clipsearch eval --dataset DIR</c>: zero-shot accuracy on an image-folder dataset (one subfolder per
+/// class): top-1, top-5, per class, the most confused pairs, images/s; a report folder with the confusion
+/// matrix as CSV and SVG. With --json: <c>{"images", "top1", "top5", "images_per_second", "per_class": {label: accuracy}}</c>.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new ModelOptions();
+        var prompts = new PromptOptions();
+        var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Image-folder dataset: one subfolder per class.", Required = true };
+        var labelsFile = new Option<FileInfo?>("--labels-file")
+        {
+            Description = "Maps folder names to labels, one 'folder<TAB>label' (or 'folder,label') per line; default: the folder name with '_' and '-' as spaces.",
+        };
+        var compare = new Option<bool>("--compare-templates") { Description = "Also evaluate other templates and ensembles on the same images, side by side." };
+        var report = new Option<DirectoryInfo?>("--report") { Description = "Write report.md, per-class.csv, confusion.csv and confusion.svg into this folder." };
+        var exact = new Option<bool>("--exact-decode") { Description = "Decode JPEGs at full size, exactly as CLIP's reference transform (as clipsearch index --exact-decode)." };
+        var json = CommonOptions.Json();
+        var command = new Command("eval", "Measure zero-shot accuracy on your own labelled images (a folder per class): top-1, top-5, per class, confusions.");
+        model.AddTo(command);
+        prompts.AddTo(command, withLabels: false);
+        foreach (var option in new Option[] { dataset, labelsFile, compare, report, exact, json })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            PromptSet set;
+            List<(string Path, string Truth)> items;
+            try
+            {
+                set = prompts.Resolve(parse);
+                items = ReadDataset(parse.GetValue(dataset)!, parse.GetValue(labelsFile));
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+            {
+                await error.WriteLineAsync($"eval: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var labels = items.Select(i => i.Truth).Distinct().Order(StringComparer.Ordinal).ToList();
+            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
+            using var clip = model.Load(parse, logging);
+            var clock = Stopwatch.StartNew();
+            var decode = new ImageDecodeOptions { JpegDecodeSize = parse.GetValue(exact) ? null : clip.Preprocessor.Config.ResizeShortestEdge };
+            var (embedded, failed) = await EmbedAsync(clip, decode, items, parse.GetValue(model.Batch), error, ct).ConfigureAwait(false);
+            var imagesPerSecond = embedded.Count / Math.Max(1e-3, clock.Elapsed.TotalSeconds);
+            ZeroShotClassifier Classifier(PromptSet p) => ZeroShotClassifier.Create(labels, p, texts => clip.EncodeTexts(texts, ct), clip.Folder.LogitScale, clip.ModelId);
+            Evaluation result;
+            try
+            {
+                result = Evaluation.Run(Classifier(set), embedded);
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync($"eval: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var comparison = new List<(string Name, Evaluation Result)>();
+            if (parse.GetValue(compare))
+            {
+                var sets = new[] { set, new PromptSet(["{}"], null, "{} (the label alone)"), PromptSet.Ensemble("photo"), PromptSet.Ensemble("imagenet80") }
+                    .DistinctBy(p => p.Key).ToList();
+                comparison.AddRange(sets.Select(p => (p.Name, Evaluation.Run(Classifier(p), embedded))));
+            }
+
+            await error.WriteLineAsync(EvalReport.Markdown(result, set.Name, imagesPerSecond, comparison)
+                + (failed > 0 ? $"\n{failed} images could not be read and are not counted (run with --verbose to see them)\n" : "")).ConfigureAwait(false);
+            if (parse.GetValue(report) is { } folder)
+            {
+                EvalReport.Write(folder.FullName, result, set.Name, imagesPerSecond, comparison);
+                await error.WriteLineAsync($"report written to {folder.FullName}").ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(json))
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonLine.Write(w =>
+                {
+                    w.WriteNumber("images", result.Images);
+                    w.WriteNumber("top1", Math.Round(result.Top1, 6));
+                    w.WriteNumber("top5", Math.Round(result.Top5, 6));
+                    w.WriteNumber("images_per_second", Math.Round(imagesPerSecond, 2));
+                    w.WriteStartObject("per_class");
+                    foreach (var (label, accuracy) in result.PerClass.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                    {
+                        w.WriteNumber(label, Math.Round(accuracy, 6));
+                    }
+
+                    w.WriteEndObject();
+                    if (comparison.Count > 0)
+                    {
+                        w.WriteStartArray("templates");
+                        foreach (var (name, r) in comparison)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("prompts", name);
+                            w.WriteNumber("top1", Math.Round(r.Top1, 6));
+                            w.WriteNumber("top5", Math.Round(r.Top5, 6));
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                    }
+                })).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The images of each class folder, with their labels.</summary>
+    internal static List<(string Path, string Truth)> ReadDataset(DirectoryInfo root, FileInfo? labelsFile)
+    {
+        if (!root.Exists)
+        {
+            throw new ArgumentException($"--dataset {root.FullName} does not exist");
+        }
+
+        var names = labelsFile is null ? null : ReadLabelsFile(labelsFile);
+        var items = new List<(string, string)>();
+        foreach (var folder in root.EnumerateDirectories().Where(d => !ImageFiles.IsHidden(d.Name)).OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var label = names is null ? folder.Name.Replace('_', ' ').Replace('-', ' ').Trim()
+                : names.TryGetValue(folder.Name, out var mapped) ? mapped
+                : throw new FormatException($"{labelsFile!.Name} has no label for the folder '{folder.Name}'");
+            var scan = FileScanner.Scan(root.FullName, folder.FullName, new ScanOptions());
+            items.AddRange(scan.Files.Where(f => ImageFiles.HasImageExtension(Path.GetFileName(f.RelativePath)) || LooksLikeImage(f.FullPath))
+                .Select(f => (f.FullPath, label)));
+        }
+
+        if (items.Select(i => i.Item2).Distinct().Count() < 2)
+        {
+            throw new ArgumentException($"--dataset {root.FullName} needs at least two class folders with images in them");
+        }
+
+        return items;
+    }
+
+    private static bool LooksLikeImage(string path)
+    {
+        var header = new byte[FormatSniffer.HeaderLength];
+        using var stream = File.OpenRead(path);
+        return FormatSniffer.Recognise(header.AsSpan(0, stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false))) is not null;
+    }
+
+    private static Dictionary<string, string> ReadLabelsFile(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new ArgumentException($"--labels-file {file.FullName} does not exist");
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in File.ReadAllLines(file.FullName).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var parts = line.Split(line.Contains('\t', StringComparison.Ordinal) ? '\t' : ',', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                throw new FormatException($"{file.Name}: '{line}' is not 'folder<TAB>label'");
+            }
+
+            map[parts[0]] = parts[1];
+        }
+
+        return map;
+    }
+
+    private static async Task<(List<(string Path, string Truth, float[] Embedding)> Embedded, int Failed)> EmbedAsync(ClipModel clip, ImageDecodeOptions decode,
+        List<(string Path, string Truth)> items, int batch, TextWriter error, CancellationToken cancellationToken)
+    {
+        using var preparer = ImagePreparers.Create(clip, decode);
+        var embedded = new List<(string, string, float[])>(items.Count);
+        var failed = 0;
+        var line = new StatusLine(error, StatusLine.IsInteractive(error), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
+        var chunk = Math.Max(1, batch) * 4;
+        for (var start = 0; start < items.Count; start += chunk)
+        {
+            var part = items.Skip(start).Take(chunk).ToList();
+            var prepared = await Task.WhenAll(part.Select(i => preparer.PrepareFileAsync(i.Path, cancellationToken))).ConfigureAwait(false);
+            var ok = Enumerable.Range(0, part.Count).Where(i => prepared[i].Succeeded).ToList();
+            failed += part.Count - ok.Count;
+            var vectors = clip.EncodePixelTensors([.. ok.Select(i => prepared[i].Image!.Tensor)], cancellationToken);
+            embedded.AddRange(ok.Select((i, k) => (part[i].Path, part[i].Truth, vectors[k])));
+            line.Show(() => string.Create(CultureInfo.InvariantCulture, $"embedding: {embedded.Count + failed:N0}/{items.Count:N0} images"));
+        }
+
+        line.Close();
+        return (embedded, failed);
+    }
+}
