@@ -35,6 +35,9 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
 {
     public const string DefaultLabelSet = "category";
 
+    /// <summary>Images read, scored and written together (one durable write each).</summary>
+    public int BatchSize { get; init; } = 4096;
+
     /// <summary>The id every label of this categorization carries.</summary>
     public string RunId { get; } = "zs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u0001",
         collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, thresholds.MinScore?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
@@ -49,7 +52,7 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         var total = await collection.CountAsync(filter, cancellationToken).ConfigureAwait(false);
         var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
         int images = 0, alreadyDone = 0;
-        await foreach (var batch in collection.ScrollAsync(filter, 1000, withVectors: true, cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).ConfigureAwait(false))
         {
             var todo = new List<StoredPoint>(batch.Count);
             foreach (var point in batch)
@@ -65,12 +68,13 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                 }
             }
 
-            var results = classifier.ClassifyMany([.. todo.Select(p => p.Vector!)], thresholds);
+            var results = classifier.LabelMany([.. todo.Select(p => p.Vector!)], thresholds);
             var labels = new List<KeyValuePair<Guid, LabelAssignment>>(todo.Count);
             for (var i = 0; i < todo.Count; i++)
             {
                 var r = results[i];
-                var outcome = new Categorized(todo[i].Id, todo[i].Payload.FullPath, r.Label ?? "", r.Best.Score, r.RunnerUp?.Label, r.RunnerUp?.Score);
+                var outcome = new Categorized(todo[i].Id, todo[i].Payload.FullPath, r.Labelled ? classifier.Labels[r.Best] : "", r.BestScore,
+                    r.Second >= 0 ? classifier.Labels[r.Second] : null, r.Second >= 0 ? r.SecondScore : null);
                 labels.Add(new(outcome.Id, new LabelAssignment(outcome.Label, outcome.Score, RunId, outcome.RunnerUp, outcome.RunnerUpScore)));
                 Count(outcome);
             }

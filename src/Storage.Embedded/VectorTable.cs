@@ -1,3 +1,4 @@
+using ClipSearch.Core;
 using System.Numerics.Tensors;
 using ClipSearch.Core.Index;
 

@@ -17,6 +17,9 @@ public sealed record Classification(IReadOnlyList<LabelScore> Labels, string? La
     public LabelScore? RunnerUp => Labels.Count > 1 ? Labels[1] : null;
 }
 
+/// <summary>The two best labels of an image (indexes into <see cref="ZeroShotClassifier.Labels"/>) and whether it is labelled.</summary>
+public readonly record struct TopTwo(int Best, float BestScore, int Second, float SecondScore, bool Labelled);
+
 /// <summary>When an image is left unlabelled rather than forced into the nearest label.</summary>
 /// <param name="MinScore">Minimum cosine similarity of the best label.</param>
 /// <param name="MinMargin">Minimum cosine margin of the best label over the runner-up.</param>
@@ -31,11 +34,21 @@ public sealed class ZeroShotClassifier
 {
     private static readonly ConcurrentDictionary<string, float[][]> Cache = new(StringComparer.Ordinal);
 
+    // The label embeddings row-major in one array, padded to a multiple of 4 rows, for the 4-row dot kernel.
+    private readonly float[] _matrix;
+    private readonly int _dimension;
+
     private ZeroShotClassifier(IReadOnlyList<string> labels, float[][] embeddings, float logitScale)
     {
         Labels = labels;
         LabelEmbeddings = embeddings;
         LogitScale = logitScale;
+        _dimension = embeddings[0].Length;
+        _matrix = new float[(labels.Count + 3) / 4 * 4 * _dimension];
+        for (var i = 0; i < embeddings.Length; i++)
+        {
+            embeddings[i].CopyTo(_matrix, i * _dimension);
+        }
     }
 
     public IReadOnlyList<string> Labels { get; }
@@ -119,6 +132,54 @@ public sealed class ZeroShotClassifier
         var results = new Classification[images.Count];
         Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = Classify(images[i], thresholds));
         return results;
+    }
+
+    /// <summary>
+    /// The decision alone (best label, runner-up, labelled or not) for many images: what bulk labelling needs,
+    /// without probabilities or allocations per image. Images are split over the cores.
+    /// </summary>
+    public TopTwo[] LabelMany(IReadOnlyList<float[]> images, Thresholds? thresholds = null)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var results = new TopTwo[images.Count];
+        var chunk = Math.Max(64, images.Count / (Environment.ProcessorCount * 4));
+        Parallel.For(0, (images.Count + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
+        {
+            for (var i = c * chunk; i < Math.Min(images.Count, (c + 1) * chunk); i++)
+            {
+                results[i] = Top(images[i], thresholds);
+            }
+        });
+        return results;
+    }
+
+    private TopTwo Top(ReadOnlySpan<float> image, Thresholds? thresholds)
+    {
+        int best = -1, second = -1;
+        float bestScore = float.NegativeInfinity, secondScore = float.NegativeInfinity;
+        Span<float> four = stackalloc float[4];
+        for (var i = 0; i < LabelEmbeddings.Count; i++)
+        {
+            if (i % 4 == 0)
+            {
+                DotKernels.Dot4(image, _matrix, i, _dimension, four); // each chunk of the image feeds four labels
+            }
+
+            var score = four[i % 4];
+            if (score > bestScore)
+            {
+                (second, secondScore) = (best, bestScore);
+                (best, bestScore) = (i, score);
+            }
+            else if (score > secondScore)
+            {
+                (second, secondScore) = (i, score);
+            }
+        }
+
+        var margin = bestScore - secondScore;
+        var labelled = (thresholds?.MinScore is not { } min || bestScore >= min) && (thresholds?.MinMargin is not { } m || margin >= m);
+        return new TopTwo(best, bestScore, second, secondScore, labelled);
     }
 
     private Classification Decide(float[] scores, Thresholds? thresholds)

@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks (they print ratios and medians; timings on shared machines are noisy).");
         command.Subcommands.Add(BenchIndexCommand.Create());
         command.Subcommands.Add(BenchPipelineCommand.Create());
+        command.Subcommands.Add(BenchCategorizeCommand.Create());
         return command;
     }
 }

@@ -78,12 +78,24 @@ public sealed class ZeroShotClassifierTests
             return v;
         }).ToList();
         var many = classifier.ClassifyMany(images);
+        var thresholds = new Thresholds(0.3f, 0.05f);
+        var tops = classifier.LabelMany(images, thresholds);
         for (var i = 0; i < images.Count; i++)
         {
             var one = classifier.Classify(images[i]);
             Assert.Equal(one.Label, many[i].Label);
             Assert.Equal(one.Labels.Select(l => l.Probability), many[i].Labels.Select(l => l.Probability));
+
+            // The allocation-free decision used for bulk labelling agrees with the full classification.
+            var full = classifier.Classify(images[i], thresholds);
+            Assert.Equal(full.Best.Label, classifier.Labels[tops[i].Best]);
+            Assert.Equal(full.RunnerUp!.Label, classifier.Labels[tops[i].Second]);
+            Assert.Equal(full.Best.Score, tops[i].BestScore, 6);
+            Assert.Equal(full.Label is not null, tops[i].Labelled);
         }
+
+        Assert.Contains(tops, t => !t.Labelled);
+        Assert.Contains(tops, t => t.Labelled);
     }
 
     [Fact]

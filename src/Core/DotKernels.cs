@@ -4,14 +4,14 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace ClipSearch.Storage.Embedded;
+namespace ClipSearch.Core;
 
 /// <summary>
 /// Dot products of one query with four consecutive rows in one pass: each query chunk is loaded once and
 /// feeds four fused multiply-adds, which keeps an exact scan close to memory bandwidth (one TensorPrimitives.Dot
 /// call per row reaches about 60% of it on 512-d vectors).
 /// </summary>
-internal static class DotKernels
+public static class DotKernels
 {
     public static bool Accelerated => Fma.IsSupported && Avx.IsSupported;
 
