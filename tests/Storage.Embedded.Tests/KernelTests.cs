@@ -1,3 +1,5 @@
+using ClipSearch.Core;
+
 namespace ClipSearch.Storage.Embedded.Tests;
 
 /// <summary>The SIMD kernels against plain loops, on lengths that exercise every vector width and tail.</summary>
