@@ -50,7 +50,8 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         LabelSets.Validate(labelSet);
         var clock = Stopwatch.StartNew();
         var total = await collection.CountAsync(filter, cancellationToken).ConfigureAwait(false);
-        var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = classifier.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
+        var counts = new int[classifier.Labels.Count + 1]; // the last slot counts the unlabelled
         int images = 0, alreadyDone = 0;
         await foreach (var batch in collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).ConfigureAwait(false))
         {
@@ -60,7 +61,8 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                 if (!dryRun && point.Payload.Labels.TryGetValue(labelSet, out var done) && done.RunId == RunId)
                 {
                     alreadyDone++;
-                    Count(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
+                    Count(index.TryGetValue(done.Label, out var i) ? i : counts.Length - 1);
+                    each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
                 }
                 else
                 {
@@ -68,18 +70,26 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                 }
             }
 
-            var results = classifier.LabelMany([.. todo.Select(p => p.Vector!)], thresholds);
-            var labels = new List<KeyValuePair<Guid, LabelAssignment>>(todo.Count);
+            var vectors = new float[todo.Count][];
+            for (var i = 0; i < todo.Count; i++)
+            {
+                vectors[i] = todo[i].Vector!;
+            }
+
+            var results = classifier.LabelMany(vectors, thresholds);
+            var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(todo.Count);
             for (var i = 0; i < todo.Count; i++)
             {
                 var r = results[i];
-                var outcome = new Categorized(todo[i].Id, todo[i].Payload.FullPath, r.Labelled ? classifier.Labels[r.Best] : "", r.BestScore,
-                    r.Second >= 0 ? classifier.Labels[r.Second] : null, r.Second >= 0 ? r.SecondScore : null);
-                labels.Add(new(outcome.Id, new LabelAssignment(outcome.Label, outcome.Score, RunId, outcome.RunnerUp, outcome.RunnerUpScore)));
-                Count(outcome);
+                Count(r.Labelled ? r.Best : counts.Length - 1);
+                var label = r.Labelled ? classifier.Labels[r.Best] : "";
+                var runnerUp = r.Second >= 0 ? classifier.Labels[r.Second] : null;
+                float? runnerUpScore = r.Second >= 0 ? r.SecondScore : null;
+                labels?.Add(new(todo[i].Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore)));
+                each?.Invoke(new Categorized(todo[i].Id, todo[i].Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore));
             }
 
-            if (!dryRun && labels.Count > 0)
+            if (labels is { Count: > 0 })
             {
                 await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
             }
@@ -87,13 +97,21 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
             progress?.Report((images, total));
         }
 
+        var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] > 0)
+            {
+                distribution[i < classifier.Labels.Count ? classifier.Labels[i] : ""] = counts[i];
+            }
+        }
+
         return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds);
 
-        void Count(Categorized c)
+        void Count(int label)
         {
             images++;
-            distribution[c.Label] = distribution.GetValueOrDefault(c.Label) + 1;
-            each?.Invoke(c);
+            counts[label]++;
         }
     }
 }

@@ -142,10 +142,39 @@ public sealed class ZeroShotClassifier
     {
         ArgumentNullException.ThrowIfNull(images);
         var results = new TopTwo[images.Count];
-        var chunk = Math.Max(64, images.Count / (Environment.ProcessorCount * 4));
+        var chunk = Math.Max(64, images.Count / (Environment.ProcessorCount * 4)) / 4 * 4;
+        var blocked = DotKernels.Supports4x4(_dimension) && images.All(v => v.Length == _dimension);
         Parallel.For(0, (images.Count + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
         {
-            for (var i = c * chunk; i < Math.Min(images.Count, (c + 1) * chunk); i++)
+            var end = Math.Min(images.Count, (c + 1) * chunk);
+            var i = c * chunk;
+            if (blocked)
+            {
+                var scores = new float[4 * Labels.Count];
+                var block = new float[16];
+                for (; i + 4 <= end; i += 4)
+                {
+                    // Four images against four labels at a time: the label matrix is read once per four images.
+                    for (var l = 0; l < Labels.Count; l += 4)
+                    {
+                        DotKernels.Dot4x4(images[i], images[i + 1], images[i + 2], images[i + 3], _matrix, l, _dimension, block);
+                        for (var v = 0; v < 4; v++)
+                        {
+                            for (var r = 0; r < 4 && l + r < Labels.Count; r++)
+                            {
+                                scores[(v * Labels.Count) + l + r] = block[(4 * v) + r];
+                            }
+                        }
+                    }
+
+                    for (var v = 0; v < 4; v++)
+                    {
+                        results[i + v] = TopOf(scores.AsSpan(v * Labels.Count, Labels.Count), thresholds);
+                    }
+                }
+            }
+
+            for (; i < end; i++)
             {
                 results[i] = Top(images[i], thresholds);
             }
@@ -155,17 +184,22 @@ public sealed class ZeroShotClassifier
 
     private TopTwo Top(ReadOnlySpan<float> image, Thresholds? thresholds)
     {
+        Span<float> scores = stackalloc float[(Labels.Count + 3) / 4 * 4];
+        for (var i = 0; i < Labels.Count; i += 4)
+        {
+            DotKernels.Dot4(image, _matrix, i, _dimension, scores[i..]); // each chunk of the image feeds four labels
+        }
+
+        return TopOf(scores[..Labels.Count], thresholds);
+    }
+
+    private static TopTwo TopOf(ReadOnlySpan<float> scores, Thresholds? thresholds)
+    {
         int best = -1, second = -1;
         float bestScore = float.NegativeInfinity, secondScore = float.NegativeInfinity;
-        Span<float> four = stackalloc float[4];
-        for (var i = 0; i < LabelEmbeddings.Count; i++)
+        for (var i = 0; i < scores.Length; i++)
         {
-            if (i % 4 == 0)
-            {
-                DotKernels.Dot4(image, _matrix, i, _dimension, four); // each chunk of the image feeds four labels
-            }
-
-            var score = four[i % 4];
+            var score = scores[i];
             if (score > bestScore)
             {
                 (second, secondScore) = (best, bestScore);

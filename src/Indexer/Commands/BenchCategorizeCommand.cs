@@ -51,6 +51,7 @@ internal static class BenchCategorizeCommand
 
                 var classifier = ZeroShotClassifier.FromEmbeddings([.. Enumerable.Range(0, l).Select(i => $"label {i}")], centres, 100f);
                 var categorizer = new Categorizer(collection, classifier, "bench", new Thresholds());
+                var classifierForScoring = ZeroShotClassifier.FromEmbeddings([.. Enumerable.Range(0, l).Select(i => $"label {i}")], centres, 100f);
                 var reads = new List<double>();
                 for (var r = 0; r < Math.Max(1, parse.GetValue(rounds)); r++)
                 {
@@ -64,6 +65,25 @@ internal static class BenchCategorizeCommand
                 }
 
                 reads.Sort();
+                var all = new List<float[]>(n);
+                await foreach (var page in collection.ScrollAsync(null, 4096, withVectors: true, ct).ConfigureAwait(false))
+                {
+                    all.AddRange(page.Select(p => p.Vector!));
+                }
+
+                var scoring = new List<double>();
+                for (var r = 0; r < Math.Max(1, parse.GetValue(rounds)); r++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    for (var start = 0; start < all.Count; start += 4096)
+                    {
+                        GC.KeepAlive(classifierForScoring.LabelMany(all.GetRange(start, Math.Min(4096, all.Count - start))));
+                    }
+
+                    scoring.Add(clock.Elapsed.TotalSeconds);
+                }
+
+                scoring.Sort();
                 var times = new List<double>();
                 for (var r = 0; r < Math.Max(1, parse.GetValue(rounds)); r++)
                 {
@@ -84,6 +104,7 @@ internal static class BenchCategorizeCommand
                     w.WriteNumber("dimension", d);
                     w.WriteNumber("labels", l);
                     w.WriteNumber("read_seconds_median", Math.Round(reads[reads.Count / 2], 4));
+                    w.WriteNumber("score_seconds_median", Math.Round(scoring[scoring.Count / 2], 4));
                     w.WriteNumber("dry_run_seconds_median", Math.Round(median, 4));
                     w.WriteNumber("dry_run_images_per_second", Math.Round(n / median, 0));
                     w.WriteNumber("with_writes_seconds", Math.Round(writeSeconds, 3));
