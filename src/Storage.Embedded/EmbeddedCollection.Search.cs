@@ -109,7 +109,7 @@ internal sealed partial class EmbeddedCollection
     {
         Refresh();
         return Task.FromResult(Read(() => _table.TryGet(id, out var slot)
-            ? new StoredPoint(id, withVector ? _table.VectorAt(slot).ToArray() : null, _table.PayloadAt(slot)!)
+            ? new StoredPoint(id, withVector ? CopyVector(slot) : null, _table.PayloadAt(slot)!)
             : null));
     }
 
@@ -134,7 +134,7 @@ internal sealed partial class EmbeddedCollection
             var batch = ids.GetRange(start, Math.Min(batchSize, ids.Count - start));
             var points = Read(() => batch
                 .Select(id => _table.TryGet(id, out var slot)
-                    ? new StoredPoint(id, withVectors ? _table.VectorAt(slot).ToArray() : null, _table.PayloadAt(slot)!)
+                    ? new StoredPoint(id, withVectors ? CopyVector(slot) : null, _table.PayloadAt(slot)!)
                     : null)
                 .OfType<StoredPoint>()
                 .ToList());
@@ -145,5 +145,14 @@ internal sealed partial class EmbeddedCollection
 
             await Task.Yield();
         }
+    }
+
+    /// <summary>A point's vector, copied out of the mirror (into an array that is not zeroed first: it is overwritten whole).</summary>
+    private float[] CopyVector(int slot)
+    {
+        var source = _table.VectorAt(slot);
+        var copy = GC.AllocateUninitializedArray<float>(source.Length);
+        source.CopyTo(copy);
+        return copy;
     }
 }
