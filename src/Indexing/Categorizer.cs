@@ -53,48 +53,62 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         var index = classifier.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var counts = new int[classifier.Labels.Count + 1]; // the last slot counts the unlabelled
         int images = 0, alreadyDone = 0;
-        await foreach (var batch in collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).ConfigureAwait(false))
+        // The next batch is read from the index while this one is scored and written.
+        var pages = collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var pagesScope = pages.ConfigureAwait(false);
+        Task<IReadOnlyList<StoredPoint>?> Fetch() => Task.Run(async () => await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null, cancellationToken);
+        var next = Fetch();
+        try
         {
-            var todo = new List<StoredPoint>(batch.Count);
-            foreach (var point in batch)
+            while (await next.ConfigureAwait(false) is { } batch)
             {
-                if (!dryRun && point.Payload.Labels.TryGetValue(labelSet, out var done) && done.RunId == RunId)
+                next = Fetch();
+                var todo = new List<StoredPoint>(batch.Count);
+                foreach (var point in batch)
                 {
-                    alreadyDone++;
-                    Count(index.TryGetValue(done.Label, out var i) ? i : counts.Length - 1);
-                    each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
+                    if (!dryRun && point.Payload.Labels.TryGetValue(labelSet, out var done) && done.RunId == RunId)
+                    {
+                        alreadyDone++;
+                        Count(index.TryGetValue(done.Label, out var i) ? i : counts.Length - 1);
+                        each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
+                    }
+                    else
+                    {
+                        todo.Add(point);
+                    }
                 }
-                else
+
+                var vectors = new float[todo.Count][];
+                for (var i = 0; i < todo.Count; i++)
                 {
-                    todo.Add(point);
+                    vectors[i] = todo[i].Vector!;
                 }
-            }
 
-            var vectors = new float[todo.Count][];
-            for (var i = 0; i < todo.Count; i++)
-            {
-                vectors[i] = todo[i].Vector!;
-            }
+                var results = classifier.LabelMany(vectors, thresholds);
+                var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(todo.Count);
+                for (var i = 0; i < todo.Count; i++)
+                {
+                    var r = results[i];
+                    Count(r.Labelled ? r.Best : counts.Length - 1);
+                    var label = r.Labelled ? classifier.Labels[r.Best] : "";
+                    var runnerUp = r.Second >= 0 ? classifier.Labels[r.Second] : null;
+                    float? runnerUpScore = r.Second >= 0 ? r.SecondScore : null;
+                    labels?.Add(new(todo[i].Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore)));
+                    each?.Invoke(new Categorized(todo[i].Id, todo[i].Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore));
+                }
 
-            var results = classifier.LabelMany(vectors, thresholds);
-            var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(todo.Count);
-            for (var i = 0; i < todo.Count; i++)
-            {
-                var r = results[i];
-                Count(r.Labelled ? r.Best : counts.Length - 1);
-                var label = r.Labelled ? classifier.Labels[r.Best] : "";
-                var runnerUp = r.Second >= 0 ? classifier.Labels[r.Second] : null;
-                float? runnerUpScore = r.Second >= 0 ? r.SecondScore : null;
-                labels?.Add(new(todo[i].Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore)));
-                each?.Invoke(new Categorized(todo[i].Id, todo[i].Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore));
-            }
+                if (labels is { Count: > 0 })
+                {
+                    await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
+                }
 
-            if (labels is { Count: > 0 })
-            {
-                await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
+                progress?.Report((images, total));
             }
-
-            progress?.Report((images, total));
+        }
+        finally
+        {
+            // Never dispose the scroll while a read of it is still running.
+            await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
 
         var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
