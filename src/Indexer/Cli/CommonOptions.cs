@@ -46,6 +46,27 @@ internal static class CommonOptions
         return null;
     }
 
+    /// <summary>
+    /// --filter EXPR, parsed while the command line is (a mistake is a usage error naming it): see
+    /// <see cref="Core.Index.FilterExpression"/>.
+    /// </summary>
+    public static Option<Core.Index.PointFilter?> Filter() => new("--filter")
+    {
+        Description = "Only images matching this, e.g. 'folder:/photos/2020 and format:jpeg and width>=1000 and taken>=2020-06-01' (also: height, size, modified, label:SET=LABEL[>=SCORE], or, not, parentheses).",
+        CustomParser = r =>
+        {
+            try
+            {
+                return Core.Index.FilterExpression.Parse(r.Tokens[0].Value);
+            }
+            catch (FormatException e)
+            {
+                r.AddError($"--filter: {e.Message}");
+                return null;
+            }
+        },
+    };
+
     public static Option<bool> Verbose() => new("--verbose", "-v")
     {
         Description = "Log more detail to stderr.",

@@ -20,7 +20,7 @@ internal static class CategorizeCommand
         var model = new ModelOptions();
         var store = new StoreOptions();
         var prompts = new PromptOptions();
-        var filter = new Option<string?>("--filter") { Description = "Only images matching this filter (see 'clipsearch search --help')." };
+        var filter = CommonOptions.Filter();
         var minScore = new Option<float?>("--min-score") { Description = "Leave an image unlabelled when its best label's cosine similarity is below this." };
         var minMargin = new Option<float?>("--min-margin") { Description = "Leave an image unlabelled when its best label beats the runner-up by less than this (cosine)." };
         var labelSet = new Option<string>("--label-set")
@@ -44,11 +44,10 @@ internal static class CategorizeCommand
         {
             var error = parse.InvocationConfiguration.Error;
             PromptSet set;
-            PointFilter? pointFilter;
+            var pointFilter = parse.GetValue(filter);
             try
             {
                 set = prompts.Resolve(parse);
-                pointFilter = parse.GetValue(filter) is { Length: > 0 } f ? FilterExpression.Parse(f) : null;
                 LabelSets.Validate(parse.GetValue(labelSet)!);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or VectorStoreException)

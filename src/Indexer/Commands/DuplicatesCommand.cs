@@ -19,7 +19,7 @@ internal static class DuplicatesCommand
     {
         var store = new StoreOptions();
         var threshold = new Option<float>("--threshold") { Description = "Minimum cosine similarity of two near-duplicates (0-1).", DefaultValueFactory = _ => 0.95f };
-        var filter = new Option<string?>("--filter") { Description = "Only images matching this filter (see 'clipsearch search --help')." };
+        var filter = CommonOptions.Filter();
         var json = CommonOptions.Json();
         var command = new Command("duplicates", "Find groups of near-duplicate images. --json: {\"groups\": [{\"images\": [{\"id\", \"path\", \"score\"}]}]} (score: similarity to the group's first image).");
         store.AddTo(command);
@@ -35,19 +35,7 @@ internal static class DuplicatesCommand
         });
         command.SetAction(async (parse, ct) =>
         {
-            PointFilter? pointFilter = null;
-            if (parse.GetValue(filter) is { Length: > 0 } expression)
-            {
-                try
-                {
-                    pointFilter = FilterExpression.Parse(expression);
-                }
-                catch (FormatException e)
-                {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"duplicates: --filter: {e.Message}").ConfigureAwait(false);
-                    return ExitCodes.Usage;
-                }
-            }
+            var pointFilter = parse.GetValue(filter);
 
             using var context = store.Open(parse);
             var collection = await context.Store.OpenCollectionAsync(store.CollectionName(parse), null, null, ct).ConfigureAwait(false);

@@ -20,10 +20,7 @@ internal static class SearchCommand
         var text = new Argument<string?>("TEXT") { Description = "What to look for, in words.", Arity = ArgumentArity.ZeroOrOne };
         var image = new Option<FileInfo?>("--image") { Description = "Find images similar to this image file." };
         var like = new Option<string?>("--like") { Description = "Find images similar to an indexed image: its id, or its path." };
-        var filter = new Option<string?>("--filter")
-        {
-            Description = "Only images matching this, e.g. 'folder:/photos/2020 and format:jpeg and width>=1000 and taken>=2020-06-01' (also: height, size, modified, label:SET=LABEL[>=SCORE], or, not, parentheses).",
-        };
+        var filter = CommonOptions.Filter();
         var k = new Option<int>("-k", "--limit") { Description = "Number of results (1-10000).", DefaultValueFactory = _ => 10 };
         var minScore = new Option<float?>("--min-score") { Description = "Only results with cosine similarity at least this." };
         var json = CommonOptions.Json();
@@ -52,19 +49,7 @@ internal static class SearchCommand
                 await error.WriteLineAsync($"search: -k must be between 1 and {VectorQuery.MaxK}.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
-            PointFilter? pointFilter = null;
-            if (parse.GetValue(filter) is { Length: > 0 } expression)
-            {
-                try
-                {
-                    pointFilter = FilterExpression.Parse(expression);
-                }
-                catch (FormatException e)
-                {
-                    await error.WriteLineAsync($"search: --filter: {e.Message}").ConfigureAwait(false);
-                    return ExitCodes.Usage;
-                }
-            }
+            var pointFilter = parse.GetValue(filter);
 
             using var context = store.Open(parse);
             var name = store.CollectionName(parse);
