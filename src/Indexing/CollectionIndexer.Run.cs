@@ -40,20 +40,25 @@ public sealed partial class CollectionIndexer
         private readonly ConcurrentDictionary<string, SkippedFile> _skippedNow = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<Guid, StoredPoint> _pendingDeletes = new();
         private readonly ConcurrentDictionary<string, HashEntry> _byHash = new(StringComparer.Ordinal);
-        private Dictionary<string, StoredPoint> _indexedByHash = new(StringComparer.Ordinal);
-        private int _unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done, _written;
+        private readonly Dictionary<string, StoredPoint> _indexedByHash = new(StringComparer.Ordinal);
+        private int _unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done;
         private long _readTicks, _decodeTicks, _preprocessTicks, _encodeTicks, _storeTicks;
         private readonly IndexOptions _options = owner._options;
 
+        /// <summary>Remembers every stored point by content hash, so that identical content reuses its embedding.</summary>
+        public void KnowContents(IEnumerable<StoredPoint> stored)
+        {
+            foreach (var point in stored)
+            {
+                if (point.Payload.ContentHash is { } hash)
+                {
+                    _indexedByHash.TryAdd(hash, point);
+                }
+            }
+        }
+
         public void Scan(Scope scope, Dictionary<string, StoredPoint> stored, Dictionary<string, SkippedFile> skippedBefore)
         {
-            if (_indexedByHash.Count == 0)
-            {
-                _indexedByHash = stored.Values.Where(p => p.Payload.ContentHash is not null)
-                    .GroupBy(p => p.Payload.ContentHash!, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            }
-
             IReadOnlyList<ScannedFile> files;
             if (scope.IsFile)
             {
@@ -446,7 +451,6 @@ public sealed partial class CollectionIndexer
                 }
             }
 
-            _written += points.Count;
             Interlocked.Add(ref _done, ops.Count);
             Report("indexing");
         }

@@ -75,6 +75,7 @@ public sealed partial class CollectionIndexer
         var skippedBefore = _state.Skipped(_collection.Name);
 
         var run = new Run(this, progress, clock, cancellationToken);
+        run.KnowContents(stored.Values);
         foreach (var scope in scopes)
         {
             run.Scan(scope, stored, skippedBefore);
