@@ -76,12 +76,9 @@ public static class DotKernels
     /// block: each loaded chunk feeds four fused multiply-adds, so the rows are read once per four vectors).
     /// <paramref name="scores"/>[4 * v + r] receives vector v . row r. Needs <see cref="Supports4x4"/>.
     /// </summary>
-    public static void Dot4x4(float[] v0, float[] v1, float[] v2, float[] v3, ReadOnlySpan<float> rows, int row, int dimension, Span<float> scores)
+    public static void Dot4x4(ReadOnlySpan<float> v0, ReadOnlySpan<float> v1, ReadOnlySpan<float> v2, ReadOnlySpan<float> v3, ReadOnlySpan<float> rows, int row,
+        int dimension, Span<float> scores)
     {
-        ArgumentNullException.ThrowIfNull(v0);
-        ArgumentNullException.ThrowIfNull(v1);
-        ArgumentNullException.ThrowIfNull(v2);
-        ArgumentNullException.ThrowIfNull(v3);
         if (!Supports4x4(dimension) || v0.Length < dimension || v1.Length < dimension || v2.Length < dimension || v3.Length < dimension
             || rows.Length < (row + 4) * dimension || scores.Length < 16)
         {
@@ -92,10 +89,10 @@ public static class DotKernels
         ref var r1 = ref Unsafe.Add(ref r0, dimension);
         ref var r2 = ref Unsafe.Add(ref r1, dimension);
         ref var r3 = ref Unsafe.Add(ref r2, dimension);
-        ref var a0 = ref MemoryMarshal.GetArrayDataReference(v0);
-        ref var a1 = ref MemoryMarshal.GetArrayDataReference(v1);
-        ref var a2 = ref MemoryMarshal.GetArrayDataReference(v2);
-        ref var a3 = ref MemoryMarshal.GetArrayDataReference(v3);
+        ref var a0 = ref MemoryMarshal.GetReference(v0);
+        ref var a1 = ref MemoryMarshal.GetReference(v1);
+        ref var a2 = ref MemoryMarshal.GetReference(v2);
+        ref var a3 = ref MemoryMarshal.GetReference(v3);
         Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
         Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
         for (nuint j = 0; j < (nuint)dimension; j += 16)

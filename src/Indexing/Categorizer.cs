@@ -53,62 +53,32 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         var index = classifier.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var counts = new int[classifier.Labels.Count + 1]; // the last slot counts the unlabelled
         int images = 0, alreadyDone = 0;
-        // The next batch is read from the index while this one is scored and written.
-        var pages = collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using var pagesScope = pages.ConfigureAwait(false);
-        Task<IReadOnlyList<StoredPoint>?> Fetch() => Task.Run(async () => await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null, cancellationToken);
-        var next = Fetch();
-        try
+        if (collection is IVectorBatchReader bulk)
         {
-            while (await next.ConfigureAwait(false) is { } batch)
-            {
-                next = Fetch();
-                var todo = new List<StoredPoint>(batch.Count);
-                foreach (var point in batch)
-                {
-                    if (!dryRun && point.Payload.Labels.TryGetValue(labelSet, out var done) && done.RunId == RunId)
-                    {
-                        alreadyDone++;
-                        Count(index.TryGetValue(done.Label, out var i) ? i : counts.Length - 1);
-                        each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
-                    }
-                    else
-                    {
-                        todo.Add(point);
-                    }
-                }
-
-                var vectors = new float[todo.Count][];
-                for (var i = 0; i < todo.Count; i++)
-                {
-                    vectors[i] = todo[i].Vector!;
-                }
-
-                var results = classifier.LabelMany(vectors, thresholds);
-                var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(todo.Count);
-                for (var i = 0; i < todo.Count; i++)
-                {
-                    var r = results[i];
-                    Count(r.Labelled ? r.Best : counts.Length - 1);
-                    var label = r.Labelled ? classifier.Labels[r.Best] : "";
-                    var runnerUp = r.Second >= 0 ? classifier.Labels[r.Second] : null;
-                    float? runnerUpScore = r.Second >= 0 ? r.SecondScore : null;
-                    labels?.Add(new(todo[i].Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore)));
-                    each?.Invoke(new Categorized(todo[i].Id, todo[i].Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore));
-                }
-
-                if (labels is { Count: > 0 })
-                {
-                    await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
-                }
-
-                progress?.Report((images, total));
-            }
+            // Vectors as rows of one reused buffer: no array per point.
+            await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.LabelRows(rows, thresholds)), cancellationToken)
+                .ConfigureAwait(false);
         }
-        finally
+        else
         {
-            // Never dispose the scroll while a read of it is still running.
-            await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            // The next batch is read from the index while this one is scored and written.
+            var pages = collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using var pagesScope = pages.ConfigureAwait(false);
+            Task<IReadOnlyList<StoredPoint>?> Fetch() => Task.Run(async () => await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null, cancellationToken);
+            var next = Fetch();
+            try
+            {
+                while (await next.ConfigureAwait(false) is { } batch)
+                {
+                    next = Fetch();
+                    await ProcessAsync(batch, classifier.LabelMany([.. batch.Select(p => p.Vector!)], thresholds)).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // Never dispose the scroll while a read of it is still running.
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
         }
 
         var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -121,6 +91,39 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         }
 
         return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds);
+
+        // Counts, writes and reports one batch; results[i] is the decision for batch[i].
+        async Task ProcessAsync(IReadOnlyList<StoredPoint> batch, TopTwo[] results)
+        {
+            var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var point = batch[i];
+                if (!dryRun && point.Payload.Labels.TryGetValue(labelSet, out var done) && done.RunId == RunId)
+                {
+                    // Finished by an earlier run of this same categorization: counted, not redone.
+                    alreadyDone++;
+                    Count(index.TryGetValue(done.Label, out var known) ? known : counts.Length - 1);
+                    each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
+                    continue;
+                }
+
+                var r = results[i];
+                Count(r.Labelled ? r.Best : counts.Length - 1);
+                var label = r.Labelled ? classifier.Labels[r.Best] : "";
+                var runnerUp = r.Second >= 0 ? classifier.Labels[r.Second] : null;
+                float? runnerUpScore = r.Second >= 0 ? r.SecondScore : null;
+                labels?.Add(new(point.Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore)));
+                each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore));
+            }
+
+            if (labels is { Count: > 0 })
+            {
+                await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
+            }
+
+            progress?.Report((images, total));
+        }
 
         void Count(int label)
         {

@@ -147,6 +147,41 @@ internal sealed partial class EmbeddedCollection
         }
     }
 
+    public async Task ReadVectorBatchesAsync(PointFilter? filter, int batchSize, Func<IReadOnlyList<StoredPoint>, ReadOnlyMemory<float>, Task> onBatch,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        filter?.Validate();
+        Refresh();
+        var ids = Read(() => _table.Matching(filter));
+        ids.Sort();
+        var buffer = new float[Math.Min(batchSize, Math.Max(1, ids.Count)) * Dimension];
+        for (var start = 0; start < ids.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = ids.GetRange(start, Math.Min(batchSize, ids.Count - start));
+            var points = Read(() =>
+            {
+                var found = new List<StoredPoint>(batch.Count);
+                foreach (var id in batch)
+                {
+                    if (_table.TryGet(id, out var slot))
+                    {
+                        _table.VectorAt(slot).CopyTo(buffer.AsSpan(found.Count * Dimension, Dimension));
+                        found.Add(new StoredPoint(id, null, _table.PayloadAt(slot)!));
+                    }
+                }
+
+                return found;
+            });
+            if (points.Count > 0)
+            {
+                await onBatch(points, buffer.AsMemory(0, points.Count * Dimension)).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>A point's vector, copied out of the mirror (into an array that is not zeroed first: it is overwritten whole).</summary>
     private float[] CopyVector(int slot)
     {

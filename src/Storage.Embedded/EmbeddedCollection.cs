@@ -10,7 +10,7 @@ namespace ClipSearch.Storage.Embedded;
 /// operation the mirror catches up with commits from other processes (cheaply detected through SQLite's
 /// data_version, then read incrementally by change sequence number).
 /// </summary>
-internal sealed partial class EmbeddedCollection : IVectorCollection, IDisposable
+internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBatchReader, IDisposable
 {
     private readonly IndexDatabase _db;
     private readonly EmbeddedStoreOptions _options;

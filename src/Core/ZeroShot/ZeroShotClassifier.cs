@@ -141,12 +141,34 @@ public sealed class ZeroShotClassifier
     public TopTwo[] LabelMany(IReadOnlyList<float[]> images, Thresholds? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var results = new TopTwo[images.Count];
-        var chunk = Math.Max(64, images.Count / (Environment.ProcessorCount * 4)) / 4 * 4;
-        var blocked = DotKernels.Supports4x4(_dimension) && images.All(v => v.Length == _dimension);
-        Parallel.For(0, (images.Count + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
+        if (images.Any(v => v.Length != _dimension))
         {
-            var end = Math.Min(images.Count, (c + 1) * chunk);
+            throw new ArgumentException($"every image embedding must have {_dimension} values");
+        }
+
+        return LabelAll(images.Count, (i, _) => images[i], thresholds);
+    }
+
+    /// <summary>As <see cref="LabelMany(IReadOnlyList{float[]}, Thresholds?)"/>, for embeddings stored row after row in one buffer.</summary>
+    public TopTwo[] LabelRows(ReadOnlyMemory<float> rows, Thresholds? thresholds = null)
+    {
+        if (rows.Length % _dimension != 0)
+        {
+            throw new ArgumentException($"the rows must be {_dimension} values each");
+        }
+
+        return LabelAll(rows.Length / _dimension, (i, d) => rows.Slice(i * d, d), thresholds);
+    }
+
+    private TopTwo[] LabelAll(int count, Func<int, int, ReadOnlyMemory<float>> image, Thresholds? thresholds)
+    {
+        var results = new TopTwo[count];
+        var chunk = Math.Max(64, count / (Environment.ProcessorCount * 4)) / 4 * 4;
+        var blocked = DotKernels.Supports4x4(_dimension);
+        var d = _dimension;
+        Parallel.For(0, (count + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
+        {
+            var end = Math.Min(count, (c + 1) * chunk);
             var i = c * chunk;
             if (blocked)
             {
@@ -155,9 +177,10 @@ public sealed class ZeroShotClassifier
                 for (; i + 4 <= end; i += 4)
                 {
                     // Four images against four labels at a time: the label matrix is read once per four images.
+                    var (v0, v1, v2, v3) = (image(i, d), image(i + 1, d), image(i + 2, d), image(i + 3, d));
                     for (var l = 0; l < Labels.Count; l += 4)
                     {
-                        DotKernels.Dot4x4(images[i], images[i + 1], images[i + 2], images[i + 3], _matrix, l, _dimension, block);
+                        DotKernels.Dot4x4(v0.Span, v1.Span, v2.Span, v3.Span, _matrix, l, d, block);
                         for (var v = 0; v < 4; v++)
                         {
                             for (var r = 0; r < 4 && l + r < Labels.Count; r++)
@@ -176,7 +199,7 @@ public sealed class ZeroShotClassifier
 
             for (; i < end; i++)
             {
-                results[i] = Top(images[i], thresholds);
+                results[i] = Top(image(i, d).Span, thresholds);
             }
         });
         return results;

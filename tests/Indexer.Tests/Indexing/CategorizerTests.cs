@@ -1,0 +1,60 @@
+using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
+using ClipSearch.Indexing;
+using ClipSearch.Storage.Embedded;
+
+namespace ClipSearch.Indexer.Tests.Indexing;
+
+/// <summary>Categorization gives the same labels whether the backend offers bulk vector reading (embedded) or only scrolling (Qdrant).</summary>
+public sealed class CategorizerTests
+{
+    /// <summary>The embedded collection seen through the plain contract only, as a backend without bulk reading.</summary>
+    private sealed class ScrollOnly(IVectorCollection inner) : IVectorCollection
+    {
+        public string Name => inner.Name;
+        public string ModelId => inner.ModelId;
+        public int Dimension => inner.Dimension;
+        public Task<CollectionInfo> GetInfoAsync(CancellationToken cancellationToken = default) => inner.GetInfoAsync(cancellationToken);
+        public Task UpsertAsync(IReadOnlyList<VectorPoint> points, CancellationToken cancellationToken = default) => inner.UpsertAsync(points, cancellationToken);
+        public Task<long> DeleteAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => inner.DeleteAsync(ids, cancellationToken);
+        public Task<long> DeleteAsync(PointFilter filter, CancellationToken cancellationToken = default) => inner.DeleteAsync(filter, cancellationToken);
+        public Task<StoredPoint?> GetAsync(Guid id, bool withVector = false, CancellationToken cancellationToken = default) => inner.GetAsync(id, withVector, cancellationToken);
+        public Task<IReadOnlyList<SearchHit>> SearchAsync(VectorQuery query, CancellationToken cancellationToken = default) => inner.SearchAsync(query, cancellationToken);
+        public IAsyncEnumerable<IReadOnlyList<StoredPoint>> ScrollAsync(PointFilter? filter = null, int batchSize = 1000, bool withVectors = true, CancellationToken cancellationToken = default) =>
+            inner.ScrollAsync(filter, batchSize, withVectors, cancellationToken);
+        public Task<long> CountAsync(PointFilter? filter = null, CancellationToken cancellationToken = default) => inner.CountAsync(filter, cancellationToken);
+        public Task SetLabelsAsync(string labelSet, IReadOnlyList<KeyValuePair<Guid, LabelAssignment>> labels, CancellationToken cancellationToken = default) =>
+            inner.SetLabelsAsync(labelSet, labels, cancellationToken);
+        public Task<long> ClearLabelsAsync(string labelSet, PointFilter? filter = null, CancellationToken cancellationToken = default) => inner.ClearLabelsAsync(labelSet, filter, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Run_BulkReadingAndScrolling_GiveTheSameLabels()
+    {
+        using var folder = new IndexTestFolder();
+        using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder.Store });
+        var collection = await store.CreateCollectionAsync("c", "m", 32);
+        var random = new Random(11);
+        float[] Unit()
+        {
+            var v = Enumerable.Range(0, 32).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            Core.VectorMath.NormalizeInPlace(v);
+            return v;
+        }
+
+        var labels = Enumerable.Range(0, 7).Select(_ => Unit()).ToArray();
+        await collection.UpsertAsync([.. Enumerable.Range(0, 1001).Select(i => new VectorPoint(PointIds.NameBased("p" + i), Unit(),
+            new ImagePayload { Root = "/r", Path = $"{i}.jpg" }))]);
+        var classifier = ZeroShotClassifier.FromEmbeddings([.. Enumerable.Range(0, 7).Select(i => $"l{i}")], labels, 100f);
+        var thresholds = new Thresholds(MinMargin: 0.02f);
+
+        var bulk = new List<Categorized>();
+        var scrolled = new List<Categorized>();
+        var a = await new Categorizer(collection, classifier, "k", thresholds) { BatchSize = 100 }.RunAsync("s", null, dryRun: true, bulk.Add);
+        var b = await new Categorizer(new ScrollOnly(collection), classifier, "k", thresholds) { BatchSize = 100 }.RunAsync("s", null, dryRun: true, scrolled.Add);
+        Assert.Equal(1001, bulk.Count);
+        Assert.Equal(scrolled, bulk);
+        Assert.Equal(a.Distribution, b.Distribution);
+        Assert.True(a.Unlabelled > 0);
+    }
+}
