@@ -57,4 +57,49 @@ public sealed class CategorizerTests
         Assert.Equal(a.Distribution, b.Distribution);
         Assert.True(a.Unlabelled > 0);
     }
+
+    [Fact]
+    public async Task Run_InterruptedAfterItsFirstBatch_ResumesWithoutRedoingIt()
+    {
+        using var folder = new IndexTestFolder();
+        using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder.Store });
+        var collection = await store.CreateCollectionAsync("c", "m", 16);
+        var random = new Random(12);
+        float[] Unit()
+        {
+            var v = Enumerable.Range(0, 16).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            Core.VectorMath.NormalizeInPlace(v);
+            return v;
+        }
+
+        var labels = Enumerable.Range(0, 3).Select(_ => Unit()).ToArray();
+        await collection.UpsertAsync([.. Enumerable.Range(0, 450).Select(i => new VectorPoint(PointIds.NameBased("p" + i), Unit(),
+            new ImagePayload { Root = "/r", Path = $"{i}.jpg" }))]);
+        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b", "c"], labels, 100f);
+        var categorizer = new Categorizer(collection, classifier, "k", new Thresholds()) { BatchSize = 100 };
+
+        using var stop = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            categorizer.RunAsync("s", null, dryRun: false, progress: new SyncProgress(stop), cancellationToken: stop.Token)); // stops once the first batch is written
+        var labelled = 0L;
+        await foreach (var page in collection.ScrollAsync(null, 1000, withVectors: false))
+        {
+            labelled += page.Count(p => p.Payload.Labels.ContainsKey("s"));
+        }
+
+        Assert.Equal(100, labelled); // the batch written before the interruption
+
+        var resumed = await categorizer.RunAsync("s", null, dryRun: false);
+        Assert.Equal((450, 100), (resumed.Images, resumed.AlreadyDone));
+        await foreach (var page in collection.ScrollAsync(null, 1000, withVectors: false))
+        {
+            Assert.All(page, p => Assert.Equal(categorizer.RunId, p.Payload.Labels["s"].RunId));
+        }
+    }
+
+    /// <summary>Progress reported synchronously (Progress&lt;T&gt; would post it later): cancels at the first report.</summary>
+    private sealed class SyncProgress(CancellationTokenSource stop) : IProgress<(int Done, long Total)>
+    {
+        public void Report((int Done, long Total) value) => stop.Cancel();
+    }
 }
