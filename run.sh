@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The quick start's main job: index the bundled sample images (samples/) into the embedded index with the
-# bundled model, then search them from the terminal. Needs only the .NET 10 SDK; NuGet packages are restored
+# The quick start's main job: index the bundled sample images (samples/) into an embedded index in .clipsearch/
+# with the bundled model, then search them from the terminal. Needs only the .NET 10 SDK; NuGet packages are restored
 # by the build.
 # usage: ./run.sh ["a text to search for"]
 set -euo pipefail
@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 query=${1:-"a photo of a red star."}
 dotnet build -c Release src/Indexer -v q -nologo >/dev/null
 clipsearch() { dotnet src/Indexer/bin/Release/net10.0/clipsearch.dll "$@"; }
-clipsearch index samples --collection samples
+# A store inside this checkout (.clipsearch/, ignored by git), so the quick start touches nothing else.
+store=.clipsearch/index
+clipsearch index samples --store "$store" --collection samples
 echo "search: \"$query\"" >&2
-clipsearch search "$query" --collection samples -k 5
+clipsearch search "$query" --store "$store" --collection samples -k 5

@@ -479,7 +479,7 @@ public sealed partial class CollectionIndexer
                             $"the file is {before.Length / 1048576.0:0.#} MiB, over the limit of {_options.MaxFileBytes / 1048576.0:0.#} MiB"));
                     }
 
-                    if (!byExtension && !await LooksLikeImageAsync(full, token).ConfigureAwait(false))
+                    if (!byExtension && !ImageFiles.LooksLikeImage(full))
                     {
                         return new ReadResult(Outcome.Ignored, current, null, null);
                     }
@@ -512,13 +512,6 @@ public sealed partial class CollectionIndexer
                 "the file kept changing while it was read; it is tried again on the next run"));
         }
 
-        private static async Task<bool> LooksLikeImageAsync(string path, CancellationToken token)
-        {
-            var header = new byte[FormatSniffer.HeaderLength];
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, useAsync: false);
-            var n = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, token).ConfigureAwait(false);
-            return FormatSniffer.Recognise(header.AsSpan(0, n)) is not null;
-        }
 
         public async Task FinishAsync(List<Scope> scopes, Dictionary<string, SkippedFile> skippedBefore)
         {

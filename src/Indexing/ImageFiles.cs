@@ -52,6 +52,14 @@ public static class ImageFiles
     /// <summary>Folders never entered: NAS thumbnail folders (@eaDir), recycle bins, OS indexes.</summary>
     public static bool IsJunkFolder(string folderName) => JunkFolders.Contains(folderName);
 
+    /// <summary>Whether the file's first bytes are those of an image format (any one <see cref="FormatSniffer.Recognise"/> knows).</summary>
+    public static bool LooksLikeImage(string path)
+    {
+        var header = new byte[FormatSniffer.HeaderLength];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+        return FormatSniffer.Recognise(header.AsSpan(0, stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false))) is not null;
+    }
+
     /// <summary>Whether a name is hidden on Unix (starts with a dot).</summary>
     public static bool IsHidden(string name) => name.Length > 1 && name[0] == '.';
 }

@@ -234,10 +234,12 @@ public sealed class ZeroShotClassifier
             }
         }
 
-        var margin = bestScore - secondScore;
-        var labelled = (thresholds?.MinScore is not { } min || bestScore >= min) && (thresholds?.MinMargin is not { } m || margin >= m);
-        return new TopTwo(best, bestScore, second, secondScore, labelled);
+        return new TopTwo(best, bestScore, second, secondScore, Passes(bestScore, bestScore - secondScore, thresholds));
     }
+
+    /// <summary>The "none of these" rule: the best score and its margin over the runner-up must reach the thresholds.</summary>
+    private static bool Passes(float bestScore, float margin, Thresholds? thresholds) =>
+        (thresholds?.MinScore is not { } min || bestScore >= min) && (thresholds?.MinMargin is not { } m || margin >= m);
 
     private Classification Decide(float[] scores, Thresholds? thresholds)
     {
@@ -251,7 +253,6 @@ public sealed class ZeroShotClassifier
             .ToList();
         var best = ranked[0];
         var margin = ranked.Count > 1 ? best.Score - ranked[1].Score : float.PositiveInfinity;
-        var labelled = (thresholds?.MinScore is not { } min || best.Score >= min) && (thresholds?.MinMargin is not { } m || margin >= m);
-        return new Classification(ranked, labelled ? best.Label : null);
+        return new Classification(ranked, Passes(best.Score, margin, thresholds) ? best.Label : null);
     }
 }

@@ -70,7 +70,7 @@ internal static class CategorizeCommand
             ZeroShotClassifier classifier;
             try
             {
-                classifier = ZeroShotClassifier.Create(prompts.LabelList(parse), set, texts => clip.EncodeTexts(texts, ct), clip.Folder.LogitScale, clip.ModelId);
+                classifier = PromptOptions.Classifier(clip, prompts.LabelList(parse), set, ct);
             }
             catch (ArgumentException e)
             {

@@ -46,7 +46,7 @@ internal static class ClassifyCommand
             ZeroShotClassifier classifier;
             try
             {
-                classifier = ZeroShotClassifier.Create(prompts.LabelList(parse), set, texts => clip.EncodeTexts(texts, ct), clip.Folder.LogitScale, clip.ModelId);
+                classifier = PromptOptions.Classifier(clip, prompts.LabelList(parse), set, ct);
             }
             catch (ArgumentException e)
             {

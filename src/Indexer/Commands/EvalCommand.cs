@@ -60,7 +60,7 @@ internal static class EvalCommand
             var decode = new ImageDecodeOptions { JpegDecodeSize = parse.GetValue(exact) ? null : clip.Preprocessor.Config.ResizeShortestEdge };
             var (embedded, failed) = await EmbedAsync(clip, decode, items, parse.GetValue(model.Batch), error, ct).ConfigureAwait(false);
             var imagesPerSecond = embedded.Count / Math.Max(1e-3, clock.Elapsed.TotalSeconds);
-            ZeroShotClassifier Classifier(PromptSet p) => ZeroShotClassifier.Create(labels, p, texts => clip.EncodeTexts(texts, ct), clip.Folder.LogitScale, clip.ModelId);
+            ZeroShotClassifier Classifier(PromptSet p) => PromptOptions.Classifier(clip, labels, p, ct);
             Evaluation result;
             try
             {
@@ -141,7 +141,7 @@ internal static class EvalCommand
                 : names.TryGetValue(folder.Name, out var mapped) ? mapped
                 : throw new FormatException($"{labelsFile!.Name} has no label for the folder '{folder.Name}'");
             var scan = FileScanner.Scan(root.FullName, folder.FullName, new ScanOptions());
-            items.AddRange(scan.Files.Where(f => ImageFiles.HasImageExtension(Path.GetFileName(f.RelativePath)) || LooksLikeImage(f.FullPath))
+            items.AddRange(scan.Files.Where(f => ImageFiles.HasImageExtension(Path.GetFileName(f.RelativePath)) || ImageFiles.LooksLikeImage(f.FullPath))
                 .Select(f => (f.FullPath, label)));
         }
 
@@ -153,12 +153,6 @@ internal static class EvalCommand
         return items;
     }
 
-    private static bool LooksLikeImage(string path)
-    {
-        var header = new byte[FormatSniffer.HeaderLength];
-        using var stream = File.OpenRead(path);
-        return FormatSniffer.Recognise(header.AsSpan(0, stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false))) is not null;
-    }
 
     private static Dictionary<string, string> ReadLabelsFile(FileInfo file)
     {

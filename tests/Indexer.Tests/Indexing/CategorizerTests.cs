@@ -35,12 +35,7 @@ public sealed class CategorizerTests
         using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder.Store });
         var collection = await store.CreateCollectionAsync("c", "m", 32);
         var random = new Random(11);
-        float[] Unit()
-        {
-            var v = Enumerable.Range(0, 32).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-            Core.VectorMath.NormalizeInPlace(v);
-            return v;
-        }
+        float[] Unit() => RandomUnit(random, 32);
 
         var labels = Enumerable.Range(0, 7).Select(_ => Unit()).ToArray();
         await collection.UpsertAsync([.. Enumerable.Range(0, 1001).Select(i => new VectorPoint(PointIds.NameBased("p" + i), Unit(),
@@ -65,12 +60,7 @@ public sealed class CategorizerTests
         using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder.Store });
         var collection = await store.CreateCollectionAsync("c", "m", 16);
         var random = new Random(12);
-        float[] Unit()
-        {
-            var v = Enumerable.Range(0, 16).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
-            Core.VectorMath.NormalizeInPlace(v);
-            return v;
-        }
+        float[] Unit() => RandomUnit(random, 16);
 
         var labels = Enumerable.Range(0, 3).Select(_ => Unit()).ToArray();
         await collection.UpsertAsync([.. Enumerable.Range(0, 450).Select(i => new VectorPoint(PointIds.NameBased("p" + i), Unit(),
@@ -101,5 +91,12 @@ public sealed class CategorizerTests
     private sealed class SyncProgress(CancellationTokenSource stop) : IProgress<(int Done, long Total)>
     {
         public void Report((int Done, long Total) value) => stop.Cancel();
+    }
+
+    private static float[] RandomUnit(Random random, int dimension)
+    {
+        var v = Enumerable.Range(0, dimension).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        Core.VectorMath.NormalizeInPlace(v);
+        return v;
     }
 }
