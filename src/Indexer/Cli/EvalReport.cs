@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using ClipSearch.Core.ZeroShot;
+using ClipSearch.Indexing;
 
 namespace ClipSearch.Indexer.Cli;
 

@@ -1,4 +1,5 @@
 using ClipSearch.Clip.Models.Download;
+using ClipSearch.Indexing;
 
 namespace ClipSearch.Indexer.Cli;
 

@@ -1,7 +1,7 @@
-namespace ClipSearch.Indexer.Cli;
+namespace ClipSearch.Indexing;
 
 /// <summary>CSV output helpers.</summary>
-internal static class CsvText
+public static class CsvText
 {
     /// <summary>A field, quoted (RFC 4180) when it holds a comma, quote or line break.</summary>
     public static string Field(string value) =>

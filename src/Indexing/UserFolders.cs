@@ -1,7 +1,7 @@
-namespace ClipSearch.Indexer.Cli;
+namespace ClipSearch.Indexing;
 
 /// <summary>Per-user folders, by the XDG base directory conventions.</summary>
-internal static class UserFolders
+public static class UserFolders
 {
     /// <summary>$XDG_DATA_HOME/clipsearch/NAME, else ~/.local/share/clipsearch/NAME (indexes, models).</summary>
     public static string Data(string name) => Path.Combine(Base("XDG_DATA_HOME", "share"), "clipsearch", name);

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ClipSearch.Core.Index;
+using ClipSearch.Indexing;
+using ClipSearch.SearchApi.Contracts;
+using ClipSearch.SearchApi.Hosting;
+using ClipSearch.SearchApi.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace ClipSearch.SearchApi.Apis;
+
+/// <summary>
+/// <c>/api/categorize</c>: zero-shot categorization of a stored collection as a background job (from the stored
+/// embeddings: no image is decoded again), its progress and distribution, the images per label, the export, and
+/// cancellation. A dry run (the default) writes nothing; <c>apply</c> writes the labels and needs the API key when one is set.
+/// </summary>
+internal static class CategorizeApi
+{
+    public static IEndpointRouteBuilder MapCategorizeApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/categorize").WithTags("Zero-shot");
+        group.MapPost("/", StartAsync)
+            .WithName("StartCategorize")
+            .WithSummary("Starts categorizing a collection (or the images matching a filter); answers 202 with the job to poll.")
+            .WithMetadata(new RequestSizeLimitAttribute(1024 * 1024))
+            .RequireRateLimiting(ApiServices.RateLimitPolicy);
+        group.MapGet("/{job}", (string job, CategorizeJobs jobs) => TypedResults.Ok(Status(Find(jobs, job))))
+            .WithName("GetCategorize").WithSummary("A job's state, progress and distribution.");
+        group.MapGet("/{job}/images", (string job, string? label, int? offset, int? k, CategorizeJobs jobs) =>
+        {
+            var found = Find(jobs, job);
+            var (skip, take) = (offset ?? 0, k ?? 50);
+            if (skip < 0 || take is < 1 or > 1000)
+            {
+                throw RequestException.Invalid("offset must be at least 0 and k between 1 and 1000.");
+            }
+
+            return TypedResults.Ok(found.Rows().Where(r => label is null || r.Label == label).OrderByDescending(r => r.Score).ThenBy(r => r.Id)
+                .Skip(skip).Take(take).Select(r => Row(r, found.Collection)).ToList());
+        })
+            .WithName("CategorizedImages").WithSummary("The images of a job with one label (\"\" for none of these), best score first.");
+        group.MapGet("/{job}/export", ExportAsync)
+            .WithName("ExportCategorize").WithSummary("Every image's label as CSV or JSON (format=csv|json), streamed.");
+        group.MapDelete("/{job}", (string job, CategorizeJobs jobs) =>
+        {
+            var found = Find(jobs, job);
+            if (!found.IsFinished)
+            {
+                found.Cancellation.Cancel();
+            }
+
+            return TypedResults.Accepted($"/api/categorize/{found.Id}", Status(found));
+        })
+            .WithName("CancelCategorize").WithSummary("Cancels a running job (a finished one is left as it is).")
+            .AddEndpointFilter<ApiKeyFilter>();
+        return app;
+    }
+
+    private static async Task<Accepted<CategorizeStatus>> StartAsync([FromBody] CategorizeRequest request, HttpContext http, ClipRuntime clip, IndexAccess index,
+        CategorizeJobs jobs, IOptions<ClipSearchOptions> options, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            throw RequestException.Invalid("the body is empty; send a JSON categorization request.");
+        }
+
+        if (request.Apply)
+        {
+            ApiKeyFilter.Check(http, options.Value);
+        }
+
+        var (labels, prompts, thresholds) = RequestRules.ZeroShot(request, options.Value);
+        var labelSet = request.LabelSet is { Length: > 0 } set ? set : Categorizer.DefaultLabelSet;
+        try
+        {
+            LabelSets.Validate(labelSet);
+        }
+        catch (VectorStoreException e)
+        {
+            throw RequestException.Invalid(e.Message);
+        }
+
+        var filter = RequestRules.Filter(request.Filter);
+        var collection = await index.OpenAsync(RequestRules.Collection(request.Collection, options.Value), ct).ConfigureAwait(false);
+        var classifier = await Task.Run(() => clip.Classifier(labels, prompts, ct), ct).ConfigureAwait(false);
+        var job = jobs.Start(collection, classifier, prompts.Key, thresholds, labelSet, filter, request.Apply)
+            ?? throw new RequestException(StatusCodes.Status409Conflict, "Job running", $"labels of set '{labelSet}' in '{collection.Name}' are being written by another job; wait for it or cancel it.");
+        return TypedResults.Accepted($"/api/categorize/{job.Id}", Status(job));
+    }
+
+    private static async Task ExportAsync(string job, string? format, HttpContext http, CategorizeJobs jobs)
+    {
+        var found = Find(jobs, job);
+        if (!found.IsFinished)
+        {
+            throw new RequestException(StatusCodes.Status409Conflict, "Job running", "the job is still running; export it when its state is completed.");
+        }
+
+        var csv = (format ?? "csv").ToLowerInvariant() switch
+        {
+            "csv" => true,
+            "json" => false,
+            _ => throw RequestException.Invalid($"format {RequestException.Quote(format)} is not csv or json."),
+        };
+        var rows = found.Rows().OrderBy(r => r.Path, StringComparer.Ordinal);
+        http.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{found.Collection}-{found.LabelSet}.{(csv ? "csv" : "json")}\"";
+        var body = http.Response.Body;
+        if (csv)
+        {
+            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+            await writer.WriteAsync("id,path,label,score,runner_up,runner_up_score\n").ConfigureAwait(false);
+            foreach (var r in rows)
+            {
+                await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.Id},{CsvText.Field(r.Path)},{CsvText.Field(r.Label)},{r.Score:0.######},{CsvText.Field(r.RunnerUp ?? "")},{r.RunnerUpScore:0.######}\n")).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await using var json = new Utf8JsonWriter(body);
+        json.WriteStartArray();
+        foreach (var r in rows)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", r.Id);
+            json.WriteString("path", r.Path);
+            json.WriteString("label", r.Label);
+            json.WriteNumber("score", Math.Round(r.Score, 6));
+            json.WriteString("runnerUp", r.RunnerUp);
+            if (r.RunnerUpScore is { } s)
+            {
+                json.WriteNumber("runnerUpScore", Math.Round(s, 6));
+            }
+            else
+            {
+                json.WriteNull("runnerUpScore");
+            }
+
+            json.WriteEndObject();
+            if (json.BytesPending > 32 * 1024)
+            {
+                await json.FlushAsync().ConfigureAwait(false);
+            }
+        }
+
+        json.WriteEndArray();
+        await json.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static CategorizeJob Find(CategorizeJobs jobs, string id) =>
+        jobs.Find(id) ?? throw RequestException.NotFound($"no categorization job {RequestException.Quote(id)} (jobs are kept in memory until the API restarts; the latest {CategorizeJobs.Kept}).");
+
+    private static CategorizedImage Row(Categorized r, string collection) =>
+        new(r.Id, r.Path, r.Label, r.Score, r.RunnerUp, r.RunnerUpScore, ImageUrls.Thumbnail(r.Id, collection));
+
+    internal static CategorizeStatus Status(CategorizeJob job)
+    {
+        var (done, total) = job.Progress;
+        var summary = job.Summary;
+        var distribution = summary?.Distribution ?? job.Rows().GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.Count());
+        var all = Math.Max(1, distribution.Values.Sum());
+        return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, job.State, done, total,
+            [.. distribution.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LabelCount(kv.Key, kv.Value, (double)kv.Value / all))],
+            summary?.RunId, summary?.ElapsedSeconds, job.Error);
+    }
+}

@@ -1,0 +1,21 @@
+using ClipSearch.Core.Index;
+using ClipSearch.SearchApi.Contracts;
+
+namespace ClipSearch.SearchApi.Apis;
+
+/// <summary>The API's view of an indexed image, with the relative URLs of its thumbnail and file.</summary>
+internal static class ImageUrls
+{
+    public const int DefaultThumbnailSize = 256;
+
+    public static string Thumbnail(Guid id, string collection, int size = DefaultThumbnailSize) =>
+        $"/api/images/{id}/thumbnail?collection={Uri.EscapeDataString(collection)}&size={size}";
+
+    public static string File(Guid id, string collection) => $"/api/images/{id}/file?collection={Uri.EscapeDataString(collection)}";
+
+    public static ImageHit Hit(Guid id, float? score, ImagePayload p, string collection) =>
+        new(id, score, p.Path, p.Root, p.Width, p.Height, p.Format, p.TakenAt, p.ModifiedAt, p.SizeBytes,
+            p.Labels.ToDictionary(kv => kv.Key, kv => new ImageLabel(kv.Value.Label, kv.Value.Score, kv.Value.RunId, kv.Value.RunnerUp, kv.Value.RunnerUpScore),
+                StringComparer.Ordinal),
+            Thumbnail(id, collection), File(id, collection));
+}

@@ -1,0 +1,100 @@
+using ClipSearch.Core.Index;
+using ClipSearch.SearchApi.Contracts;
+using ClipSearch.SearchApi.Hosting;
+using ClipSearch.SearchApi.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ClipSearch.SearchApi.Apis;
+
+/// <summary>
+/// <c>/api/images/{id}</c>: metadata, similar images, thumbnail and file. Files are found by id through the
+/// index only, and served only from inside their collection root (see <see cref="CollectionFiles"/>).
+/// </summary>
+internal static class ImagesApi
+{
+    public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/images/{id}").WithTags("Images");
+        group.MapGet("/", async (string id, string? collection, IndexAccess index, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
+        {
+            var (point, name) = await FindAsync(id, collection, false, index, options.Value, ct).ConfigureAwait(false);
+            return TypedResults.Ok(ImageUrls.Hit(point.Id, null, point.Payload, name));
+        })
+        .WithName("GetImage").WithSummary("An indexed image's metadata and labels.");
+
+        group.MapGet("/similar", async (string id, string? collection, int? k, int? offset, float? minScore, string? filter, IndexAccess index, SearchRunner runner,
+            IOptions<ClipSearchOptions> options, CancellationToken ct) =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            RequestRules.Paging(k ?? 20, offset ?? 0, minScore, options.Value);
+            var parsed = RequestRules.Filter(filter);
+            var (point, name) = await FindAsync(id, collection, true, index, options.Value, ct).ConfigureAwait(false);
+            var searched = await index.OpenAsync(name, ct).ConfigureAwait(false);
+            var hits = await runner.SearchAsync(searched, point.Vector!, k ?? 20, offset ?? 0, parsed, minScore, point.Id, ct).ConfigureAwait(false);
+            return TypedResults.Ok(new SearchResponse(hits, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
+        })
+        .WithName("SimilarImages").WithSummary("The images most similar to an indexed image (itself left out): \"more like this\".")
+        .RequireRateLimiting(ApiServices.RateLimitPolicy);
+
+        group.MapGet("/thumbnail", async Task<Results<PhysicalFileHttpResult, StatusCodeHttpResult>> (string id, string? collection, int? size, HttpContext http,
+            IndexAccess index, Thumbnails thumbnails, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
+        {
+            var wanted = size ?? ImageUrls.DefaultThumbnailSize;
+            if (wanted is < 16 or > 4096)
+            {
+                throw RequestException.Invalid($"size must be between 16 and 4096 pixels, got {wanted}.");
+            }
+
+            var (point, _) = await FindAsync(id, collection, false, index, options.Value, ct).ConfigureAwait(false);
+            var thumbnail = await thumbnails.GetAsync(point, Thumbnails.Snap(wanted), ct).ConfigureAwait(false)
+                ?? throw RequestException.NotFound($"the file of image {point.Id} is gone or can no longer be read; re-index its folder.");
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            if (http.Request.Headers.IfNoneMatch.Contains(thumbnail.ETag))
+            {
+                http.Response.Headers.ETag = thumbnail.ETag;
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            return TypedResults.PhysicalFile(thumbnail.Path, thumbnail.ContentType, entityTag: new EntityTagHeaderValue(thumbnail.ETag));
+        })
+        .WithName("ImageThumbnail").WithSummary("A thumbnail (longest side snapped up to 64, 128, 256, 512 or 1024 pixels), made once and cached, with ETag.");
+
+        group.MapGet("/file", async (string id, string? collection, HttpContext http, IndexAccess index, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
+        {
+            var (point, _) = await FindAsync(id, collection, false, index, options.Value, ct).ConfigureAwait(false);
+            var path = CollectionFiles.Resolve(point.Payload)
+                ?? throw RequestException.NotFound($"the file of image {point.Id} is gone, or now lies outside its collection root; re-index its folder.");
+            http.Response.Headers.CacheControl = "private, max-age=3600";
+            return TypedResults.PhysicalFile(path, ContentType(point.Payload.Format), enableRangeProcessing: true,
+                lastModified: File.GetLastWriteTimeUtc(path));
+        })
+        .WithName("ImageFile").WithSummary("The full image file.");
+        return app;
+    }
+
+    private static async Task<(StoredPoint Point, string Collection)> FindAsync(string id, string? collection, bool withVector, IndexAccess index,
+        ClipSearchOptions options, CancellationToken ct)
+    {
+        var guid = RequestRules.ImageId(id);
+        var name = RequestRules.Collection(collection, options);
+        var opened = await index.OpenAsync(name, ct).ConfigureAwait(false);
+        var point = await opened.GetAsync(guid, withVector, ct).ConfigureAwait(false)
+            ?? throw RequestException.NotFound($"no image {guid} in collection '{name}'.");
+        return (point, name);
+    }
+
+    private static string ContentType(string? format) => format switch
+    {
+        "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "bmp" => "image/bmp",
+        "tiff" => "image/tiff",
+        "webp" => "image/webp",
+        "tga" => "image/x-tga",
+        "pbm" => "image/x-portable-anymap",
+        _ => "application/octet-stream",
+    };
+}
