@@ -1,0 +1,89 @@
+using ClipSearch.Clip;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Index;
+using ClipSearch.Indexing;
+using ClipSearch.Storage.Embedded;
+using ClipSearch.Tests.Shared;
+
+namespace ClipSearch.SearchApi.Tests;
+
+/// <summary>
+/// A temporary folder of the tiny model's held-out images (procedurally drawn coloured shapes,
+/// tests/data/tiny-clip-heldout), three per class, sorted into photos/warm and photos/cool by colour, indexed
+/// by the real indexer with the bundled model into an embedded index. Shared by the API tests, read-only.
+/// </summary>
+public sealed class IndexedPhotos : IDisposable
+{
+    public const string Collection = "photos";
+
+    private static readonly string[] Warm = ["red", "orange", "yellow", "pink"];
+
+    public IndexedPhotos()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "clipsearch-api-test-" + Guid.NewGuid().ToString("N"));
+        Photos = Path.Combine(Root, "photos");
+        Store = Path.Combine(Root, "store");
+        foreach (var group in Directory.EnumerateFiles(TestPaths.Data("tiny-clip-heldout")).Where(f => !f.EndsWith(".tsv", StringComparison.Ordinal))
+            .GroupBy(ClassOf).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            foreach (var file in group.OrderBy(f => f, StringComparer.Ordinal).Take(3))
+            {
+                var name = Path.GetFileName(file);
+                var target = Path.Combine(Photos, Warm.Contains(name.Split('-')[0]) ? "warm" : "cool", name);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+                Files.Add(target);
+            }
+        }
+
+        IndexAsync().GetAwaiter().GetResult();
+    }
+
+    public string Root { get; }
+
+    public string Photos { get; }
+
+    public string Store { get; }
+
+    /// <summary>Every indexed file (full paths).</summary>
+    public List<string> Files { get; } = [];
+
+    /// <summary>"red-star" for ".../red-star-003.jpg".</summary>
+    public static string ClassOf(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        return name[..name.LastIndexOf('-')];
+    }
+
+    /// <summary>The point id the indexer gives a file under <see cref="Photos"/>.</summary>
+    public Guid IdOf(string fullPath) => PointIds.ForImage(Photos, Path.GetRelativePath(Photos, fullPath).Replace('\\', '/'));
+
+    /// <summary>The first indexed file of a class, e.g. "green-triangle".</summary>
+    public string FileOf(string className) => Files.First(f => ClassOf(f) == className);
+
+    private async Task IndexAsync()
+    {
+        using var model = ClipModel.Load(TestPaths.TinyClip, new() { Device = Clip.Inference.ExecutionDevice.Cpu });
+        using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = Store });
+        using var state = IndexerState.Open(Store);
+        using var preparer = new InProcessImagePreparer(new ImageDecodeOptions(), model.Preprocessor);
+        var collection = await CollectionIndexer.OpenOrCreateAsync(store, Collection, model, default);
+        var summary = await new CollectionIndexer(collection, model, preparer, state).RunAsync([Photos]);
+        if (summary.Indexed != Files.Count)
+        {
+            throw new InvalidOperationException($"indexed {summary.Indexed} of {Files.Count} images");
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a thumbnail being written as the test host stops; the temp folder is cleaned by the OS
+        }
+    }
+}
