@@ -20,6 +20,7 @@ public sealed class ApiFactory(IndexedPhotos photos, IReadOnlyDictionary<string,
             ["ClipSearch:Device"] = "cpu",
             ["ClipSearch:DefaultCollection"] = IndexedPhotos.Collection,
             ["ClipSearch:RequestsPerMinute"] = "0",
+            ["ClipSearch:Decoding:Timeout"] = "00:00:03", // a PNG that ImageSharp 2.1.13 never finishes costs 3 s, not 15
             ["ClipSearch:ThumbnailCache"] = Path.Combine(photos.Root, "thumbnails-" + Guid.NewGuid().ToString("N")),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ClipSearch.Clip.Imaging;
 using ClipSearch.SearchApi.Contracts;
 using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
@@ -30,7 +31,7 @@ internal static class ClassifyApi
     }
 
     private static async Task<Ok<ClassifyResponse>> ClassifyAsync(HttpRequest http, ClipRuntime clip, UploadCache uploads, IndexAccess index,
-        IOptions<ClipSearchOptions> options, CancellationToken ct)
+        IOptions<ClipSearchOptions> options, IOptions<ImageDecodeOptions> decode, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         ClassifyRequest request;
@@ -48,7 +49,7 @@ internal static class ClassifyApi
             };
             _ = RequestRules.ZeroShot(request, options.Value); // refuse bad labels before decoding anything
             var (encoded, prepared) = await clip.EncodeImageAsync(bytes, ct).ConfigureAwait(false);
-            embedding = encoded ?? throw UploadedImage.Rejected(prepared.Failure!);
+            embedding = encoded ?? throw UploadedImage.Rejected(prepared.Failure!, bytes, decode.Value);
         }
         else if (http.HasJsonContentType())
         {

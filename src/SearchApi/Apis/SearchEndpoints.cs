@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClipSearch.Clip.Imaging;
 using ClipSearch.SearchApi.Contracts;
 using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
@@ -51,7 +52,7 @@ internal static class SearchEndpoints
     }
 
     private static async Task<Ok<SearchResponse>> SearchByImageAsync(HttpRequest http, ClipRuntime clip, UploadCache uploads, IndexAccess index, SearchRunner runner,
-        IOptions<ClipSearchOptions> options, CancellationToken ct)
+        IOptions<ClipSearchOptions> options, IOptions<ImageDecodeOptions> decode, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var (form, bytes) = await UploadedImage.ReadAsync(http, options.Value, ct).ConfigureAwait(false);
@@ -68,7 +69,7 @@ internal static class SearchEndpoints
         var (embedding, prepared) = await clip.EncodeImageAsync(bytes, ct).ConfigureAwait(false);
         if (embedding is null)
         {
-            throw UploadedImage.Rejected(prepared.Failure!);
+            throw UploadedImage.Rejected(prepared.Failure!, bytes, decode.Value);
         }
 
         var hits = await runner.SearchAsync(collection, embedding, k, offset, filter, minScore, null, ct).ConfigureAwait(false);

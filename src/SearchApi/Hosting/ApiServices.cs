@@ -35,7 +35,6 @@ internal static class ApiServices
         services.AddSingleton<SearchRunner>();
         services.AddSingleton<Thumbnails>();
         services.AddSingleton<CategorizeJobs>();
-        services.AddHostedService<StartupCheck>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ApiExceptionHandler>();

@@ -1,3 +1,4 @@
+using ClipSearch.Clip.Imaging;
 using ClipSearch.Core;
 using ClipSearch.SearchApi.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -41,6 +42,10 @@ internal static class UploadedImage
         {
             throw RequestException.Invalid($"the multipart body is malformed: {e.Message}");
         }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw RequestException.Invalid("the multipart body ends before its closing boundary.");
+        }
 
         var file = form.Files.GetFile("file") ?? (form.Files.Count == 1 ? form.Files[0] : null)
             ?? throw RequestException.Invalid("no image in the upload: put it in a form field named 'file'.");
@@ -63,14 +68,30 @@ internal static class UploadedImage
         return (form, bytes);
     }
 
-    /// <summary>The problem for an upload that is not a usable image.</summary>
-    public static RequestException Rejected(ImageFailure failure) => failure.Reason switch
+    /// <summary>
+    /// The problem for an upload that is not a usable image, in the API's words: decoder messages (library
+    /// exception text) stay in the indexer's skip reports and never reach a client.
+    /// </summary>
+    public static RequestException Rejected(ImageFailure failure, byte[] bytes, ImageDecodeOptions limits)
     {
-        SkipReason.UnsupportedFormat => new RequestException(StatusCodes.Status415UnsupportedMediaType, "Not a supported image",
-            $"the upload is not an image the server can read ({failure.Detail}); send JPEG, PNG, GIF, BMP, TIFF, WebP, TGA or PBM."),
-        SkipReason.TooLarge => new RequestException(StatusCodes.Status413PayloadTooLarge, "Image too large", $"the image is too large: {failure.Detail}."),
-        _ => new RequestException(StatusCodes.Status422UnprocessableEntity, "Unreadable image", $"the image could not be decoded: {failure.Detail}."),
-    };
+        const string Formats = "send JPEG, PNG, GIF, BMP, TIFF, WebP, TGA or PBM";
+        var format = FormatSniffer.Recognise(bytes);
+        if (format is null && failure.Reason is SkipReason.UnsupportedFormat or SkipReason.Corrupt)
+        {
+            return new RequestException(StatusCodes.Status415UnsupportedMediaType, "Not an image", $"the upload is not an image: its first bytes match no image format; {Formats}.");
+        }
+
+        return failure.Reason switch
+        {
+            SkipReason.UnsupportedFormat => new RequestException(StatusCodes.Status415UnsupportedMediaType, "Unsupported image format",
+                $"the upload is a {format} image, which the server does not read; {Formats}."),
+            SkipReason.TooLarge => new RequestException(StatusCodes.Status413PayloadTooLarge, "Image too large",
+                $"the image is larger than the server decodes (at most {limits.MaxPixels:N0} pixels and {limits.MaxFileBytes:N0} bytes)."),
+            SkipReason.TimedOut => new RequestException(StatusCodes.Status422UnprocessableEntity, "Unreadable image",
+                $"decoding the image took longer than the {limits.Timeout.TotalSeconds:0.###} s limit."),
+            _ => new RequestException(StatusCodes.Status422UnprocessableEntity, "Unreadable image", $"the {format} data is damaged and could not be decoded."),
+        };
+    }
 
     private static RequestException TooLarge(ClipSearchOptions options) =>
         new(StatusCodes.Status413PayloadTooLarge, "Upload too large", $"uploads are limited to {options.MaxUploadBytes:N0} bytes.");

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ClipSearch.SearchApi.Tests;
+
+/// <summary>
+/// The API started as users start it: <c>dotnet ClipSearch.SearchApi.dll --urls ... --ClipSearch:Store=...</c>, on a
+/// real Kestrel on 127.0.0.1 with a port the OS picks, found from the "Now listening on" line.
+/// </summary>
+internal sealed partial class ApiProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ApiProcess(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Line(e.Data);
+        _process.ErrorDataReceived += (_, e) => Line(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The address it listens on, once it does; throws with its output if it exits or takes over a minute.</summary>
+    public async Task<Uri> ListeningAsync()
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromMinutes(1)));
+        return first == _listening.Task ? await _listening.Task : throw new InvalidOperationException($"the API did not start:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    private void Line(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (Listening().Match(line) is { Success: true } m)
+        {
+            _listening.TrySetResult(new Uri(m.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex Listening();
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+}
