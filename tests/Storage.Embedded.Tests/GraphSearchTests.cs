@@ -55,6 +55,46 @@ public sealed class GraphSearchTests
         }
     }
 
+    [Fact]
+    public void AnnSearch_ManyMoreConcurrentSearchesThanSearchContexts_AllAnswer()
+    {
+        // USearch fails a search when its per-thread search contexts are all taken ("Reserve capacity ahead of
+        // searches!"). A filter that blocks keeps every search in flight at once, as a loaded server would.
+        using var index = Ann.AnnIndex.Create(Dim, new Ann.AnnOptions(), threads: 2);
+        var points = RandomPoints(500, seed: 5);
+        for (var i = 0; i < points.Count; i++)
+        {
+            index.Add((ulong)i, points[i].Vector);
+        }
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var found = 0;
+        var threads = Enumerable.Range(0, 64).Select(t => new Thread(() =>
+        {
+            var keys = new ulong[5];
+            try
+            {
+                var n = index.Search(points[t].Vector, keys, key =>
+                {
+                    Thread.Sleep(1);
+                    return true;
+                });
+                if (n > 0 && keys.AsSpan(0, n).Contains((ulong)t))
+                {
+                    Interlocked.Increment(ref found);
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                failures.Add(e.Message);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
+        Assert.True(found >= 60, $"{found} of 64 searches found their own vector");
+    }
+
     private static EmbeddedVectorStore Open(TempIndexFolder folder)
     {
         var options = new EmbeddedStoreOptions { Path = folder.Path };

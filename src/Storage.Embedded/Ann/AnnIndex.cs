@@ -9,7 +9,12 @@ namespace ClipSearch.Storage.Embedded.Ann;
 /// </summary>
 internal sealed unsafe class AnnIndex : IDisposable
 {
+    // USearch fails a search ("Reserve capacity ahead of searches!") when all its thread contexts are taken, rather
+    // than waiting; searches beyond SearchSlots wait here. The contexts are shared with adds, hence the margin in Reserve.
+    private static readonly int SearchSlots = Environment.ProcessorCount * 4;
+
     private readonly ReaderWriterLockSlim _gate = new();
+    private readonly SemaphoreSlim _searchSlots = new(SearchSlots, SearchSlots);
     private nint _handle;
 
     private AnnIndex(nint handle, int dimension)
@@ -83,7 +88,7 @@ internal sealed unsafe class AnnIndex : IDisposable
             UsearchNative.Check(error, "reserve capacity");
             UsearchNative.ChangeThreadsAdd(_handle, (nuint)threads, out error);
             UsearchNative.Check(error, "set add threads");
-            UsearchNative.ChangeThreadsSearch(_handle, (nuint)Math.Max(threads, Environment.ProcessorCount * 4), out error);
+            UsearchNative.ChangeThreadsSearch(_handle, (nuint)(SearchSlots + threads), out error);
             UsearchNative.Check(error, "set search threads");
         }
         finally
@@ -145,6 +150,7 @@ internal sealed unsafe class AnnIndex : IDisposable
     public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter)
     {
         var distances = new float[keys.Length];
+        _searchSlots.Wait();
         _gate.EnterReadLock();
         try
         {
@@ -179,6 +185,7 @@ internal sealed unsafe class AnnIndex : IDisposable
         finally
         {
             _gate.ExitReadLock();
+            _searchSlots.Release();
         }
     }
 
