@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using ClipSearch.Core;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
+using ClipSearch.Indexer.Bench;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexing;
 using ClipSearch.Storage.Embedded;
@@ -40,11 +40,11 @@ internal static class BenchCategorizeCommand
                 using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = temp, Ann = new() { Threshold = int.MaxValue } });
                 var collection = await store.CreateCollectionAsync("bench", "bench-model", d, ct).ConfigureAwait(false);
                 var random = new Random(42);
-                var centres = Enumerable.Range(0, l).Select(_ => Unit(random, d, null, 0)).ToArray();
+                var centres = Enumerable.Range(0, l).Select(_ => SyntheticVectors.Unit(random, d, null, 0)).ToArray();
                 for (var start = 0; start < n; start += 5000)
                 {
                     var batch = Enumerable.Range(start, Math.Min(5000, n - start)).Select(i => new VectorPoint(
-                        PointIds.NameBased("bench\n" + i), Unit(random, d, centres[i % l], 0.7f),
+                        PointIds.NameBased("bench\n" + i), SyntheticVectors.Unit(random, d, centres[i % l], 0.7f),
                         new ImagePayload { Root = "/bench", Path = $"img{i}.jpg", Format = "jpeg", Width = 640, Height = 480 })).ToList();
                     await collection.UpsertAsync(batch, ct).ConfigureAwait(false);
                 }
@@ -120,18 +120,5 @@ internal static class BenchCategorizeCommand
             }
         });
         return command;
-    }
-
-    /// <summary>A unit vector: random, or near <paramref name="centre"/> (spread = noise weight).</summary>
-    private static float[] Unit(Random random, int d, float[]? centre, float spread)
-    {
-        var v = new float[d];
-        for (var i = 0; i < d; i++)
-        {
-            v[i] = (float)((random.NextDouble() * 2) - 1) * (centre is null ? 1 : spread) + (centre?[i] ?? 0);
-        }
-
-        VectorMath.NormalizeInPlace(v);
-        return v;
     }
 }

@@ -11,6 +11,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchIndexCommand.Create());
         command.Subcommands.Add(BenchPipelineCommand.Create());
         command.Subcommands.Add(BenchCategorizeCommand.Create());
+        command.Subcommands.Add(BenchApiCommand.Create());
         return command;
     }
 }

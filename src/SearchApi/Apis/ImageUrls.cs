@@ -8,6 +8,8 @@ internal static class ImageUrls
 {
     public const int DefaultThumbnailSize = 256;
 
+    private static readonly IReadOnlyDictionary<string, ImageLabel> NoLabels = new Dictionary<string, ImageLabel>();
+
     public static string Thumbnail(Guid id, string collection, int size = DefaultThumbnailSize) =>
         $"/api/images/{id}/thumbnail?collection={Uri.EscapeDataString(collection)}&size={size}";
 
@@ -15,7 +17,7 @@ internal static class ImageUrls
 
     public static ImageHit Hit(Guid id, float? score, ImagePayload p, string collection) =>
         new(id, score, p.Path, p.Root, p.Width, p.Height, p.Format, p.TakenAt, p.ModifiedAt, p.SizeBytes,
-            p.Labels.ToDictionary(kv => kv.Key, kv => new ImageLabel(kv.Value.Label, kv.Value.Score, kv.Value.RunId, kv.Value.RunnerUp, kv.Value.RunnerUpScore),
-                StringComparer.Ordinal),
+            p.Labels.Count == 0 ? NoLabels : p.Labels.ToDictionary(kv => kv.Key, kv => new ImageLabel(kv.Value.Label, kv.Value.Score, kv.Value.RunId, kv.Value.RunnerUp,
+                kv.Value.RunnerUpScore), StringComparer.Ordinal),
             Thumbnail(id, collection), File(id, collection));
 }

@@ -39,7 +39,11 @@ internal static class ApiServices
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // bad parameters reach ApiExceptionHandler, which explains them
-        services.Configure<JsonOptions>(o => o.SerializerOptions.MaxDepth = 16);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.MaxDepth = 16;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("index-and-model", tags: ["ready"]);
         services.AddOpenTelemetry().WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(ApiMetrics.MeterName).AddPrometheusExporter());

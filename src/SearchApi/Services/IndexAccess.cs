@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ClipSearch.Core.Index;
 using ClipSearch.Indexing;
 using ClipSearch.SearchApi.Hosting;
@@ -15,6 +16,7 @@ namespace ClipSearch.SearchApi.Services;
 internal sealed class IndexAccess : IDisposable
 {
     private readonly ClipRuntime _clip;
+    private readonly ConcurrentDictionary<string, (IVectorCollection Collection, long At)> _checked = new(StringComparer.Ordinal);
 
     public IndexAccess(IOptions<ClipSearchOptions> options, IOptions<EmbeddedStoreOptions> embedded, IOptions<QdrantStoreOptions> qdrant, ClipRuntime clip)
     {
@@ -50,12 +52,25 @@ internal sealed class IndexAccess : IDisposable
     public string ThumbnailFolder { get; }
 
     /// <summary>
-    /// A collection checked against the loaded model on every call (the store keeps it open; the check notices a
-    /// collection dropped or refilled by another model under the running API).
+    /// A collection checked against the loaded model. The check (a read of the index's catalogue) is repeated at
+    /// most every <see cref="RecheckInterval"/> per collection: often enough to notice within a second a collection
+    /// dropped or refilled by another model under the running API, rarely enough to stay off the request path.
     /// </summary>
     /// <exception cref="VectorStoreException">InvalidRequest (bad name), CollectionNotFound, ModelMismatch, Unavailable.</exception>
-    public Task<IVectorCollection> OpenAsync(string name, CancellationToken cancellationToken) =>
-        Store.OpenCollectionAsync(name, _clip.ModelId, _clip.Dimension, cancellationToken);
+    public async Task<IVectorCollection> OpenAsync(string name, CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        if (_checked.TryGetValue(name, out var known) && now - known.At < RecheckInterval.TotalMilliseconds)
+        {
+            return known.Collection;
+        }
+
+        var collection = await Store.OpenCollectionAsync(name, _clip.ModelId, _clip.Dimension, cancellationToken).ConfigureAwait(false);
+        _checked[name] = (collection, now);
+        return collection;
+    }
+
+    public static TimeSpan RecheckInterval { get; } = TimeSpan.FromSeconds(1);
 
     public void Dispose() => Store.Dispose();
 }

@@ -77,7 +77,7 @@ internal sealed class QueryVectors(ClipRuntime clip, UploadCache uploads)
 
         if (texts.Count > 0)
         {
-            var encoded = await Task.Run(() => clip.EncodeTexts([.. texts.Select(t => t.Text)], cancellationToken), cancellationToken).ConfigureAwait(false);
+            var encoded = clip.EncodeTexts([.. texts.Select(t => t.Text)], cancellationToken);
             for (var j = 0; j < texts.Count; j++)
             {
                 vectors[texts[j].Term] = encoded[j];
