@@ -36,6 +36,14 @@ public sealed class SearchTests(SharedApi api)
     }
 
     [Fact]
+    public async Task Search_DefaultsOmitted_AreTheDocumentedOnes()
+    {
+        var answer = await Json.PostAsync(_client, "/api/search", new { positive = new[] { new { text = "a photo of a red star." } } });
+        Assert.Equal(20, answer.GetProperty("hits").GetArrayLength()); // k defaults to 20, weight to 1
+        Assert.Equal("red-star", Json.HitClasses(answer)[0]);
+    }
+
+    [Fact]
     public async Task SearchGet_QueryParameter_GivesTheSameHitsAsPost()
     {
         var post = await Json.PostAsync(_client, "/api/search", new { text = "a photo of a green square.", k = 5 });

@@ -15,5 +15,5 @@ public sealed record QueryTerm
 
     /// <summary>How much this term counts (greater than 0, at most 100).</summary>
     /// <example>1</example>
-    public float Weight { get; init; } = 1f;
+    public float Weight { get; set; } = 1f; // set, not init: source-generated JSON assigns every init property, missing ones as 0
 }

@@ -30,7 +30,7 @@ public sealed record SearchRequest
 
     /// <summary>Number of hits (1 to the configured maximum, 1000 by default).</summary>
     /// <example>20</example>
-    public int K { get; init; } = 20;
+    public int K { get; set; } = 20; // set, not init: source-generated JSON assigns every init property, missing ones as 0
 
     /// <summary>Hits to skip first, for paging.</summary>
     public int Offset { get; init; }
