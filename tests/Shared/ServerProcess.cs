@@ -2,22 +2,22 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ClipSearch.SearchApi.Tests;
+namespace ClipSearch.Tests.Shared;
 
 /// <summary>
-/// The API started as users start it: <c>dotnet ClipSearch.SearchApi.dll --urls ... --ClipSearch:Store=...</c>, on a
-/// real Kestrel on 127.0.0.1 with a port the OS picks, found from the "Now listening on" line.
+/// An ASP.NET Core app of the project started as users start it (<c>dotnet App.dll --urls http://127.0.0.1:0 --Key=value</c>),
+/// on a real Kestrel on 127.0.0.1 with a port the OS picks, found from its "Now listening on" line.
 /// </summary>
-internal sealed partial class ApiProcess : IDisposable
+internal sealed partial class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ApiProcess(params string[] arguments)
+    public ServerProcess(string assembly, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add(assembly);
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
@@ -43,12 +43,19 @@ internal sealed partial class ApiProcess : IDisposable
         }
     }
 
+    /// <summary>The built app of a project of this repository (src/NAME), in the configuration the tests were built in.</summary>
+    public static string ProjectAssembly(string project, string assembly)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        return Path.Combine(TestPaths.RepoRoot, "src", project, "bin", configuration, "net10.0", assembly);
+    }
+
     /// <summary>The address it listens on, once it does; throws with its output if it exits or takes over a minute.</summary>
     public async Task<Uri> ListeningAsync()
     {
         var exited = _process.WaitForExitAsync();
         var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromMinutes(1)));
-        return first == _listening.Task ? await _listening.Task : throw new InvalidOperationException($"the API did not start:\n{Output}");
+        return first == _listening.Task ? await _listening.Task : throw new InvalidOperationException($"{Path.GetFileName(_process.StartInfo.ArgumentList[0])} did not start:\n{Output}");
     }
 
     /// <summary>Waits for the process to end by itself and returns its exit code.</summary>

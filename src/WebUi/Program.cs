@@ -1,0 +1,22 @@
+using ClipSearch.WebUi.Hosting;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddClipSearchWebUi();
+var app = builder.Build();
+app.MapClipSearchWebUi();
+try
+{
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync($"ClipSearch.WebUi cannot start: {string.Join(" ", e.Failures)}").ConfigureAwait(false);
+    return 1;
+}
+
+await app.RunAsync().ConfigureAwait(false);
+return 0;
+
+/// <summary>The web UI's entry point.</summary>
+public partial class Program;

@@ -1,0 +1,9 @@
+namespace ClipSearch.WebUi.State;
+
+/// <summary>What a query term refers to.</summary>
+public enum TermKind
+{
+    Text,
+    Image,
+    Upload,
+}
