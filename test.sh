@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: `dotnet test ClipSearch.sln`, after making sure what the tests need is
-# there, and ends with one line "N passed, N failed, N skipped" summed over the test projects.
+# there (Debian's chromium for the browser tests), and ends with one line "N passed, N failed, N skipped"
+# summed over the test projects.
 set -uo pipefail
 cd "$(dirname "$0")"
+
+# The browser tests drive Debian's chromium: install it when missing (they skip, saying why, if apt cannot).
+tools/apt-ensure.sh chromium >/dev/null 2>&1 || echo "test.sh: could not install chromium with apt; the browser tests will be skipped" >&2
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

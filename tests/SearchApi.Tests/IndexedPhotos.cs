@@ -71,7 +71,7 @@ public sealed class IndexedPhotos : IDisposable
         var summary = await new CollectionIndexer(collection, model, preparer, state).RunAsync([Photos]);
         if (summary.Indexed != Files.Count)
         {
-            throw new InvalidOperationException($"indexed {summary.Indexed} of {Files.Count} images");
+            throw new InvalidOperationException($"indexed {summary.Indexed} of {Files.Count} images; skipped: {string.Join(", ", summary.Skipped.Select(kv => $"{kv.Key} {kv.Value}"))}");
         }
     }
 

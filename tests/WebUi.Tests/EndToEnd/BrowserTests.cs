@@ -1,0 +1,215 @@
+using System.Globalization;
+using ClipSearch.SearchApi.Tests;
+using Microsoft.Playwright;
+
+namespace ClipSearch.WebUi.Tests.EndToEnd;
+
+/// <summary>The web UI in a real browser against the real API and index: what a user does, checked on the page.</summary>
+public sealed class BrowserTests(UiServers servers) : IClassFixture<UiServers>
+{
+    private static readonly string[] SomeColours = ["red", "green", "blue", "yellow"];
+
+    private static async Task<List<string>> NamesAsync(IPage page)
+    {
+        await page.Locator("[data-testid=name]").First.WaitForAsync();
+        return [.. await page.Locator("[data-testid=name]").AllTextContentsAsync()];
+    }
+
+    /// <summary>Waits until the page's image input is wired (the interactive page has connected and rendered).</summary>
+    private static Task ReadyAsync(IPage page) => page.Locator(".drop[data-ready=true]").First.WaitForAsync();
+
+    private static async Task<List<float>> ScoresAsync(IPage page) =>
+        [.. (await page.Locator("[data-testid=score]").AllTextContentsAsync()).Select(s => float.Parse(s, CultureInfo.InvariantCulture))];
+
+    [SkippableFact]
+    public async Task TextSearch_FromTheUrl_ShowsTheExpectedImagesFirst()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/?q=a+photo+of+a+red+star.");
+        var names = await NamesAsync(page);
+        Assert.All(names.Take(3), n => Assert.StartsWith("red-star", n, StringComparison.Ordinal));
+        Assert.Equal("a photo of a red star.", await page.InputValueAsync("#q"));
+        Assert.Matches(@"^\d+ results in \d+ ms$", await page.TextContentAsync("[data-testid=result-count]"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(UiServers.Screenshots, "search.png") });
+    }
+
+    [SkippableFact]
+    public async Task TextSearch_Typed_PutsTheQueryInTheUrlAndBackWorks()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/");
+        await page.Locator("#q").FillAsync("a photo of a green circle.");
+        await page.Locator("#q").PressAsync("Enter");
+        await page.WaitForURLAsync("**/?q=a%20photo%20of%20a%20green%20circle.*");
+        Assert.StartsWith("green-circle", (await NamesAsync(page))[0], StringComparison.Ordinal);
+
+        await page.Locator("#q").FillAsync("a photo of a yellow square.");
+        await page.Locator("#q").PressAsync("Enter");
+        await page.WaitForURLAsync("**yellow**");
+        await Assertions.Expect(page.Locator("[data-testid=name]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^yellow-square"));
+        await page.GoBackAsync();
+        await Assertions.Expect(page.Locator("[data-testid=name]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^green-circle"));
+    }
+
+    [SkippableFact]
+    public async Task UploadImage_FindsItAtRankOne()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/");
+        await ReadyAsync(page);
+        var file = servers.Photos.FileOf("cyan-square");
+        await page.Locator("[data-testid=search-upload]").SetInputFilesAsync(file);
+        await page.WaitForURLAsync("**p=u*");
+        Assert.Equal(Path.GetFileName(file), (await NamesAsync(page))[0]);
+        Assert.InRange((await ScoresAsync(page))[0], 0.999f, 1.001f);
+    }
+
+    [SkippableFact]
+    public async Task MoreLikeThis_OnAResult_ShowsImagesLikeIt()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/?q=a+photo+of+a+purple+triangle.");
+        var first = (await NamesAsync(page))[0];
+        await page.Locator("[data-testid=more-like-this]").First.ClickAsync();
+        await page.WaitForURLAsync("**p=i*");
+        await Assertions.Expect(page.Locator("[data-testid=name]").First).ToHaveTextAsync(first); // the image itself, score 1
+        var names = await NamesAsync(page);
+        Assert.Equal(IndexedPhotos.ClassOf(first), IndexedPhotos.ClassOf(names[1]));
+    }
+
+    [SkippableFact]
+    public async Task Filter_Format_NarrowsTheResults()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/?q=a+photo+of+a+shape.");
+        var before = (await NamesAsync(page)).Count;
+        await page.Locator(".filters summary").ClickAsync();
+        await page.Locator("label.check", new() { HasText = "png" }).Locator("input").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await page.WaitForURLAsync("**fmt=png*");
+        await Assertions.Expect(page.Locator("[data-testid=name]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\.png$"));
+        var names = await NamesAsync(page);
+        Assert.All(names, n => Assert.EndsWith(".png", n, StringComparison.Ordinal));
+        Assert.True(names.Count < before, $"{names.Count} results with the filter, {before} without");
+    }
+
+    [SkippableFact]
+    public async Task ScoreSlider_Raised_HidesLowScores()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/?q=a+photo+of+a+blue+star.");
+        await NamesAsync(page);
+        var scores = await ScoresAsync(page);
+        var cut = scores[5];
+        await page.Locator("[data-testid=min-score]").FillAsync(cut.ToString("0.00", CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("[data-testid=result-count]")).ToContainTextAsync("hidden");
+        var shown = await ScoresAsync(page);
+        Assert.All(shown, s => Assert.True(s >= MathF.Round(cut, 2) - 1e-6f, $"{s} shown under {cut:0.00}"));
+        Assert.True(shown.Count < scores.Count);
+        await page.WaitForURLAsync("**min=*");
+    }
+
+    [SkippableFact]
+    public async Task Detail_OpenedFromAResult_ShowsTheImageAndStepsWithTheKeyboard()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/?q=a+photo+of+an+orange+circle.");
+        var names = await NamesAsync(page);
+        await page.Locator(".card .thumb").First.ClickAsync();
+        var detail = page.Locator("[data-testid=detail]");
+        await Assertions.Expect(detail.Locator("h2")).ToHaveTextAsync(names[0]);
+        await Assertions.Expect(detail.Locator(".neighbours img").First).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(detail.Locator("h2")).ToHaveTextAsync(names[1]);
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(detail).ToHaveCountAsync(0);
+    }
+
+    [SkippableFact]
+    public async Task Categorize_Collection_ShowsTheDistributionAndExports()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/categorize");
+        await page.Locator("[data-testid=label-input]").FillAsync("red, orange, yellow, green, cyan, blue, purple, pink,");
+        await Assertions.Expect(page.Locator("[data-testid=chip]")).ToHaveCountAsync(8);
+        await page.Locator("[data-testid=run]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=job-state]")).ToHaveAttributeAsync("data-state", "completed");
+        var bars = page.Locator("[data-testid=bar]");
+        await Assertions.Expect(bars.First).ToBeVisibleAsync();
+        var counts = new Dictionary<string, int>();
+        foreach (var bar in await bars.AllAsync())
+        {
+            counts[(await bar.GetAttributeAsync("data-label"))!] = int.Parse((await bar.GetAttributeAsync("data-count"))!, CultureInfo.InvariantCulture);
+        }
+
+        Assert.Equal(servers.Photos.Files.Count, counts.Values.Sum());
+        Assert.All(SomeColours, c => Assert.InRange(counts.GetValueOrDefault(c), 10, 14)); // 12 of each colour
+
+        await page.Locator("[data-testid=bar][data-label=red]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=gallery] img")).ToHaveCountAsync(counts["red"]);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(UiServers.Screenshots, "categorize.png"), FullPage = true });
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=export-csv]").ClickAsync());
+        var saved = Path.Combine(servers.Photos.Root, "export.csv");
+        await download.SaveAsAsync(saved);
+        var lines = await File.ReadAllLinesAsync(saved);
+        Assert.Equal("id,path,label,score,runner_up,runner_up_score", lines[0]);
+        Assert.Equal(servers.Photos.Files.Count, lines.Length - 1);
+    }
+
+    [SkippableFact]
+    public async Task Classify_OneDroppedImage_ShowsABarPerLabel()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/categorize");
+        await page.Locator("[data-testid=label-input]").FillAsync("red, green, blue,");
+        await ReadyAsync(page);
+        await page.Locator("[data-testid=classify-upload]").SetInputFilesAsync(servers.Photos.FileOf("green-star"));
+        await Assertions.Expect(page.Locator("[data-testid=probability]")).ToHaveCountAsync(3);
+        Assert.Equal("green", await page.Locator("[data-testid=probability]").First.GetAttributeAsync("data-label"));
+    }
+
+    [SkippableFact]
+    public async Task BadUpload_NotAnImage_SaysWhy()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/");
+        await ReadyAsync(page);
+        await page.Locator("[data-testid=search-upload]").SetInputFilesAsync(new FilePayload { Name = "notes.jpg", MimeType = "image/jpeg", Buffer = "hello"u8.ToArray() });
+        await Assertions.Expect(page.Locator("[data-testid=error]")).ToContainTextAsync("not an image");
+    }
+
+    [SkippableFact]
+    public async Task Page_PhoneWidth_StillSearches()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync(390, 844);
+        await page.GotoAsync("/?q=a+photo+of+a+pink+square.");
+        Assert.StartsWith("pink-square", (await NamesAsync(page))[0], StringComparison.Ordinal);
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the page is {width} px wide on a 390 px screen");
+    }
+
+    [SkippableFact]
+    public async Task ApiUnreachable_ShowsTheErrorState()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        using var ui = UiServers.StartUi(new Uri("http://127.0.0.1:9")); // discard port: nothing listens
+        var address = await ui.ListeningAsync();
+        var context = await servers.Browser.NewContextAsync(new() { BaseURL = address.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/?q=anything");
+        await Assertions.Expect(page.Locator("[data-testid=error]")).ToContainTextAsync("cannot be reached", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Try again" })).ToBeVisibleAsync();
+    }
+}
