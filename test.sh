@@ -5,8 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# The browser tests drive Debian's chromium: install it when missing (they skip, saying why, if apt cannot).
-tools/apt-ensure.sh chromium >/dev/null 2>&1 || echo "test.sh: could not install chromium with apt; the browser tests will be skipped" >&2
+# The browser tests drive Debian's chromium, and Debian's docker-compose validates docker-compose.yml offline:
+# install them when missing (those tests skip, saying why, if apt cannot).
+tools/apt-ensure.sh chromium docker-compose >/dev/null 2>&1 || echo "test.sh: could not install chromium and docker-compose with apt; the browser tests and the offline compose check will be skipped" >&2
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
