@@ -21,6 +21,7 @@ internal static class ClipSearchCli
         root.Subcommands.Add(CategorizeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(CollectionsCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
