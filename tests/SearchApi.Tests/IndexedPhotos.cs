@@ -66,7 +66,9 @@ public sealed class IndexedPhotos : IDisposable
         using var model = ClipModel.Load(TestPaths.TinyClip, new() { Device = Clip.Inference.ExecutionDevice.Cpu });
         using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = Store });
         using var state = IndexerState.Open(Store);
-        using var preparer = new InProcessImagePreparer(new ImageDecodeOptions(), model.Preprocessor);
+        // A generous decode limit: these are small valid images, and a CI machine running several test hosts at once
+        // must not turn a slow start into a "timed out" skip (seen once with the default 15 s).
+        using var preparer = new InProcessImagePreparer(new ImageDecodeOptions { Timeout = TimeSpan.FromMinutes(2) }, model.Preprocessor);
         var collection = await CollectionIndexer.OpenOrCreateAsync(store, Collection, model, default);
         var summary = await new CollectionIndexer(collection, model, preparer, state).RunAsync([Photos]);
         if (summary.Indexed != Files.Count)

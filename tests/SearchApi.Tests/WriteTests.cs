@@ -127,5 +127,28 @@ public sealed class WriteTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/api/categorize/0123")).StatusCode);
     }
 
+    [Fact]
+    public async Task Qdrant_Unreachable_Is503WithRetryAfterAndNotReady()
+    {
+        // Nothing listens on the discard port: every index call fails as Qdrant down would.
+        using var factory = new ApiFactory(_photos, new Dictionary<string, string?>
+        {
+            ["ClipSearch:Qdrant:Url"] = "http://127.0.0.1:9",
+            ["ClipSearch:Index:Qdrant:Timeout"] = "00:00:02",
+            ["ClipSearch:Index:Qdrant:MaxAttempts"] = "1",
+        });
+        var client = factory.CreateClient();
+        foreach (var url in (string[])["/api/collections", "/api/search?q=red"])
+        {
+            var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
     public void Dispose() => _photos.Dispose();
 }

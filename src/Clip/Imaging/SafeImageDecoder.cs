@@ -68,7 +68,11 @@ public sealed class SafeImageDecoder
         }
 
         var deadline = Environment.TickCount64 + (long)_options.Timeout.TotalMilliseconds;
-        var work = Task.Run(() => DecodeGuarded(data, deadline, cancellationToken), CancellationToken.None);
+        // A thread of its own, not a pool thread: callers block on it below, and with the pool saturated by such
+        // callers (many concurrent in-process decodes) a queued decode could wait past its limit before starting
+        // and be reported as timed out (seen under load in CI).
+        var work = Task.Factory.StartNew(() => DecodeGuarded(data, deadline, cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
         try
         {
             if (work.Wait(_options.Timeout + WatchdogGrace, cancellationToken))
