@@ -192,6 +192,37 @@ public sealed class BrowserTests(UiServers servers) : IClassFixture<UiServers>
     }
 
     [SkippableFact]
+    public async Task PasteImage_FromTheClipboard_SearchesWithIt()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync("/");
+        await ReadyAsync(page);
+        var file = servers.Photos.FileOf("orange-triangle");
+        // What Ctrl+V of a copied image delivers: a paste event whose clipboard data holds the image file.
+        await page.EvaluateAsync(@"([b64, name]) => {
+            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+            const data = new DataTransfer();
+            data.items.add(new File([bytes], name, { type: name.endsWith('.png') ? 'image/png' : 'image/jpeg' }));
+            document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+        }", new object[] { Convert.ToBase64String(await File.ReadAllBytesAsync(file)), Path.GetFileName(file) });
+        await page.WaitForURLAsync("**p=u*");
+        Assert.Equal(Path.GetFileName(file), (await NamesAsync(page))[0]);
+    }
+
+    [SkippableFact]
+    public async Task CollectionOfAnotherModel_ShowsTheModelMismatch()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        await page.GotoAsync($"/?q=a+cat&c={UiServers.OtherModelCollection}");
+        var error = page.Locator("[data-testid=error]");
+        await Assertions.Expect(error).ToContainTextAsync("Model mismatch");
+        await Assertions.Expect(error).ToContainTextAsync("openai/clip-vit-base-patch32");
+        Assert.Equal(1, await page.Locator($"#collection option[value={UiServers.OtherModelCollection}][disabled]").CountAsync());
+    }
+
+    [SkippableFact]
     public async Task Page_PhoneWidth_StillSearches()
     {
         Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);

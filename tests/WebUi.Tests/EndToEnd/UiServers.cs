@@ -12,6 +12,9 @@ public sealed class UiServers : IAsyncLifetime, IDisposable
 {
     public const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>A collection of the index that another model filled.</summary>
+    public const string OtherModelCollection = "vitb32";
+
     private ServerProcess? _api;
     private ServerProcess? _ui;
     private IPlaywright? _playwright;
@@ -35,6 +38,12 @@ public sealed class UiServers : IAsyncLifetime, IDisposable
         if (Unavailable is not null)
         {
             return;
+        }
+
+        // A collection filled by another model, for the model-mismatch state.
+        using (var store = new Storage.Embedded.EmbeddedVectorStore(new Storage.Embedded.EmbeddedStoreOptions { Path = Photos.Store }))
+        {
+            await store.CreateCollectionAsync(OtherModelCollection, "openai/clip-vit-base-patch32", 512);
         }
 
         _api = new ServerProcess(ServerProcess.ProjectAssembly("SearchApi", "ClipSearch.SearchApi.dll"), "--urls", "http://127.0.0.1:0",
