@@ -1,7 +1,8 @@
 using ClipSearch.WebUi.Hosting;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the app's folder, so that `dotnet path/to/ClipSearch.WebUi.dll` works from any directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClipSearchWebUi();
 var app = builder.Build();
 app.MapClipSearchWebUi();
