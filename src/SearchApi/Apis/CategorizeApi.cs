@@ -86,8 +86,12 @@ internal static class CategorizeApi
         var filter = RequestRules.Filter(request.Filter);
         var collection = await index.OpenAsync(RequestRules.Collection(request.Collection, options.Value), ct).ConfigureAwait(false);
         var classifier = await Task.Run(() => clip.Classifier(labels, prompts, ct), ct).ConfigureAwait(false);
-        var job = jobs.Start(collection, classifier, prompts.Key, thresholds, labelSet, filter, request.Apply)
-            ?? throw new RequestException(StatusCodes.Status409Conflict, "Job running", $"labels of set '{labelSet}' in '{collection.Name}' are being written by another job; wait for it or cancel it.");
+        var (job, refusal) = jobs.Start(collection, classifier, prompts.Key, thresholds, labelSet, filter, request.Apply);
+        if (job is null)
+        {
+            throw new RequestException(StatusCodes.Status409Conflict, "Jobs running", refusal!);
+        }
+
         return TypedResults.Accepted($"/api/categorize/{job.Id}", Status(job));
     }
 

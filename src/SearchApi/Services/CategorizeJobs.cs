@@ -13,26 +13,37 @@ internal sealed partial class CategorizeJobs(ILogger<CategorizeJobs> logger) : I
 {
     public const int Kept = 32;
 
+    /// <summary>Jobs that may run at once: each holds every image's label in memory until it is forgotten.</summary>
+    public const int MaxRunning = 4;
+
     private readonly ConcurrentDictionary<string, CategorizeJob> _jobs = new(StringComparer.Ordinal);
 
     public CategorizeJob? Find(string id) => _jobs.GetValueOrDefault(id);
 
-    /// <summary>Starts a job; null when the same collection and label set is being written by a running job.</summary>
-    public CategorizeJob? Start(IVectorCollection collection, ZeroShotClassifier classifier, string promptKey, Thresholds thresholds, string labelSet,
-        PointFilter? filter, bool apply)
+    /// <summary>
+    /// Starts a job, or says why not: the same collection and label set is being written by a running job, or
+    /// <see cref="MaxRunning"/> jobs are running.
+    /// </summary>
+    public (CategorizeJob? Job, string? Refusal) Start(IVectorCollection collection, ZeroShotClassifier classifier, string promptKey, Thresholds thresholds,
+        string labelSet, PointFilter? filter, bool apply)
     {
         lock (_jobs)
         {
             if (apply && _jobs.Values.Any(j => !j.IsFinished && j.Apply && j.Collection == collection.Name && j.LabelSet == labelSet))
             {
-                return null;
+                return (null, $"labels of set '{labelSet}' in '{collection.Name}' are being written by another job; wait for it or cancel it.");
+            }
+
+            if (_jobs.Values.Count(j => !j.IsFinished) >= MaxRunning)
+            {
+                return (null, $"{MaxRunning} categorization jobs are running; wait for one to finish or cancel one.");
             }
 
             Prune();
             var job = new CategorizeJob(Guid.NewGuid().ToString("N"), collection.Name, labelSet, classifier.Labels, apply);
             _jobs[job.Id] = job;
             _ = Task.Run(() => RunAsync(job, new Categorizer(collection, classifier, promptKey, thresholds), filter));
-            return job;
+            return (job, null);
         }
     }
 
