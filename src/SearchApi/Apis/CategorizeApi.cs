@@ -164,12 +164,11 @@ internal static class CategorizeApi
 
     internal static CategorizeStatus Status(CategorizeJob job)
     {
-        var (done, total) = job.Progress;
-        var summary = job.Summary;
-        var distribution = summary?.Distribution ?? job.Rows().GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.Count());
+        var now = job.Snapshot();
+        var distribution = now.Summary?.Distribution ?? job.Rows().GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.Count());
         var all = Math.Max(1, distribution.Values.Sum());
-        return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, job.State, done, total,
+        return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, now.State, now.Done, now.Total,
             [.. distribution.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LabelCount(kv.Key, kv.Value, (double)kv.Value / all))],
-            summary?.RunId, summary?.ElapsedSeconds, job.Error);
+            now.Summary?.RunId, now.Summary?.ElapsedSeconds, now.Error);
     }
 }

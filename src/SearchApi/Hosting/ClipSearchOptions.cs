@@ -58,7 +58,10 @@ public sealed class ClipSearchOptions
     [Range(0, 1_000_000)]
     public int TextCacheEntries { get; set; } = 4096;
 
-    /// <summary>Decode uploads and thumbnails' sources in worker processes, so that no file can hang or crash the API.</summary>
+    /// <summary>
+    /// Decode uploads in worker processes, so that no upload can hang or crash the API. (Thumbnails are made in this
+    /// process, with the same limits, from files the indexer has already decoded in its workers.)
+    /// </summary>
     public bool IsolateDecoding { get; set; } = true;
 
     /// <summary>Folder for resized thumbnails; default a "thumbnails" folder beside the embedded index (or in the temp folder for Qdrant).</summary>

@@ -25,21 +25,39 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
 
     public CancellationTokenSource Cancellation { get; } = new();
 
-    /// <summary>running, completed, failed or cancelled.</summary>
-    public string State { get; private set; } = "running";
+    private string _state = "running";
+    private string? _error;
+    private CategorizeSummary? _summary;
 
-    public string? Error { get; private set; }
+    public bool IsFinished
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state != "running";
+            }
+        }
+    }
 
-    public CategorizeSummary? Summary { get; private set; }
-
-    public (int Done, long Total) Progress => (Volatile.Read(ref _done), Interlocked.Read(ref _total));
-
-    public bool IsFinished => State != "running";
+    /// <summary>
+    /// State (running, completed, failed or cancelled), summary, progress and error read together: a job that
+    /// completes between two separate reads would otherwise show "completed" with a half-counted distribution.
+    /// </summary>
+    public JobSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            return new JobSnapshot(_state, _summary, _done, _total, _error);
+        }
+    }
 
     public void Report((int Done, long Total) progress)
     {
-        Volatile.Write(ref _done, progress.Done);
-        Interlocked.Exchange(ref _total, progress.Total);
+        lock (_gate)
+        {
+            (_done, _total) = progress;
+        }
     }
 
     public void Add(Categorized row)
@@ -61,14 +79,17 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
 
     public void Complete(CategorizeSummary summary)
     {
-        Summary = summary;
-        Report((summary.Images, summary.Images));
-        State = "completed";
+        lock (_gate)
+        {
+            (_summary, _done, _total, _state) = (summary, summary.Images, summary.Images, "completed");
+        }
     }
 
     public void Fail(string state, string? error)
     {
-        Error = error;
-        State = state;
+        lock (_gate)
+        {
+            (_error, _state) = (error, state);
+        }
     }
 }
