@@ -12,7 +12,7 @@ namespace ClipSearch.Indexer.Cli;
 /// </summary>
 internal sealed class StoreOptions
 {
-    public const string StoreVariable = "CLIPSEARCH_STORE";
+    public const string StoreVariable = UserFolders.StoreVariable;
     public const string QdrantVariable = "CLIPSEARCH_QDRANT";
     public const string QdrantKeyVariable = "CLIPSEARCH_QDRANT_API_KEY";
 
@@ -58,7 +58,7 @@ internal sealed class StoreOptions
     }
 
     /// <summary>The embedded index folder a command defaults to.</summary>
-    public static string DefaultStoreFolder() => UserFolders.FromEnvironment(StoreVariable, UserFolders.Data("index"));
+    public static string DefaultStoreFolder() => UserFolders.DefaultStore();
 
     /// <summary>Opens the chosen index and the indexer's state beside it.</summary>
     public StoreContext Open(ParseResult parse)

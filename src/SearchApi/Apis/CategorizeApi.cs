@@ -165,7 +165,7 @@ internal static class CategorizeApi
     internal static CategorizeStatus Status(CategorizeJob job)
     {
         var now = job.Snapshot();
-        var distribution = now.Summary?.Distribution ?? job.Rows().GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.Count());
+        var distribution = now.Distribution;
         var all = Math.Max(1, distribution.Values.Sum());
         return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, now.State, now.Done, now.Total,
             [.. distribution.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LabelCount(kv.Key, kv.Value, (double)kv.Value / all))],

@@ -6,6 +6,7 @@ namespace ClipSearch.SearchApi.Services;
 internal sealed class CategorizeJob(string id, string collection, string labelSet, IReadOnlyList<string> labels, bool apply)
 {
     private readonly List<Categorized> _rows = [];
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private int _done;
     private long _total;
@@ -48,7 +49,7 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
     {
         lock (_gate)
         {
-            return new JobSnapshot(_state, _summary, _done, _total, _error);
+            return new JobSnapshot(_state, _summary, _done, _total, _error, _summary?.Distribution ?? new Dictionary<string, int>(_counts, StringComparer.Ordinal));
         }
     }
 
@@ -65,6 +66,7 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         lock (_gate)
         {
             _rows.Add(row);
+            _counts[row.Label] = _counts.GetValueOrDefault(row.Label) + 1; // running counts: polls need not group every row
         }
     }
 

@@ -34,15 +34,12 @@ internal sealed class IndexAccess : IDisposable
         else
         {
             var e = embedded.Value;
-            e.Path = Path.GetFullPath(settings.Store is { Length: > 0 } folder ? folder : DefaultStoreFolder());
+            e.Path = Path.GetFullPath(settings.Store is { Length: > 0 } folder ? folder : UserFolders.DefaultStore());
             Store = new EmbeddedVectorStore(e);
             Location = e.Path;
             ThumbnailFolder = settings.ThumbnailCache ?? Path.Combine(e.Path, "thumbnails");
         }
     }
-
-    /// <summary>The CLI's default: $CLIPSEARCH_STORE, else ~/.local/share/clipsearch/index.</summary>
-    public static string DefaultStoreFolder() => UserFolders.FromEnvironment("CLIPSEARCH_STORE", UserFolders.Data("index"));
 
     public IVectorStore Store { get; }
 
