@@ -1,6 +1,6 @@
 # The Search API. Build from the repository root: docker build -f docker/searchapi.Dockerfile .
 # Final image: the ASP.NET Core runtime (Debian 12 slim, ~220 MB) + the app (~90 MB: ONNX Runtime's CPU library,
-# SkiaSharp, SQLite, USearch, the bundled tiny model) + curl for the health check; ~320 MB. ONNX Runtime's CUDA
+# SkiaSharp, SQLite, the bundled tiny model) + curl for the health check; ~320 MB. ONNX Runtime's CUDA
 # provider (~400 MB) is left out here; the gpu profile uses searchapi-gpu.Dockerfile.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

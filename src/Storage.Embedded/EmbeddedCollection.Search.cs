@@ -45,7 +45,8 @@ internal sealed partial class EmbeddedCollection
         }
 
         Interlocked.Increment(ref _graphSearches);
-        var keys = new ulong[Math.Max(need * 2, need + 10)];
+        var wanted = Math.Max(need * 2, need + 10);
+        var keys = wanted <= 256 ? stackalloc ulong[wanted] : new ulong[wanted];
         var found = graph.Search(query.Vector, keys, accept);
         var ids = _table.Ids;
         var top = new TopK(need, ids);

@@ -161,6 +161,9 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
 
     internal bool GraphLoadedFromFile => _graph?.LoadedFromFile ?? false;
 
+    /// <summary>Tombstones in the graph in use (nodes of deleted or changed points), 0 without one (diagnostics for tests).</summary>
+    internal int GraphTombstones => _graph?.Index?.Dead ?? 0;
+
     /// <summary>Waits until the approximate index holds every point (benchmarks and tests; searches never wait).</summary>
     internal Task WaitForGraphAsync(CancellationToken cancellationToken)
     {

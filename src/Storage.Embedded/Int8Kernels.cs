@@ -5,17 +5,115 @@ using System.Runtime.Intrinsics.X86;
 
 namespace ClipSearch.Storage.Embedded;
 
-/// <summary>int8 quantization of unit vectors (component x 127) and their integer dot products.</summary>
-internal static class Int8Kernels
+/// <summary>int8 quantization of unit vectors (component x scale, 127 by default) and their integer dot products.</summary>
+internal static unsafe class Int8Kernels
 {
     public const float Scale = 127f;
 
-    public static void Quantize(ReadOnlySpan<float> vector, Span<sbyte> destination)
+    public static void Quantize(ReadOnlySpan<float> vector, Span<sbyte> destination, float scale = Scale)
     {
         for (var i = 0; i < vector.Length; i++)
         {
-            destination[i] = (sbyte)Math.Clamp(MathF.Round(vector[i] * Scale), -127f, 127f);
+            destination[i] = (sbyte)Math.Clamp(MathF.Round(vector[i] * scale), -127f, 127f);
         }
+    }
+
+    /// <summary>Quantizes straight to 16-bit (the form a query is scored in), zeroing the padding after the vector.</summary>
+    public static void QuantizeWide(ReadOnlySpan<float> vector, Span<short> destination, float scale)
+    {
+        for (var i = 0; i < vector.Length; i++)
+        {
+            destination[i] = (short)Math.Clamp(MathF.Round(vector[i] * scale), -127f, 127f);
+        }
+
+        destination[vector.Length..].Clear();
+    }
+
+    /// <summary>Widens a padded int8 row to 16-bit.</summary>
+    public static void Widen(sbyte* row, Span<short> destination, int length)
+    {
+        for (var i = 0; i < length; i++)
+        {
+            destination[i] = row[i];
+        }
+    }
+
+    /// <summary>Dot product of an int8 row with a 16-bit query, both <paramref name="length"/> long (a multiple of 64: rows are padded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int DotPadded(sbyte* row, short* query, int length)
+    {
+        if (Avx512BW.IsSupported)
+        {
+            var acc0 = Vector512<int>.Zero;
+            var acc1 = Vector512<int>.Zero;
+            for (var i = 0; i < length; i += 64)
+            {
+                var r0 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(row + i));
+                var r1 = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(row + i + 32));
+                acc0 = Avx512F.Add(acc0, Avx512BW.MultiplyAddAdjacent(r0, Avx512F.LoadVector512(query + i)));
+                acc1 = Avx512F.Add(acc1, Avx512BW.MultiplyAddAdjacent(r1, Avx512F.LoadVector512(query + i + 32)));
+            }
+
+            return Vector512.Sum(Avx512F.Add(acc0, acc1));
+        }
+
+        if (Avx2.IsSupported)
+        {
+            var acc = Vector256<int>.Zero;
+            for (var i = 0; i < length; i += 16)
+            {
+                var r = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(row + i));
+                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(r, Avx.LoadVector256(query + i)));
+            }
+
+            return Vector256.Sum(acc);
+        }
+
+        var sum = 0;
+        for (var i = 0; i < length; i++)
+        {
+            sum += row[i] * query[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Dot product of two padded int8 rows.</summary>
+    public static int DotPadded(sbyte* a, sbyte* b, int length)
+    {
+        if (Avx512BW.IsSupported)
+        {
+            var acc = Vector512<int>.Zero;
+            for (var i = 0; i < length; i += 32)
+            {
+                var x = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(a + i));
+                var y = Avx512BW.ConvertToVector512Int16(Avx.LoadVector256(b + i));
+                acc = Avx512F.Add(acc, Avx512BW.MultiplyAddAdjacent(x, y));
+            }
+
+            return Vector512.Sum(acc);
+        }
+
+        if (Avx2.IsSupported)
+        {
+            var acc = Vector256<int>.Zero;
+            for (var i = 0; i < length; i += 16)
+            {
+                var x = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(a + i));
+                var y = Avx2.ConvertToVector256Int16(Sse2.LoadVector128(b + i));
+                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(x, y));
+            }
+
+            return Vector256.Sum(acc);
+        }
+
+        var sum = 0;
+        for (var i = 0; i < length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
     }
 
     /// <summary>The query widened to 16-bit once, so that each row costs one widening and one multiply-add per chunk.</summary>

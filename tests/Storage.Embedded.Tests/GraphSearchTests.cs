@@ -45,7 +45,7 @@ public sealed class GraphSearchTests
         }
 
         // Reopened, the saved graph is loaded rather than rebuilt, and answers at once.
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(folder.Path, "ann"), "g-*.usearch"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(folder.Path, "ann"), "g-*.hnsw"));
         using (var store = Open(folder))
         {
             var c = (EmbeddedCollection)await store.OpenCollectionAsync("g", Model, Dim);
@@ -58,9 +58,9 @@ public sealed class GraphSearchTests
     [Fact]
     public void AnnSearch_ManyMoreConcurrentSearchesThanSearchContexts_AllAnswer()
     {
-        // USearch fails a search when its per-thread search contexts are all taken ("Reserve capacity ahead of
-        // searches!"). A filter that blocks keeps every search in flight at once, as a loaded server would.
-        using var index = Ann.AnnIndex.Create(Dim, new Ann.AnnOptions(), threads: 2);
+        // Many more searches in flight at once than cores, as a loaded server has (the native index used before
+        // failed them: "Reserve capacity ahead of searches!"). A filter that blocks keeps every search in flight.
+        using var index = Ann.AnnIndex.Create(Dim, new Ann.AnnOptions(), scale: 127f);
         var points = RandomPoints(500, seed: 5);
         for (var i = 0; i < points.Count; i++)
         {
@@ -93,6 +93,70 @@ public sealed class GraphSearchTests
         threads.ForEach(t => t.Join());
         Assert.Empty(failures);
         Assert.True(found >= 60, $"{found} of 64 searches found their own vector");
+    }
+
+    [Fact]
+    public async Task GraphSearch_MostPointsChanged_GraphRebuiltWithoutTheirOldNodes()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(6000, seed: 21);
+        using var store = Open(folder);
+        var c = (EmbeddedCollection)await store.CreateCollectionAsync("g", Model, Dim);
+        foreach (var chunk in points.Chunk(2000))
+        {
+            await c.UpsertAsync(chunk);
+        }
+
+        await c.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+        Assert.Equal(0, c.GraphTombstones);
+
+        // Half the points get new vectors (another point's, reversed) and 500 are deleted: far beyond the quarter a graph keeps as tombstones.
+        var changed = points.Take(3000).Select((p, i) => Point(p.Payload.Path, points[5999 - i].Vector.Reverse().ToArray(), p.Payload)).ToList();
+        await c.UpsertAsync(changed);
+        await c.DeleteAsync(points.Skip(5500).Select(p => p.Id).ToList());
+        await c.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+        Assert.InRange(c.GraphTombstones, 0, 5500 / 4);
+
+        var now = changed.Concat(points.Skip(3000).Take(2500)).ToList();
+        var recall = await RecallAsync(c, now, 40);
+        Assert.True(recall >= 0.95, $"recall@10 after the changes {recall:0.000}");
+        Assert.Equal(changed[42].Id, (await c.SearchAsync(new VectorQuery(changed[42].Vector, 1)))[0].Id);
+    }
+
+    [Fact]
+    public async Task SavedGraphs_CollectionWhoseNameExtendsAnother_KeepsItsFile()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(1500, seed: 22);
+        var ann = Path.Combine(folder.Path, "ann");
+        using (var store = Open(folder))
+        {
+            // "g-2" saves first; "g" saving afterwards must not take "g-2-<generation>.hnsw" for an old file of its own.
+            var other = (EmbeddedCollection)await store.CreateCollectionAsync("g-2", Model, Dim);
+            await other.UpsertAsync(points);
+            await other.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!Directory.Exists(ann) || Directory.GetFiles(ann, "g-2-*.hnsw").Length == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "g-2's graph was never saved");
+                await Task.Delay(100);
+            }
+
+            var c = (EmbeddedCollection)await store.CreateCollectionAsync("g", Model, Dim);
+            await c.UpsertAsync(points);
+            await c.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+        }
+
+        Assert.Equal(2, Directory.GetFiles(ann, "*.hnsw").Length);
+        using (var store = Open(folder))
+        {
+            foreach (var name in new[] { "g", "g-2" })
+            {
+                var c = (EmbeddedCollection)await store.OpenCollectionAsync(name, Model, Dim);
+                await c.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+                Assert.True(c.GraphLoadedFromFile, $"{name}'s graph was rebuilt instead of loaded");
+            }
+        }
     }
 
     private static EmbeddedVectorStore Open(TempIndexFolder folder)

@@ -10,8 +10,7 @@ namespace ClipSearch.Indexer.Bench;
 /// Builds the embedded index from .fvecs vectors in a temporary folder, then measures one-at-a-time
 /// queries per second, recall@k against an exact brute force, build time and memory.
 /// </summary>
-internal sealed class IndexBenchmark(float[][] baseVectors, float[][] queries, int k, int threads, int expansionSearch = 64,
-    Storage.Embedded.Ann.GraphStorage graphStorage = Storage.Embedded.Ann.GraphStorage.Quarter)
+internal sealed class IndexBenchmark(float[][] baseVectors, float[][] queries, int k, int threads, int expansionSearch = 64)
 {
     private int[][]? _truth;
 
@@ -49,7 +48,6 @@ internal sealed class IndexBenchmark(float[][] baseVectors, float[][] queries, i
             ScanPrecision = mode == "exact-int8" ? ScanPrecision.Int8Rerank : ScanPrecision.Full,
         };
         options.Ann.ExpansionSearch = expansionSearch;
-        options.Ann.Storage = graphStorage;
         if (mode == "ann")
         {
             options.Ann.Threshold = 1;

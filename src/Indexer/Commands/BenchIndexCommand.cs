@@ -20,11 +20,10 @@ internal static class BenchIndexCommand
         var modes = new Option<string[]>("--mode") { Description = "exact, exact-int8, ann or auto (repeatable).", DefaultValueFactory = _ => ["exact", "ann"] };
         modes.AcceptOnlyFromAmong("exact", "exact-int8", "ann", "auto");
         var ef = new Option<int>("--ef") { Description = "HNSW search expansion for the ann and auto modes.", DefaultValueFactory = _ => 64 };
-        var storage = new Option<Storage.Embedded.Ann.GraphStorage>("--graph-storage") { Description = "Vector copy inside the HNSW graph: full (f32), half (f16) or quarter (i8).", DefaultValueFactory = _ => Storage.Embedded.Ann.GraphStorage.Quarter };
         var threads = new Option<int>("--threads") { Description = "Concurrent query threads, each running one query at a time.", DefaultValueFactory = _ => 1 };
         var json = CommonOptions.Json();
         var command = new Command("index", "Benchmark the embedded vector index on .fvecs files: build time, queries/s, recall@k, memory.");
-        foreach (var o in new Option[] { baseFile, queryFile, k, modes, ef, storage, threads, json })
+        foreach (var o in new Option[] { baseFile, queryFile, k, modes, ef, threads, json })
         {
             command.Options.Add(o);
         }
@@ -55,7 +54,7 @@ internal static class BenchIndexCommand
             IndexBenchmark.NormalizeAll(queries);
             await error.WriteLineAsync($"{baseVectors.Length:N0} base vectors, {queries.Length:N0} queries, dimension {baseVectors[0].Length}; measuring memory bandwidth").ConfigureAwait(false);
             var bandwidth = MemoryBandwidth.MeasureGigabytesPerSecond();
-            var bench = new IndexBenchmark(baseVectors, queries, parse.GetValue(k), parse.GetValue(threads), parse.GetValue(ef), parse.GetValue(storage));
+            var bench = new IndexBenchmark(baseVectors, queries, parse.GetValue(k), parse.GetValue(threads), parse.GetValue(ef));
             await error.WriteLineAsync("computing exact ground truth").ConfigureAwait(false);
             _ = bench.Truth;
             var progress = new Progress<string>(m => error.Write($"\r{m,-60}"));

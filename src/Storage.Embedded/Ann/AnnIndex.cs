@@ -4,92 +4,115 @@ using System.Runtime.InteropServices;
 namespace ClipSearch.Storage.Embedded.Ann;
 
 /// <summary>
-/// An HNSW graph (USearch, cosine) over the keys of one collection. Adds and searches may run concurrently;
-/// saving takes the index exclusively. Distances are 1 - cosine; callers re-score exactly.
+/// An HNSW graph (Malkov and Yashunin, 2016) over the keys of one collection, with its own int8 copy of the
+/// vectors: the unit vectors are quantised with one scale chosen from the data, so a candidate costs a quarter
+/// of the memory traffic of float32 (graph search is bound by memory latency, not arithmetic). Scores are
+/// integer dot products that rank like the cosine; callers re-score the candidates with their float32 vectors.
+/// <para>
+/// Thread safety: adds, removals and searches run concurrently (adds lock the neighbour lists they change;
+/// searches read them without locks: every entry of a list is always a valid node, so a search racing an add
+/// at worst takes a slightly different path). <see cref="Reserve"/>, <see cref="Save"/> and <see cref="Dispose"/>
+/// take the index exclusively. A removed or replaced key leaves its node in the graph as a tombstone: still a
+/// stepping stone, never returned.
+/// </para>
 /// </summary>
-internal sealed unsafe class AnnIndex : IDisposable
+internal sealed unsafe partial class AnnIndex : IDisposable
 {
-    // USearch fails a search ("Reserve capacity ahead of searches!") when all its thread contexts are taken, rather
-    // than waiting; searches beyond SearchSlots wait here. The contexts are shared with adds, hence the margin in Reserve.
-    private static readonly int SearchSlots = Environment.ProcessorCount * 4;
+    private const int MaxLevel = 15;
+    private const int LockStripes = 1024;
 
     private readonly ReaderWriterLockSlim _gate = new();
-    private readonly SemaphoreSlim _searchSlots = new(SearchSlots, SearchSlots);
-    private nint _handle;
+    private readonly Lock _entryLock = new();
+    private readonly Lock _keysLock = new();
+    private readonly Lock[] _nodeLocks = Enumerable.Range(0, LockStripes).Select(_ => new Lock()).ToArray();
+    private readonly Dictionary<ulong, int> _nodeOfKey = [];
+    private readonly int _m;
+    private readonly int _m0;
+    private readonly int _expansionAdd;
+    private readonly double _levelFactor;
 
-    private AnnIndex(nint handle, int dimension)
+    private sbyte* _vectors;
+    private int* _links0;
+    private void* _vectorsBase;
+    private void* _linksBase;
+    private ulong[] _keys = [];
+    private byte[] _levels = [];
+    private byte[] _dead = [];
+    private int[]?[] _upper = [];
+    private int _capacity;
+    private int _nodes;
+    private int _live;
+    private volatile int _entry = -1;
+    private volatile int _topLevel = -1;
+
+    private AnnIndex(int dimension, AnnOptions options, float scale)
     {
-        _handle = handle;
         Dimension = dimension;
+        Scale = scale;
+        _m = options.Connectivity;
+        _m0 = options.Connectivity * 2;
+        _expansionAdd = options.ExpansionAdd;
+        ExpansionSearch = options.ExpansionSearch;
+        _levelFactor = 1 / Math.Log(_m);
+        RowBytes = (dimension + 63) / 64 * 64;
+        LinkInts = _m0 + 1;
     }
 
     public int Dimension { get; }
 
-    public static AnnIndex Create(int dimension, AnnOptions options, int threads)
+    /// <summary>Quantisation scale: component x scale, rounded and clamped to [-127, 127].</summary>
+    public float Scale { get; }
+
+    /// <summary>Candidate list size of a search (ef); searches for more keys than this widen it to the key count.</summary>
+    public int ExpansionSearch { get; set; }
+
+    /// <summary>Bytes per int8 vector: the dimension rounded up to a cache line (zero padding), so kernels need no tail.</summary>
+    private int RowBytes { get; }
+
+    /// <summary>Ints per level-0 neighbour list: its length, then room for 2M neighbours.</summary>
+    private int LinkInts { get; }
+
+    /// <summary>
+    /// A scale for unit vectors like <paramref name="sample"/>: the largest magnitude seen maps to 127 (a tenth of
+    /// headroom for later vectors; anything beyond is clamped). Never coarser than 127 (the bound of unit vectors).
+    /// </summary>
+    public static float ScaleFor(ReadOnlySpan<float> sample)
     {
-        var init = new UsearchNative.InitOptions
-        {
-            // Stored vectors are unit length, so the inner product is the cosine without the two norms cosine would recompute.
-            MetricKind = UsearchNative.MetricIp,
-            Quantization = options.Storage switch
-            {
-                GraphStorage.Half => UsearchNative.ScalarFloat16,
-                GraphStorage.Quarter => UsearchNative.ScalarInt8,
-                _ => UsearchNative.ScalarFloat32,
-            },
-            Dimensions = (nuint)dimension,
-            Connectivity = (nuint)options.Connectivity,
-            ExpansionAdd = (nuint)options.ExpansionAdd,
-            ExpansionSearch = (nuint)options.ExpansionSearch,
-        };
-        var handle = UsearchNative.Init(&init, out var error);
-        UsearchNative.Check(error, "create an index");
-        var index = new AnnIndex(handle, dimension);
-        index.Reserve(1024, threads);
+        var max = sample.IsEmpty ? 1f : System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(sample);
+        return 127f / Math.Clamp(Math.Abs(max) * 1.1f, 1e-3f, 1f);
+    }
+
+    public static AnnIndex Create(int dimension, AnnOptions options, float scale)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1f);
+        var index = new AnnIndex(dimension, options, scale);
+        index.Reserve(1024);
         return index;
     }
 
-    public static AnnIndex Load(string path, int dimension, AnnOptions options, int threads)
-    {
-        var index = Create(dimension, options, threads);
-        try
-        {
-            UsearchNative.Load(index._handle, path, out var error);
-            UsearchNative.Check(error, $"load {path}");
-            index.Reserve(Math.Max(1024, index.Count * 2), threads);
-            UsearchNative.ChangeExpansionSearch(index._handle, (nuint)options.ExpansionSearch, out error);
-            UsearchNative.Check(error, "set the search expansion");
-            return index;
-        }
-        catch
-        {
-            index.Dispose();
-            throw;
-        }
-    }
+    /// <summary>Live (not removed) keys.</summary>
+    public int Count => Volatile.Read(ref _live);
 
-    public int Count
-    {
-        get
-        {
-            var size = UsearchNative.Size(_handle, out var error);
-            UsearchNative.Check(error, "count");
-            return (int)size;
-        }
-    }
+    /// <summary>Tombstones: nodes of removed or replaced keys still in the graph.</summary>
+    public int Dead => Volatile.Read(ref _nodes) - Count;
 
-    /// <summary>Room for <paramref name="capacity"/> vectors and per-thread contexts for concurrent adds and searches.</summary>
-    public void Reserve(int capacity, int threads)
+    /// <summary>How many live keys fit before <see cref="Reserve"/> must grow the index.</summary>
+    public int Capacity => _capacity - Dead;
+
+    /// <summary>Room for <paramref name="capacity"/> live keys (beyond the tombstones already held).</summary>
+    public void Reserve(int capacity)
     {
         _gate.EnterWriteLock();
         try
         {
-            UsearchNative.Reserve(_handle, (nuint)capacity, out var error);
-            UsearchNative.Check(error, "reserve capacity");
-            UsearchNative.ChangeThreadsAdd(_handle, (nuint)threads, out error);
-            UsearchNative.Check(error, "set add threads");
-            UsearchNative.ChangeThreadsSearch(_handle, (nuint)(SearchSlots + threads), out error);
-            UsearchNative.Check(error, "set search threads");
+            var nodes = capacity + (_nodes - _live);
+            if (nodes <= _capacity)
+            {
+                return;
+            }
+
+            Grow(Math.Max(nodes, _capacity + (_capacity / 2)));
         }
         finally
         {
@@ -97,34 +120,84 @@ internal sealed unsafe class AnnIndex : IDisposable
         }
     }
 
-    public int Capacity
+    private void Grow(int capacity)
     {
-        get
+        var vectors = (sbyte*)AllocateZeroed((nuint)capacity * (nuint)RowBytes, out var vectorsBase);
+        var links = (int*)AllocateZeroed((nuint)capacity * (nuint)LinkInts * sizeof(int), out var linksBase);
+        if (_vectors != null)
         {
-            var c = UsearchNative.Capacity(_handle, out var error);
-            UsearchNative.Check(error, "read capacity");
-            return (int)c;
+            var used = (nuint)_nodes;
+            NativeMemory.Copy(_vectors, vectors, used * (nuint)RowBytes);
+            NativeMemory.Copy(_links0, links, used * (nuint)LinkInts * sizeof(int));
+            NativeMemory.Free(_vectorsBase);
+            NativeMemory.Free(_linksBase);
         }
+
+        _vectors = vectors;
+        _links0 = links;
+        _vectorsBase = vectorsBase;
+        _linksBase = linksBase;
+        Array.Resize(ref _keys, capacity);
+        Array.Resize(ref _levels, capacity);
+        Array.Resize(ref _dead, capacity);
+        Array.Resize(ref _upper, capacity);
+        _capacity = capacity;
     }
 
-    /// <summary>Adds (or, for a key already present, replaces) a vector.</summary>
+    /// <summary>
+    /// Zeroed memory aligned to a cache line (each row then spans exactly RowBytes / 64 lines). Zeroed by the allocator
+    /// (calloc), so room reserved ahead stays untouched, and out of the resident set, until rows are written.
+    /// </summary>
+    private static void* AllocateZeroed(nuint bytes, out void* allocation)
+    {
+        allocation = NativeMemory.AllocZeroed(bytes + 64);
+        return (void*)(((nuint)allocation + 63) & ~(nuint)63);
+    }
+
+    /// <summary>Adds a vector (unit length), or replaces the vector of a key already present.</summary>
+    /// <exception cref="InvalidOperationException">The index is full: <see cref="Reserve"/> first.</exception>
     public void Add(ulong key, ReadOnlySpan<float> vector)
     {
+        if (vector.Length != Dimension)
+        {
+            throw new ArgumentException($"Expected {Dimension} components, got {vector.Length}.", nameof(vector));
+        }
+
         _gate.EnterReadLock();
         try
         {
-            if (UsearchNative.Contains(_handle, key, out var error))
+            ObjectDisposedException.ThrowIf(_vectors == null, this);
+            int node;
+            lock (_keysLock)
             {
-                UsearchNative.Remove(_handle, key, out error);
-                UsearchNative.Check(error, "replace a vector");
+                if (_nodes >= _capacity)
+                {
+                    throw new InvalidOperationException($"The approximate index is full ({_capacity} nodes); reserve capacity first.");
+                }
+
+                if (_nodeOfKey.Remove(key, out var old))
+                {
+                    Volatile.Write(ref _dead[old], 1);
+                    _live--;
+                }
+
+                node = _nodes;
+                _nodeOfKey[key] = node;
+                _keys[node] = key;
+                _live++;
+                Volatile.Write(ref _nodes, node + 1);
             }
 
-            fixed (float* v = vector)
+            Int8Kernels.Quantize(vector, new Span<sbyte>(Row(node), Dimension), Scale);
+            var level = RandomLevel();
+            _levels[node] = (byte)level;
+            if (level > 0)
             {
-                UsearchNative.Add(_handle, key, v, UsearchNative.ScalarFloat32, out error);
+                // Pinned: searches take pointers to upper-level lists without fixing them.
+                _upper[node] = GC.AllocateArray<int>(level * (_m + 1), pinned: true);
             }
 
-            UsearchNative.Check(error, "add a vector");
+            Insert(node, level);
         }
         finally
         {
@@ -132,105 +205,53 @@ internal sealed unsafe class AnnIndex : IDisposable
         }
     }
 
+    /// <summary>Removes a key (its node stays as a tombstone). Unknown keys are ignored.</summary>
     public void Remove(ulong key)
     {
         _gate.EnterReadLock();
         try
         {
-            UsearchNative.Remove(_handle, key, out var error);
-            UsearchNative.Check(error, "remove a vector");
-        }
-        finally
-        {
-            _gate.ExitReadLock();
-        }
-    }
-
-    /// <summary>Up to <paramref name="keys"/>.Length nearest keys; with a filter, only keys it accepts. Returns how many were found.</summary>
-    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter)
-    {
-        var distances = new float[keys.Length];
-        _searchSlots.Wait();
-        _gate.EnterReadLock();
-        try
-        {
-            nint error;
-            nuint found;
-            fixed (float* q = query)
-            fixed (ulong* k = keys)
-            fixed (float* d = distances)
+            lock (_keysLock)
             {
-                if (filter is null)
+                if (_nodeOfKey.Remove(key, out var node))
                 {
-                    found = UsearchNative.Search(_handle, q, UsearchNative.ScalarFloat32, (nuint)keys.Length, k, d, out error);
-                }
-                else
-                {
-                    var state = GCHandle.Alloc(filter);
-                    try
-                    {
-                        found = UsearchNative.FilteredSearch(_handle, q, UsearchNative.ScalarFloat32, (nuint)keys.Length, &FilterThunk,
-                            GCHandle.ToIntPtr(state), k, d, out error);
-                    }
-                    finally
-                    {
-                        state.Free();
-                    }
+                    Volatile.Write(ref _dead[node], 1);
+                    _live--;
                 }
             }
-
-            UsearchNative.Check(error, "search");
-            return (int)found;
         }
         finally
         {
             _gate.ExitReadLock();
-            _searchSlots.Release();
         }
     }
 
-    /// <summary>Writes the index to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public void Save(string path)
-    {
-        var temp = path + ".tmp";
-        _gate.EnterWriteLock();
-        try
-        {
-            UsearchNative.Save(_handle, temp, out var error);
-            UsearchNative.Check(error, $"save {temp}");
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+    private int RandomLevel() => Math.Min(MaxLevel, (int)(-Math.Log(1 - Random.Shared.NextDouble()) * _levelFactor));
 
-        File.Move(temp, path, overwrite: true);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private sbyte* Row(int node) => _vectors + ((nint)node * RowBytes);
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int FilterThunk(ulong key, nint state)
-    {
-        try
-        {
-            return ((Func<ulong, bool>)GCHandle.FromIntPtr(state).Target!)(key) ? 1 : 0;
-        }
-#pragma warning disable CA1031 // An exception must not cross into native code; the key is simply not accepted.
-        catch
-#pragma warning restore CA1031
-        {
-            return 0;
-        }
-    }
+    /// <summary>A node's neighbour list at a level: its length, then the neighbours.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int* Links(int node, int level) => level == 0
+        ? _links0 + ((nint)node * LinkInts)
+        : (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_upper[node]!)) + ((level - 1) * (_m + 1));
+
+    private int MaxLinks(int level) => level == 0 ? _m0 : _m;
+
+    private Lock NodeLock(int node) => _nodeLocks[node & (LockStripes - 1)];
 
     public void Dispose()
     {
         _gate.EnterWriteLock();
         try
         {
-            if (_handle != 0)
+            if (_vectors != null)
             {
-                UsearchNative.Free(_handle, out _);
-                _handle = 0;
+                NativeMemory.Free(_vectorsBase);
+                NativeMemory.Free(_linksBase);
+                _vectors = null;
+                _links0 = null;
             }
         }
         finally

@@ -21,12 +21,6 @@ public sealed class AnnOptions
     [Range(8, 4096)]
     public int ExpansionSearch { get; set; } = 64;
 
-    /// <summary>
-    /// How the graph stores its own copy of the vectors: full (f32), half (f16) or quarter (i8). The table keeps the f32 vectors and
-    /// re-scores every candidate exactly, so a compact graph copy costs little recall and saves memory.
-    /// </summary>
-    public GraphStorage Storage { get; set; } = GraphStorage.Quarter;
-
     /// <summary>Threads adding to the graph in the background (never the indexing path).</summary>
     [Range(1, 256)]
     public int BuildThreads { get; set; } = Math.Max(1, Environment.ProcessorCount);

@@ -153,6 +153,13 @@ internal sealed partial class GraphMaintainer : IDisposable
             changed = true;
         }
 
+        if (_index!.Dead > Math.Max(1024, _index.Count / 4))
+        {
+            // Tombstones still cost search time and memory: past a quarter of the live points, build afresh.
+            Rebuild();
+            changed = true;
+        }
+
         while (true)
         {
             List<(int Slot, long Key, int Version)> batch;
@@ -169,7 +176,7 @@ internal sealed partial class GraphMaintainer : IDisposable
 
                 if (_index!.Capacity < _table.Count + batch.Count)
                 {
-                    _index.Reserve(Math.Max(_table.Count * 2, 1024), _options.BuildThreads);
+                    _index.Reserve(Math.Max(_table.Count + batch.Count, 1024));
                 }
             }
             finally
@@ -241,8 +248,58 @@ internal sealed partial class GraphMaintainer : IDisposable
 
         var loaded = TryLoad(generation);
         LoadedFromFile = loaded is not null;
-        _index = loaded ?? AnnIndex.Create(_table.Dimension, _options, _options.BuildThreads);
+        _index = loaded ?? NewIndex();
         return true;
+    }
+
+    /// <summary>An empty graph whose int8 scale fits the collection's vectors (sampled from the table).</summary>
+    private AnnIndex NewIndex()
+    {
+        const int SampleRows = 4096;
+        var max = 0f;
+        _table.Lock.EnterReadLock();
+        try
+        {
+            var step = Math.Max(1, _table.HighWater / SampleRows);
+            for (var slot = 0; slot < _table.HighWater; slot += step)
+            {
+                if (_table.PayloadAt(slot) is not null)
+                {
+                    max = Math.Max(max, System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(_table.VectorAt(slot)));
+                }
+            }
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
+        }
+
+        var index = AnnIndex.Create(_table.Dimension, _options, AnnIndex.ScaleFor([max]));
+        index.ExpansionSearch = _options.ExpansionSearch;
+        return index;
+    }
+
+    private void Rebuild()
+    {
+        var old = _index;
+        _caughtUp = false;
+        _index = null;
+        old?.Dispose();
+        while (_removed.TryDequeue(out _))
+        {
+        }
+
+        _table.Lock.EnterReadLock();
+        try
+        {
+            _table.ClearGraphMarks();
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
+        }
+
+        _index = NewIndex();
     }
 
     /// <summary>Reloads the saved graph of this collection incarnation, marking the slots it still holds; null when absent, unreadable or too stale.</summary>
@@ -258,7 +315,8 @@ internal sealed partial class GraphMaintainer : IDisposable
         try
         {
             var savedSeq = long.Parse(File.ReadAllText(path + ".seq"), CultureInfo.InvariantCulture);
-            index = AnnIndex.Load(path, _table.Dimension, _options, _options.BuildThreads);
+            index = AnnIndex.Load(path, _table.Dimension, _options);
+            index.ExpansionSearch = _options.ExpansionSearch;
             var held = 0;
             _table.Lock.EnterReadLock();
             try
@@ -297,7 +355,7 @@ internal sealed partial class GraphMaintainer : IDisposable
 
             return index;
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or InvalidDataException)
         {
             index?.Dispose();
             return null;
@@ -329,7 +387,7 @@ internal sealed partial class GraphMaintainer : IDisposable
         }
 
         Directory.CreateDirectory(_folder);
-        foreach (var old in Directory.EnumerateFiles(_folder, _collection + "-*.usearch*").Where(f => !f.Contains(_generation, StringComparison.Ordinal)))
+        foreach (var old in Directory.EnumerateFiles(_folder, _collection + "-*").Where(IsStaleFile))
         {
             File.Delete(old);
         }
@@ -343,7 +401,21 @@ internal sealed partial class GraphMaintainer : IDisposable
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Maintaining the approximate index of collection {Collection} failed; searches stay exact until it recovers")]
     private static partial void LogGraphFailed(ILogger logger, string collection, Exception exception);
 
-    private string GraphPath(string generation) => Path.Combine(_folder, $"{_collection}-{generation}.usearch");
+    private string GraphPath(string generation) => Path.Combine(_folder, $"{_collection}-{generation}.hnsw");
+
+    /// <summary>
+    /// A graph file of this collection from an earlier incarnation (or an older format: .usearch) that can go.
+    /// Names are matched whole: "photos-2024" is another collection, not a generation of "photos".
+    /// </summary>
+    private bool IsStaleFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        var match = GraphFileName().Match(name);
+        return match.Success && match.Groups["collection"].Value == _collection && match.Groups["generation"].Value != _generation;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<collection>.+)-(?<generation>[0-9a-f]{32})\.(hnsw|usearch)(\.seq|\.tmp)?$")]
+    private static partial System.Text.RegularExpressions.Regex GraphFileName();
 
     /// <summary>Stops background work without saving (the collection was dropped).</summary>
     public void Stop()
