@@ -171,6 +171,13 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         return _graph?.WaitUntilCaughtUpAsync(cancellationToken) ?? Task.CompletedTask;
     }
 
+    /// <summary>Waits until the approximate index holds every point and is saved (benchmarks).</summary>
+    internal Task WaitForGraphSavedAsync(CancellationToken cancellationToken)
+    {
+        Refresh();
+        return _graph?.WaitUntilSavedAsync(cancellationToken) ?? Task.CompletedTask;
+    }
+
     /// <summary>Stops the graph maintenance of a collection that was dropped (its mirror then only reports that it is gone).</summary>
     internal void StopBackgroundWork() => _graph?.Stop();
 

@@ -130,13 +130,14 @@ public sealed class EmbeddedVectorStore : IVectorStore
     }
 
     /// <summary>
-    /// Waits until the approximate index of <paramref name="name"/> holds every point (benchmarks, tests,
-    /// and a CLI that wants the graph saved before exiting). Searches never wait: they scan what it lacks.
+    /// Waits until the approximate index of <paramref name="name"/> holds every point, and with <paramref name="saved"/>
+    /// until it is saved too (benchmarks, tests, a CLI that wants the graph ready before exiting). Searches never wait:
+    /// they scan what it lacks.
     /// </summary>
-    public async Task WaitForApproximateIndexAsync(string name, CancellationToken cancellationToken = default)
+    public async Task WaitForApproximateIndexAsync(string name, bool saved = false, CancellationToken cancellationToken = default)
     {
         var collection = (EmbeddedCollection)await OpenCollectionAsync(name, null, null, cancellationToken).ConfigureAwait(false);
-        await collection.WaitForGraphAsync(cancellationToken).ConfigureAwait(false);
+        await (saved ? collection.WaitForGraphSavedAsync(cancellationToken) : collection.WaitForGraphAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     private (string ModelId, int Dimension)? ReadCollection(string name) => _db.Run($"open collection '{name}'", connection =>

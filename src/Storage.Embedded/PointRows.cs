@@ -46,16 +46,35 @@ internal static class PointRows
         new(ReadId(r, 0), r.GetInt64(1), r.GetInt64(2), MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(3)).ToArray(), new ImagePayload
         {
             Path = r.GetString(4),
-            Root = r.GetString(5),
+            Root = Shared(ref _lastRoot, r.GetString(5)),
             SizeBytes = r.GetInt64(6),
             ModifiedAt = new DateTimeOffset(r.GetInt64(7), TimeSpan.Zero),
             ContentHash = r.IsDBNull(8) ? null : r.GetString(8),
             Width = r.GetInt32(9),
             Height = r.GetInt32(10),
-            Format = r.IsDBNull(11) ? null : r.GetString(11),
+            Format = r.IsDBNull(11) ? null : Shared(ref _lastFormat, r.GetString(11)),
             TakenAt = r.IsDBNull(12) ? null : new DateTime(r.GetInt64(12), DateTimeKind.Unspecified),
-            Labels = r.IsDBNull(13) ? new Dictionary<string, LabelAssignment>() : DeserializeLabels(r.GetString(13)),
+            Labels = r.IsDBNull(13) ? ImagePayload.NoLabels : DeserializeLabels(r.GetString(13)),
         });
+
+    // Rows of one collection nearly all share their root and a handful of formats: the mirror keeps one instance
+    // of a run of equal strings instead of one per row (tens of bytes per point, per string).
+    [ThreadStatic]
+    private static string? _lastRoot;
+
+    [ThreadStatic]
+    private static string? _lastFormat;
+
+    private static string Shared(ref string? last, string value)
+    {
+        if (value == last)
+        {
+            return last;
+        }
+
+        last = value;
+        return value;
+    }
 
     public static string? SerializeLabels(IReadOnlyDictionary<string, LabelAssignment> labels) =>
         labels.Count == 0 ? null : JsonSerializer.Serialize(labels, Json);

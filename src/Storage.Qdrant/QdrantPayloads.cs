@@ -103,7 +103,7 @@ internal static class QdrantPayloads
             TakenAt = Str(TakenAt) is { } t ? DateTime.SpecifyKind(ParseDate(t), DateTimeKind.Unspecified) : null,
             Labels = map.TryGetValue(Labels, out var labels) && labels.KindCase == Value.KindOneofCase.StructValue
                 ? labels.StructValue.Fields.ToDictionary(kv => kv.Key, kv => ReadLabel(kv.Value.StructValue))
-                : new Dictionary<string, LabelAssignment>(),
+                : ImagePayload.NoLabels,
         };
     }
 

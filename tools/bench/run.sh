@@ -14,6 +14,6 @@ run() { dotnet run -c Release --no-build --project src/Indexer -- bench index --
 run --mode exact --threads 1
 run --mode exact --threads 2
 run --mode exact-int8 --threads 1
-for ef in 32 48 64; do run --mode ann --ef "$ef" --threads 1; done
+for ef in 16 24 32 48 64; do run --mode ann --ef "$ef" --threads 1; done
 run --mode ann --ef 64 --threads 2
 /usr/bin/python3 tools/bench/peers.py "$dir/base.fvecs" "$dir/queries.fvecs" --threads 1

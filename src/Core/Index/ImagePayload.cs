@@ -28,7 +28,11 @@ public sealed record ImagePayload
     public DateTime? TakenAt { get; init; }
 
     /// <summary>Labels written by categorization runs, by label set name.</summary>
-    public IReadOnlyDictionary<string, LabelAssignment> Labels { get; init; } = new Dictionary<string, LabelAssignment>();
+    /// <remarks>Unlabelled payloads share one empty dictionary: a store holds millions of payloads.</remarks>
+    public IReadOnlyDictionary<string, LabelAssignment> Labels { get; init; } = NoLabels;
+
+    /// <summary>The shared empty label map.</summary>
+    public static IReadOnlyDictionary<string, LabelAssignment> NoLabels { get; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, LabelAssignment>.Empty;
 
     /// <summary>The absolute path of the file: <see cref="Root"/> + '/' + <see cref="Path"/>.</summary>
     public string FullPath => Root.EndsWith('/') ? Root + Path : Root + "/" + Path;

@@ -132,7 +132,7 @@ internal static class BenchApiCommand
         }
 
         var clock = Stopwatch.StartNew();
-        await store.WaitForApproximateIndexAsync(name, ct).ConfigureAwait(false);
+        await store.WaitForApproximateIndexAsync(name, saved: true, cancellationToken: ct).ConfigureAwait(false);
         await error.WriteLineAsync($"bench api: approximate index built in {clock.Elapsed.TotalSeconds:0} s").ConfigureAwait(false);
         return collection;
     }

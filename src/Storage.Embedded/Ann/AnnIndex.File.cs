@@ -11,12 +11,13 @@ internal sealed unsafe partial class AnnIndex
 
     /// <summary>
     /// Writes the index to <paramref name="path"/> atomically: a temporary file, flushed to disk, then renamed
-    /// over the old one, so a crash leaves either the old file or the new one.
+    /// over the old one, so a crash leaves either the old file or the new one. Searches continue meanwhile.
     /// </summary>
     public void Save(string path)
     {
         var temp = path + ".tmp";
-        _gate.EnterWriteLock();
+        _gate.EnterReadLock();
+        _changes.EnterWriteLock();
         try
         {
             ObjectDisposedException.ThrowIf(_vectors == null, this);
@@ -51,7 +52,8 @@ internal sealed unsafe partial class AnnIndex
         }
         finally
         {
-            _gate.ExitWriteLock();
+            _changes.ExitWriteLock();
+            _gate.ExitReadLock();
         }
 
         File.Move(temp, path, overwrite: true);

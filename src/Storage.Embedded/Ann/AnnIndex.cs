@@ -12,7 +12,7 @@ namespace ClipSearch.Storage.Embedded.Ann;
 /// Thread safety: adds, removals and searches run concurrently (adds lock the neighbour lists they change;
 /// searches read them without locks: every entry of a list is always a valid node, so a search racing an add
 /// at worst takes a slightly different path). <see cref="Reserve"/>, <see cref="Save"/> and <see cref="Dispose"/>
-/// take the index exclusively. A removed or replaced key leaves its node in the graph as a tombstone: still a
+/// take the index exclusively; <see cref="Save"/> only excludes adds and removals, searches go on. A removed or replaced key leaves its node in the graph as a tombstone: still a
 /// stepping stone, never returned.
 /// </para>
 /// </summary>
@@ -21,7 +21,10 @@ internal sealed unsafe partial class AnnIndex : IDisposable
     private const int MaxLevel = 15;
     private const int LockStripes = 1024;
 
+    // _gate: searches, adds and removals share it; growing and disposing take it alone. _changes: adds and removals
+    // share it; saving takes it alone, so a save (seconds for millions of rows) never holds up searches.
     private readonly ReaderWriterLockSlim _gate = new();
+    private readonly ReaderWriterLockSlim _changes = new();
     private readonly Lock _entryLock = new();
     private readonly Lock _keysLock = new();
     private readonly Lock[] _nodeLocks = Enumerable.Range(0, LockStripes).Select(_ => new Lock()).ToArray();
@@ -33,8 +36,8 @@ internal sealed unsafe partial class AnnIndex : IDisposable
 
     private sbyte* _vectors;
     private int* _links0;
-    private void* _vectorsBase;
-    private void* _linksBase;
+    private NativeRegion? _vectorRegion;
+    private NativeRegion? _linkRegion;
     private ulong[] _keys = [];
     private byte[] _levels = [];
     private byte[] _dead = [];
@@ -122,36 +125,26 @@ internal sealed unsafe partial class AnnIndex : IDisposable
 
     private void Grow(int capacity)
     {
-        var vectors = (sbyte*)AllocateZeroed((nuint)capacity * (nuint)RowBytes, out var vectorsBase);
-        var links = (int*)AllocateZeroed((nuint)capacity * (nuint)LinkInts * sizeof(int), out var linksBase);
-        if (_vectors != null)
+        var vectors = new NativeRegion((nuint)capacity * (nuint)RowBytes);
+        var links = new NativeRegion((nuint)capacity * (nuint)LinkInts * sizeof(int));
+        if (_vectorRegion is not null)
         {
             var used = (nuint)_nodes;
-            NativeMemory.Copy(_vectors, vectors, used * (nuint)RowBytes);
-            NativeMemory.Copy(_links0, links, used * (nuint)LinkInts * sizeof(int));
-            NativeMemory.Free(_vectorsBase);
-            NativeMemory.Free(_linksBase);
+            NativeMemory.Copy(_vectors, vectors.Pointer, used * (nuint)RowBytes);
+            NativeMemory.Copy(_links0, links.Pointer, used * (nuint)LinkInts * sizeof(int));
+            _vectorRegion.Dispose();
+            _linkRegion!.Dispose();
         }
 
-        _vectors = vectors;
-        _links0 = links;
-        _vectorsBase = vectorsBase;
-        _linksBase = linksBase;
+        _vectorRegion = vectors;
+        _linkRegion = links;
+        _vectors = (sbyte*)vectors.Pointer;
+        _links0 = (int*)links.Pointer;
         Array.Resize(ref _keys, capacity);
         Array.Resize(ref _levels, capacity);
         Array.Resize(ref _dead, capacity);
         Array.Resize(ref _upper, capacity);
         _capacity = capacity;
-    }
-
-    /// <summary>
-    /// Zeroed memory aligned to a cache line (each row then spans exactly RowBytes / 64 lines). Zeroed by the allocator
-    /// (calloc), so room reserved ahead stays untouched, and out of the resident set, until rows are written.
-    /// </summary>
-    private static void* AllocateZeroed(nuint bytes, out void* allocation)
-    {
-        allocation = NativeMemory.AllocZeroed(bytes + 64);
-        return (void*)(((nuint)allocation + 63) & ~(nuint)63);
     }
 
     /// <summary>Adds a vector (unit length), or replaces the vector of a key already present.</summary>
@@ -164,6 +157,7 @@ internal sealed unsafe partial class AnnIndex : IDisposable
         }
 
         _gate.EnterReadLock();
+        _changes.EnterReadLock();
         try
         {
             ObjectDisposedException.ThrowIf(_vectors == null, this);
@@ -201,6 +195,7 @@ internal sealed unsafe partial class AnnIndex : IDisposable
         }
         finally
         {
+            _changes.ExitReadLock();
             _gate.ExitReadLock();
         }
     }
@@ -209,6 +204,7 @@ internal sealed unsafe partial class AnnIndex : IDisposable
     public void Remove(ulong key)
     {
         _gate.EnterReadLock();
+        _changes.EnterReadLock();
         try
         {
             lock (_keysLock)
@@ -222,6 +218,7 @@ internal sealed unsafe partial class AnnIndex : IDisposable
         }
         finally
         {
+            _changes.ExitReadLock();
             _gate.ExitReadLock();
         }
     }
@@ -248,8 +245,8 @@ internal sealed unsafe partial class AnnIndex : IDisposable
         {
             if (_vectors != null)
             {
-                NativeMemory.Free(_vectorsBase);
-                NativeMemory.Free(_linksBase);
+                _vectorRegion!.Dispose();
+                _linkRegion!.Dispose();
                 _vectors = null;
                 _links0 = null;
             }
