@@ -30,7 +30,8 @@ internal sealed unsafe partial class AnnIndex
             fixed (short* q = scratch.Query)
             {
                 Int8Kernels.QuantizeWide(query, scratch.Query, Scale);
-                var top = _topLevel;
+                // The entry's own level, not _topLevel: an insert raising the top may have changed one but not yet the other.
+                var top = (int)_levels[entry];
                 var current = entry;
                 var best = Score(q, current);
                 for (var level = top; level > 0; level--)
@@ -189,12 +190,12 @@ internal sealed unsafe partial class AnnIndex
                 _entryLock.Exit();
             }
 
-            var top = _topLevel;
+            var current = _entry;
+            var top = (int)_levels[current];
             var scratch = Scratch.For(_capacity, RowBytes);
             fixed (short* q = scratch.Query)
             {
                 Int8Kernels.Widen(Row(node), scratch.Query, RowBytes);
-                var current = _entry;
                 var best = Score(q, current);
                 for (var l = top; l > level; l--)
                 {
