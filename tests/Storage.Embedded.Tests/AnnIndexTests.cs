@@ -241,13 +241,14 @@ public sealed class AnnIndexTests
     }
 
     [Fact]
-    public void Int8Dot_MatchesScalarReference()
+    public void Int8Dot_EveryVariantTheMachineHas_MatchesPlainArithmetic()
     {
         var random = new Random(12);
         foreach (var length in new[] { 64, 128, 576 })
         {
-            var a = Enumerable.Range(0, length).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
-            var b = Enumerable.Range(0, length).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
+            // Extremes included: a run of -127 x -127 products, the largest a row can hold.
+            var a = Enumerable.Range(0, length).Select(i => i < 8 ? (sbyte)-127 : (sbyte)random.Next(-127, 128)).ToArray();
+            var b = Enumerable.Range(0, length).Select(i => i < 8 ? (sbyte)-127 : (sbyte)random.Next(-127, 128)).ToArray();
             var wide = b.Select(x => (short)x).ToArray();
             var expected = a.Zip(b, (x, y) => x * y).Sum();
             unsafe
@@ -256,8 +257,23 @@ public sealed class AnnIndexTests
                 fixed (sbyte* pb = b)
                 fixed (short* pw = wide)
                 {
+                    Assert.Equal(expected, Int8Kernels.DotPaddedScalar(pa, pb, length));
+                    Assert.Equal(expected, Int8Kernels.DotPaddedScalar(pa, pw, length));
+                    Assert.Equal(expected, Int8Kernels.DotPaddedVector128(pa, pb, length));
+                    Assert.Equal(expected, Int8Kernels.DotPaddedVector128(pa, pw, length));
                     Assert.Equal(expected, Int8Kernels.DotPadded(pa, pb, length));
                     Assert.Equal(expected, Int8Kernels.DotPadded(pa, pw, length));
+                    if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+                    {
+                        Assert.Equal(expected, Int8Kernels.DotPaddedAvx2(pa, pb, length));
+                        Assert.Equal(expected, Int8Kernels.DotPaddedAvx2(pa, pw, length));
+                    }
+
+                    if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported)
+                    {
+                        Assert.Equal(expected, Int8Kernels.DotPaddedAvx512(pa, pb, length));
+                        Assert.Equal(expected, Int8Kernels.DotPaddedAvx512(pa, pw, length));
+                    }
                 }
             }
         }
