@@ -171,11 +171,21 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         return _graph?.WaitUntilCaughtUpAsync(cancellationToken) ?? Task.CompletedTask;
     }
 
-    /// <summary>Waits until the approximate index holds every point and is saved (benchmarks).</summary>
-    internal Task WaitForGraphSavedAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until the approximate index holds every point and is saved (benchmarks, the CLI before it exits).</summary>
+    internal Task WaitForGraphSavedAsync(CancellationToken cancellationToken, IProgress<ApproximateIndexProgress>? progress = null)
     {
         Refresh();
-        return _graph?.WaitUntilSavedAsync(cancellationToken) ?? Task.CompletedTask;
+        return _graph?.WaitUntilSavedAsync(cancellationToken, progress) ?? Task.CompletedTask;
+    }
+
+    /// <summary>Whether this collection is large enough to have an approximate index and it lacks points or an up-to-date save.</summary>
+    internal bool GraphBehind
+    {
+        get
+        {
+            Refresh();
+            return _graph?.Behind ?? false;
+        }
     }
 
     /// <summary>Stops the graph maintenance of a collection that was dropped (its mirror then only reports that it is gone).</summary>

@@ -134,10 +134,22 @@ public sealed class EmbeddedVectorStore : IVectorStore
     /// until it is saved too (benchmarks, tests, a CLI that wants the graph ready before exiting). Searches never wait:
     /// they scan what it lacks.
     /// </summary>
-    public async Task WaitForApproximateIndexAsync(string name, bool saved = false, CancellationToken cancellationToken = default)
+    /// <param name="name">The collection.</param>
+    /// <param name="saved">Also wait for the graph file to be written.</param>
+    /// <param name="progress">Told, every 20 ms or so while waiting, how many points the graph holds.</param>
+    /// <param name="cancellationToken">Stops waiting (the graph goes on being built in the background).</param>
+    /// <returns>False when there was nothing to wait for (a collection below the graph threshold, or a graph already up to date and saved).</returns>
+    public async Task<bool> WaitForApproximateIndexAsync(string name, bool saved = false, IProgress<ApproximateIndexProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         var collection = (EmbeddedCollection)await OpenCollectionAsync(name, null, null, cancellationToken).ConfigureAwait(false);
-        await (saved ? collection.WaitForGraphSavedAsync(cancellationToken) : collection.WaitForGraphAsync(cancellationToken)).ConfigureAwait(false);
+        if (!collection.GraphBehind)
+        {
+            return false;
+        }
+
+        await (saved ? collection.WaitForGraphSavedAsync(cancellationToken, progress) : collection.WaitForGraphAsync(cancellationToken)).ConfigureAwait(false);
+        return true;
     }
 
     private (string ModelId, int Dimension)? ReadCollection(string name) => _db.Run($"open collection '{name}'", connection =>

@@ -76,7 +76,7 @@ internal sealed class IndexBenchmark(float[][] baseVectors, float[][] queries, i
             if (options.SearchMode != SearchMode.Exact)
             {
                 progress.Report($"{mode}: building the HNSW graph");
-                await store.WaitForApproximateIndexAsync("bench", saved: false, cancellationToken).ConfigureAwait(false);
+                await store.WaitForApproximateIndexAsync("bench", saved: false, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             var build = sw.Elapsed.TotalSeconds;
@@ -85,7 +85,7 @@ internal sealed class IndexBenchmark(float[][] baseVectors, float[][] queries, i
             if (options.SearchMode != SearchMode.Exact)
             {
                 // Steady state: the background save of a new graph must not compete with the timed rounds.
-                await store.WaitForApproximateIndexAsync("bench", saved: true, cancellationToken).ConfigureAwait(false);
+                await store.WaitForApproximateIndexAsync("bench", saved: true, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             // An untimed warm-up (the JIT's tiers settle), then timed passes over all queries: the median of three for the

@@ -108,6 +108,11 @@ internal static class IndexCommand
         var summary = await PassAsync(indexer, paths, output, error, json, cancellationToken).ConfigureAwait(false);
         if (!watch)
         {
+            if (context.Store is ClipSearch.Storage.Embedded.EmbeddedVectorStore embedded)
+            {
+                await GraphProgress.FinishAsync(embedded, name, error, cancellationToken).ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         }
 

@@ -59,8 +59,8 @@ internal sealed partial class GraphMaintainer : IDisposable
         }
     }
 
-    /// <summary>Waits until the graph holds every point (benchmarks and tests; searches never wait).</summary>
-    public async Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until the graph holds every point (benchmarks, tests, the CLI before it exits; searches never wait).</summary>
+    public async Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken, IProgress<ApproximateIndexProgress>? progress = null)
     {
         Signal();
         while (Pending() != 0 || (BigEnough() && !_caughtUp))
@@ -70,15 +70,16 @@ internal sealed partial class GraphMaintainer : IDisposable
                 throw new InvalidOperationException(error);
             }
 
+            progress?.Report(Status());
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
             Signal();
         }
     }
 
     /// <summary>Waits until the graph holds every point and is saved (benchmarks: the save then no longer competes with what they time).</summary>
-    public async Task WaitUntilSavedAsync(CancellationToken cancellationToken)
+    public async Task WaitUntilSavedAsync(CancellationToken cancellationToken, IProgress<ApproximateIndexProgress>? progress = null)
     {
-        await WaitUntilCaughtUpAsync(cancellationToken).ConfigureAwait(false);
+        await WaitUntilCaughtUpAsync(cancellationToken, progress).ConfigureAwait(false);
         _saveNow = true;
         try
         {
@@ -96,6 +97,22 @@ internal sealed partial class GraphMaintainer : IDisposable
         finally
         {
             _saveNow = false;
+        }
+    }
+
+    /// <summary>Whether the collection is due a graph and the graph lacks points or has changes not saved yet.</summary>
+    public bool Behind => BigEnough() && (Pending() != 0 || !_caughtUp || Interlocked.Read(ref _changesSinceSave) > 0);
+
+    private ApproximateIndexProgress Status()
+    {
+        _table.Lock.EnterReadLock();
+        try
+        {
+            return new ApproximateIndexProgress(Math.Max(0, _table.Count - _table.OutsideGraphCount), _table.Count);
+        }
+        finally
+        {
+            _table.Lock.ExitReadLock();
         }
     }
 
