@@ -55,6 +55,7 @@ internal static unsafe class Int8Kernels
         : DotPaddedScalar(a, b, length);
 
     // The variants are separate so that tests can check each one the machine has against the scalar one.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int DotPaddedAvx512(sbyte* row, short* query, int length)
     {
         var acc0 = Vector512<int>.Zero;
@@ -108,6 +109,7 @@ internal static unsafe class Int8Kernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int DotPaddedAvx512(sbyte* a, sbyte* b, int length)
     {
         var acc = Vector512<int>.Zero;
