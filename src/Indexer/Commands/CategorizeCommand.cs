@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Indexer.Cli;
@@ -134,28 +133,15 @@ internal static class CategorizeCommand
 
     private static async Task WriteExportAsync(FileInfo file, List<Categorized> rows, CancellationToken cancellationToken)
     {
-        var ordered = rows.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+        await using var stream = File.Create(file.FullName);
         if (file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
         {
-            await using var stream = File.Create(file.FullName);
-            await JsonSerializer.SerializeAsync(stream, ordered.Select(r => new Dictionary<string, object?>
-            {
-                ["path"] = r.Path,
-                ["label"] = r.Label,
-                ["score"] = Math.Round(r.Score, 6),
-                ["runner_up"] = r.RunnerUp,
-                ["runner_up_score"] = r.RunnerUpScore is { } s ? Math.Round(s, 6) : null,
-            }), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return;
+            await CategorizationExport.WriteJsonAsync(stream, rows, withId: false, camelCase: false, cancellationToken).ConfigureAwait(false);
         }
-
-        var csv = new StringBuilder("path,label,score,runner_up,runner_up_score\n");
-        foreach (var r in ordered)
+        else
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{CsvText.Field(r.Path)},{CsvText.Field(r.Label)},{r.Score:0.######},{CsvText.Field(r.RunnerUp ?? "")},{r.RunnerUpScore:0.######}\n");
+            await CategorizationExport.WriteCsvAsync(stream, rows, withId: false, cancellationToken).ConfigureAwait(false);
         }
-
-        await File.WriteAllTextAsync(file.FullName, csv.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Indexing;
 using ClipSearch.SearchApi.Contracts;
@@ -109,51 +106,16 @@ internal static class CategorizeApi
             "json" => false,
             _ => throw RequestException.Invalid($"format {RequestException.Quote(format)} is not csv or json."),
         };
-        var rows = found.Rows().OrderBy(r => r.Path, StringComparer.Ordinal);
         http.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{found.Collection}-{found.LabelSet}.{(csv ? "csv" : "json")}\"";
-        var body = http.Response.Body;
         if (csv)
         {
-            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-            await writer.WriteAsync("id,path,label,score,runner_up,runner_up_score\n").ConfigureAwait(false);
-            foreach (var r in rows)
-            {
-                await writer.WriteAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Id},{CsvText.Field(r.Path)},{CsvText.Field(r.Label)},{r.Score:0.######},{CsvText.Field(r.RunnerUp ?? "")},{r.RunnerUpScore:0.######}\n")).ConfigureAwait(false);
-            }
-
-            return;
+            await CategorizationExport.WriteCsvAsync(http.Response.Body, found.Rows(), withId: true, http.RequestAborted).ConfigureAwait(false);
         }
-
-        await using var json = new Utf8JsonWriter(body);
-        json.WriteStartArray();
-        foreach (var r in rows)
+        else
         {
-            json.WriteStartObject();
-            json.WriteString("id", r.Id);
-            json.WriteString("path", r.Path);
-            json.WriteString("label", r.Label);
-            json.WriteNumber("score", Math.Round(r.Score, 6));
-            json.WriteString("runnerUp", r.RunnerUp);
-            if (r.RunnerUpScore is { } s)
-            {
-                json.WriteNumber("runnerUpScore", Math.Round(s, 6));
-            }
-            else
-            {
-                json.WriteNull("runnerUpScore");
-            }
-
-            json.WriteEndObject();
-            if (json.BytesPending > 32 * 1024)
-            {
-                await json.FlushAsync().ConfigureAwait(false);
-            }
+            await CategorizationExport.WriteJsonAsync(http.Response.Body, found.Rows(), withId: true, camelCase: true, http.RequestAborted).ConfigureAwait(false);
         }
-
-        json.WriteEndArray();
-        await json.FlushAsync().ConfigureAwait(false);
     }
 
     private static CategorizeJob Find(CategorizeJobs jobs, string id) =>
