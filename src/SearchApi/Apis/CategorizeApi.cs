@@ -35,8 +35,7 @@ internal static class CategorizeApi
                 throw RequestException.Invalid("offset must be at least 0 and k between 1 and 1000.");
             }
 
-            return TypedResults.Ok(found.Rows().Where(r => label is null || r.Label == label).OrderByDescending(r => r.Score).ThenBy(r => r.Id)
-                .Skip(skip).Take(take).Select(r => Row(r, found.Collection)).ToList());
+            return TypedResults.Ok(found.Page(label, skip, take).Select(r => Row(r, found.Collection)).ToList());
         })
             .WithName("CategorizedImages").WithSummary("The images of a job with one label (\"\" for none of these), best score first.");
         group.MapGet("/{job}/export", ExportAsync)

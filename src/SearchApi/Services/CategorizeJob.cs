@@ -29,6 +29,7 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
     private string _state = "running";
     private string? _error;
     private CategorizeSummary? _summary;
+    private (Categorized[] All, Dictionary<string, Categorized[]> ByLabel)? _gallery;
 
     public bool IsFinished
     {
@@ -79,10 +80,40 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         }
     }
 
-    public void Complete(CategorizeSummary summary)
+    /// <summary>
+    /// One page of the images with <paramref name="label"/> (all images when null), best score first, ties by id.
+    /// A finished job sorts its rows once, per label, so paging a gallery of millions costs a slice, not a sort;
+    /// a running one sorts what it has so far.
+    /// </summary>
+    public IReadOnlyList<Categorized> Page(string? label, int skip, int take)
     {
+        Categorized[] source;
         lock (_gate)
         {
+            source = _gallery is { } gallery
+                ? (label is null ? gallery.All : gallery.ByLabel.GetValueOrDefault(label, []))
+                : [.. Sorted(_rows.Where(r => label is null || r.Label == label))];
+        }
+
+        return skip >= source.Length ? Array.Empty<Categorized>() : new ArraySegment<Categorized>(source, skip, Math.Min(take, source.Length - skip));
+    }
+
+    private static IEnumerable<Categorized> Sorted(IEnumerable<Categorized> rows) => rows.OrderByDescending(r => r.Score).ThenBy(r => r.Id);
+
+    public void Complete(CategorizeSummary summary)
+    {
+        // Sorted outside the lock (status polls go on meanwhile); no row is added after the run has returned.
+        Categorized[] all;
+        lock (_gate)
+        {
+            all = [.. _rows];
+        }
+
+        all = [.. Sorted(all)];
+        var byLabel = all.GroupBy(r => r.Label, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        lock (_gate)
+        {
+            _gallery = (all, byLabel);
             (_summary, _done, _total, _state) = (summary, summary.Images, summary.Images, "completed");
         }
     }
