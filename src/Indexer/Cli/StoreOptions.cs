@@ -65,19 +65,25 @@ internal sealed class StoreOptions
     {
         var qdrant = parse.GetValue(Qdrant) ?? (Environment.GetEnvironmentVariable(QdrantVariable) is { Length: > 0 } q && parse.GetValue(Store) is null
             ? new Uri(q) : null);
-        if (qdrant is not null)
-        {
-            var store = new QdrantVectorStore(new QdrantStoreOptions
-            {
-                Url = qdrant,
-                ApiKey = parse.GetValue(QdrantApiKey) ?? Environment.GetEnvironmentVariable(QdrantKeyVariable),
-            });
-            return new StoreContext(store, QdrantStateFolder(qdrant), $"Qdrant at {qdrant}");
-        }
-
-        var folder = parse.GetValue(Store)?.FullName ?? DefaultStoreFolder();
-        return new StoreContext(new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder }), folder, folder);
+        return qdrant is not null
+            ? OpenQdrant(qdrant, parse.GetValue(QdrantApiKey))
+            : OpenEmbedded(parse.GetValue(Store)?.FullName ?? DefaultStoreFolder());
     }
+
+    /// <summary>A Qdrant server (API key: <paramref name="apiKey"/>, else $CLIPSEARCH_QDRANT_API_KEY), the indexer's state in the user's state folder.</summary>
+    public static StoreContext OpenQdrant(Uri url, string? apiKey)
+    {
+        var store = new QdrantVectorStore(new QdrantStoreOptions
+        {
+            Url = url,
+            ApiKey = apiKey ?? Environment.GetEnvironmentVariable(QdrantKeyVariable),
+        });
+        return new StoreContext(store, QdrantStateFolder(url), $"Qdrant at {url}");
+    }
+
+    /// <summary>An embedded index folder, the indexer's state inside it.</summary>
+    public static StoreContext OpenEmbedded(string folder) =>
+        new(new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder }), folder, folder);
 
     /// <summary>The indexer's local state for a Qdrant server: skipped files and the writer lock.</summary>
     private static string QdrantStateFolder(Uri url) => Path.Combine(UserFolders.State("qdrant"), $"{url.Host}_{url.Port}");

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using ClipSearch.Core.Index;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Storage.Embedded;
-using ClipSearch.Storage.Qdrant;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -51,9 +50,10 @@ internal static class MigrateCommand
             var name = source.CollectionName(parse);
             var targetName = parse.GetValue(toCollection) ?? name;
             using var from = source.Open(parse);
-            using IVectorStore to = parse.GetValue(toQdrant) is { } url
-                ? new QdrantVectorStore(new QdrantStoreOptions { Url = url, ApiKey = parse.GetValue(toQdrantKey) ?? Environment.GetEnvironmentVariable(StoreOptions.QdrantKeyVariable) })
-                : new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = parse.GetValue(toStore)!.FullName });
+            using var toContext = parse.GetValue(toQdrant) is { } url
+                ? StoreOptions.OpenQdrant(url, parse.GetValue(toQdrantKey))
+                : StoreOptions.OpenEmbedded(parse.GetValue(toStore)!.FullName);
+            var to = toContext.Store;
             var target = parse.GetValue(toQdrant)?.ToString() ?? parse.GetValue(toStore)!.FullName;
             if (from.Store is EmbeddedVectorStore a && to is EmbeddedVectorStore b && a.Folder == b.Folder && name == targetName)
             {
@@ -77,6 +77,11 @@ internal static class MigrateCommand
             }
 
             line.Close();
+            if (to is EmbeddedVectorStore embedded)
+            {
+                await GraphProgress.FinishAsync(embedded, targetName, error, ct).ConfigureAwait(false);
+            }
+
             await error.WriteLineAsync($"copied {copied:N0} points of '{name}' ({collection.ModelId}, {collection.Dimension} dimensions) from {from.Description} to '{targetName}' in {target} in {clock.Elapsed.TotalSeconds:0.0} s")
                 .ConfigureAwait(false);
             if (parse.GetValue(json))
