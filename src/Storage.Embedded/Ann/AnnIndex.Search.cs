@@ -26,38 +26,51 @@ internal sealed unsafe partial class AnnIndex
                 return 0;
             }
 
-            var scratch = Scratch.For(_capacity, RowBytes);
-            fixed (short* q = scratch.Query)
+            var scratch = _scratch.Rent(_capacity);
+            try
             {
-                Int8Kernels.QuantizeWide(query, scratch.Query, Scale);
-                // The entry's own level, not _topLevel: an insert raising the top may have changed one but not yet the other.
-                var top = (int)_levels[entry];
-                var current = entry;
-                var best = Score(q, current);
-                for (var level = top; level > 0; level--)
+                fixed (short* q = scratch.Query)
                 {
-                    Greedy(q, level, ref current, ref best);
+                    return SearchWith(scratch, q, query, entry, keys, filter);
                 }
-
-                var results = SearchLevel(scratch, q, current, best, Math.Max(ExpansionSearch, keys.Length), 0, filter, returnDead: false);
-                var found = Math.Min(keys.Length, results.Count);
-                while (results.Count > found)
-                {
-                    results.PopMin();
-                }
-
-                for (var i = found - 1; i >= 0; i--)
-                {
-                    keys[i] = _keys[Heap.Node(results.PopMin())];
-                }
-
-                return found;
+            }
+            finally
+            {
+                _scratch.Return(scratch);
             }
         }
         finally
         {
             _gate.ExitReadLock();
         }
+    }
+
+    private int SearchWith(Scratch scratch, short* q, ReadOnlySpan<float> query, int entry, Span<ulong> keys, Func<ulong, bool>? filter)
+    {
+        Int8Kernels.QuantizeWide(query, scratch.Query, Scale);
+
+        // The entry's own level, not _topLevel: an insert raising the top may have changed one but not yet the other.
+        var top = (int)_levels[entry];
+        var current = entry;
+        var best = Score(q, current);
+        for (var level = top; level > 0; level--)
+        {
+            Greedy(q, level, ref current, ref best);
+        }
+
+        var results = SearchLevel(scratch, q, current, best, Math.Max(ExpansionSearch, keys.Length), 0, filter, returnDead: false);
+        var found = Math.Min(keys.Length, results.Count);
+        while (results.Count > found)
+        {
+            results.PopMin();
+        }
+
+        for (var i = found - 1; i >= 0; i--)
+        {
+            keys[i] = _keys[Heap.Node(results.PopMin())];
+        }
+
+        return found;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -190,41 +203,17 @@ internal sealed unsafe partial class AnnIndex
                 _entryLock.Exit();
             }
 
-            var current = _entry;
-            var top = (int)_levels[current];
-            var scratch = Scratch.For(_capacity, RowBytes);
-            fixed (short* q = scratch.Query)
+            var scratch = _scratch.Rent(_capacity);
+            try
             {
-                Int8Kernels.Widen(Row(node), scratch.Query, RowBytes);
-                var best = Score(q, current);
-                for (var l = top; l > level; l--)
+                fixed (short* q = scratch.Query)
                 {
-                    Greedy(q, l, ref current, ref best);
+                    Link(scratch, q, node, level);
                 }
-
-                for (var l = Math.Min(level, top); l >= 0; l--)
-                {
-                    var found = SearchLevel(scratch, q, current, best, _expansionAdd, l, null, returnDead: true);
-                    var sorted = scratch.Sorted(found);
-                    current = Heap.Node(sorted[0]);
-                    best = Heap.Score(sorted[0]);
-                    var chosen = SelectNeighbours(sorted, _m, scratch.Chosen, exclude: node);
-                    var own = Links(node, l);
-                    lock (NodeLock(node))
-                    {
-                        for (var i = 0; i < chosen.Length; i++)
-                        {
-                            own[i + 1] = chosen[i];
-                        }
-
-                        Volatile.Write(ref own[0], chosen.Length);
-                    }
-
-                    foreach (var neighbour in chosen)
-                    {
-                        Connect(neighbour, node, l, scratch);
-                    }
-                }
+            }
+            finally
+            {
+                _scratch.Return(scratch);
             }
 
             if (raisesTop)
@@ -238,6 +227,42 @@ internal sealed unsafe partial class AnnIndex
             if (raisesTop || _entryLock.IsHeldByCurrentThread)
             {
                 _entryLock.Exit();
+            }
+        }
+    }
+
+    private void Link(Scratch scratch, short* q, int node, int level)
+    {
+        var current = _entry;
+        var top = (int)_levels[current];
+        Int8Kernels.Widen(Row(node), scratch.Query, RowBytes);
+        var best = Score(q, current);
+        for (var l = top; l > level; l--)
+        {
+            Greedy(q, l, ref current, ref best);
+        }
+
+        for (var l = Math.Min(level, top); l >= 0; l--)
+        {
+            var found = SearchLevel(scratch, q, current, best, _expansionAdd, l, null, returnDead: true);
+            var sorted = scratch.Sorted(found);
+            current = Heap.Node(sorted[0]);
+            best = Heap.Score(sorted[0]);
+            var chosen = SelectNeighbours(sorted, _m, scratch.Chosen, exclude: node);
+            var own = Links(node, l);
+            lock (NodeLock(node))
+            {
+                for (var i = 0; i < chosen.Length; i++)
+                {
+                    own[i + 1] = chosen[i];
+                }
+
+                Volatile.Write(ref own[0], chosen.Length);
+            }
+
+            foreach (var neighbour in chosen)
+            {
+                Connect(neighbour, node, l, scratch);
             }
         }
     }
@@ -306,7 +331,7 @@ internal sealed unsafe partial class AnnIndex
                 return;
             }
 
-            var pool = scratch.Pool.AsSpan(0, count + 1);
+            var pool = scratch.Relinks.AsSpan(0, count + 1);
             var row = Row(neighbour);
             for (var i = 0; i < count; i++)
             {

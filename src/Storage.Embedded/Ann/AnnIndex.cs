@@ -29,6 +29,7 @@ internal sealed unsafe partial class AnnIndex : IDisposable
     private readonly Lock _keysLock = new();
     private readonly Lock[] _nodeLocks = Enumerable.Range(0, LockStripes).Select(_ => new Lock()).ToArray();
     private readonly Dictionary<ulong, int> _nodeOfKey = [];
+    private readonly Scratch.Pool _scratch;
     private readonly int _m;
     private readonly int _m0;
     private readonly int _expansionAdd;
@@ -59,6 +60,7 @@ internal sealed unsafe partial class AnnIndex : IDisposable
         _levelFactor = 1 / Math.Log(_m);
         RowBytes = (dimension + 63) / 64 * 64;
         LinkInts = _m0 + 1;
+        _scratch = new Scratch.Pool(RowBytes);
     }
 
     public int Dimension { get; }

@@ -1,19 +1,38 @@
 namespace ClipSearch.Storage.Embedded.Ann;
 
 /// <summary>
-/// One thread's reusable search state: the visited marks (a tag per node, so clearing is one increment),
-/// both heaps and small buffers. A search allocates nothing once its thread has searched before.
+/// The reusable state of one search or insert: the visited marks (a tag per node, so clearing is one increment),
+/// both heaps and small buffers. An index keeps a pool of them (<see cref="Scratch.Pool"/>), so there are only as many as
+/// searches ever ran at once (2 bytes per node each), and a search allocates nothing once the pool is warm.
 /// </summary>
 internal sealed class Scratch
 {
-    [ThreadStatic]
-    private static Scratch? _current;
-
     private ushort[] _visited = [];
 
     private Scratch(int rowBytes)
     {
         Query = GC.AllocateArray<short>(rowBytes, pinned: true);
+    }
+
+    /// <summary>Scratches of one index, lent to one search or insert at a time.</summary>
+    internal sealed class Pool(int rowBytes)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _free = [];
+
+        /// <summary>A scratch whose visited marks cover <paramref name="nodes"/> nodes.</summary>
+        public Scratch Rent(int nodes)
+        {
+            var scratch = _free.TryTake(out var s) ? s : new Scratch(rowBytes);
+            if (scratch._visited.Length < nodes)
+            {
+                scratch._visited = new ushort[nodes];
+                scratch.Tag = 0;
+            }
+
+            return scratch;
+        }
+
+        public void Return(Scratch scratch) => _free.Add(scratch);
     }
 
     /// <summary>The query (or the node being inserted) as 16-bit integers, zero-padded to the row length.</summary>
@@ -32,26 +51,10 @@ internal sealed class Scratch
 
     public int[] Reselected { get; } = new int[256];
 
-    public long[] Pool { get; } = new long[257];
+    /// <summary>A full list plus the newcomer, scored against the list's owner, when the list is re-selected.</summary>
+    public long[] Relinks { get; } = new long[257];
 
     private long[] _sorted = new long[64];
-
-    public static Scratch For(int nodes, int rowBytes)
-    {
-        var scratch = _current ??= new Scratch(rowBytes);
-        if (scratch.Query.Length != rowBytes)
-        {
-            scratch.Query = GC.AllocateArray<short>(rowBytes, pinned: true);
-        }
-
-        if (scratch._visited.Length < nodes)
-        {
-            scratch._visited = new ushort[nodes];
-            scratch.Tag = 0;
-        }
-
-        return scratch;
-    }
 
     /// <summary>The visited marks with a fresh tag (marks equal to <see cref="Tag"/> are this search's).</summary>
     public ushort[] NextVisited()
