@@ -48,6 +48,11 @@ internal sealed partial class EmbeddedCollection
         var wanted = Math.Max(need * 2, need + 10);
         var keys = wanted <= 256 ? stackalloc ulong[wanted] : new ulong[wanted];
         var found = graph.Search(query.Vector, keys, accept);
+        if (found < 0)
+        {
+            return null; // the graph was replaced meanwhile, and the marks of which points it holds are being reset
+        }
+
         var ids = _table.Ids;
         var top = new TopK(need, ids);
         Span<int> slots = stackalloc int[found];

@@ -43,10 +43,13 @@ public sealed class AnnIndexTests
     }
 
     [Fact]
-    public void Search_Empty_FindsNothing()
+    public void Search_EmptyOrDisposed_NothingOrMinusOne()
     {
-        using var index = AnnIndex.Create(Dim, new AnnOptions(), 127f);
+        var index = AnnIndex.Create(Dim, new AnnOptions(), 127f);
         Assert.Equal(0, index.Search(Clustered(1, 4)[0], new ulong[5], null));
+        index.Add(1, Clustered(1, 4)[0]);
+        index.Dispose();
+        Assert.Equal(-1, index.Search(Clustered(1, 4)[0], new ulong[5], null)); // the store then searches exactly
     }
 
     [Fact]
@@ -78,6 +81,24 @@ public sealed class AnnIndexTests
         Assert.Equal(1001, index.Dead);
         index.Search(vectors[10], keys, null);
         Assert.Equal(2000UL, keys[0]);
+    }
+
+    [Fact]
+    public void RemoveWhere_TombstonesExactlyTheKeysItAccepts()
+    {
+        var vectors = Clustered(2500, seed: 14);
+        using var index = Build(vectors);
+        Assert.False(index.TooManyTombstones);
+        Assert.Equal(1250, index.RemoveWhere(k => k % 2 == 1));
+        Assert.Equal(1250, index.Count);
+        Assert.Equal(1250, index.Dead);
+        Assert.True(index.TooManyTombstones);
+        var keys = new ulong[10];
+        foreach (var q in Enumerable.Range(0, 30))
+        {
+            Assert.Equal(10, index.Search(vectors[q], keys, null));
+            Assert.All(keys, k => Assert.Equal(0UL, k % 2));
+        }
     }
 
     [Fact]

@@ -159,6 +159,40 @@ public sealed class GraphSearchTests
         }
     }
 
+    [Fact]
+    public async Task SavedGraph_PointsDeletedBeforeReopen_BecomeTombstonesNotCandidates()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(4000, seed: 23);
+        using (var store = Open(folder))
+        {
+            var c = (EmbeddedCollection)await store.CreateCollectionAsync("g", Model, Dim);
+            await c.UpsertAsync(points);
+            await c.WaitForGraphSavedAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+        }
+
+        // Another store (think: another process) deletes 600 points without a graph of its own; the saved file
+        // still holds them when the next store opens the collection.
+        var exactOnly = new EmbeddedStoreOptions { Path = folder.Path, SearchMode = SearchMode.Exact };
+        using (var other = new EmbeddedVectorStore(exactOnly))
+        {
+            var c = await other.OpenCollectionAsync("g", Model, Dim);
+            await c.DeleteAsync(points.Take(600).Select(p => p.Id).ToList());
+        }
+
+        using (var store = Open(folder))
+        {
+            var c = (EmbeddedCollection)await store.OpenCollectionAsync("g", Model, Dim);
+            await c.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+            Assert.True(c.GraphLoadedFromFile);
+            Assert.Equal(600, c.GraphTombstones);
+            var hits = await c.SearchAsync(new VectorQuery(points[3].Vector, 10));
+            Assert.Equal(10, hits.Count);
+            Assert.DoesNotContain(hits, h => points.Take(600).Any(p => p.Id == h.Id));
+            Assert.True(await RecallAsync(c, points.Skip(600).ToList(), 30) >= 0.95);
+        }
+    }
+
     private static EmbeddedVectorStore Open(TempIndexFolder folder)
     {
         var options = new EmbeddedStoreOptions { Path = folder.Path };

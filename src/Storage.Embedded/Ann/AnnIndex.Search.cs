@@ -7,7 +7,7 @@ internal sealed unsafe partial class AnnIndex
 {
     /// <summary>
     /// Up to <paramref name="keys"/>.Length keys nearest to <paramref name="query"/> (unit length), best first;
-    /// with a filter, only keys it accepts. Returns how many were found (none once disposed).
+    /// with a filter, only keys it accepts. Returns how many were found; -1 once disposed.
     /// </summary>
     public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter)
     {
@@ -19,9 +19,14 @@ internal sealed unsafe partial class AnnIndex
         _gate.EnterReadLock();
         try
         {
-            // Disposed (replaced by a rebuilt graph while this search started): nothing found, the caller scans exactly.
+            // Disposed (replaced by a rebuilt graph after this search took it): -1, and the caller scans exactly.
+            if (_vectors == null)
+            {
+                return -1;
+            }
+
             var entry = _entry;
-            if (_vectors == null || entry < 0 || keys.IsEmpty)
+            if (entry < 0 || keys.IsEmpty)
             {
                 return 0;
             }

@@ -225,6 +225,36 @@ internal sealed unsafe partial class AnnIndex : IDisposable
         }
     }
 
+    /// <summary>Removes every key <paramref name="gone"/> accepts (their nodes become tombstones). Returns how many.</summary>
+    public int RemoveWhere(Func<ulong, bool> gone)
+    {
+        _gate.EnterReadLock();
+        _changes.EnterReadLock();
+        try
+        {
+            lock (_keysLock)
+            {
+                var removed = _nodeOfKey.Where(kv => gone(kv.Key)).ToList();
+                foreach (var (key, node) in removed)
+                {
+                    _nodeOfKey.Remove(key);
+                    Volatile.Write(ref _dead[node], 1);
+                    _live--;
+                }
+
+                return removed.Count;
+            }
+        }
+        finally
+        {
+            _changes.ExitReadLock();
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Whether tombstones are numerous enough (a quarter of the live keys, and over 1,024) to build the graph afresh.</summary>
+    public bool TooManyTombstones => Dead > Math.Max(1024, Count / 4);
+
     private int RandomLevel() => Math.Min(MaxLevel, (int)(-Math.Log(1 - Random.Shared.NextDouble()) * _levelFactor));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

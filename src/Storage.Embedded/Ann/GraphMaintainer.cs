@@ -195,7 +195,7 @@ internal sealed partial class GraphMaintainer : IDisposable
             changed = true;
         }
 
-        if (_index!.Dead > Math.Max(1024, _index.Count / 4))
+        if (_index!.TooManyTombstones)
         {
             // Tombstones still cost search time and memory: past a quarter of the live points, build afresh.
             Rebuild();
@@ -234,7 +234,9 @@ internal sealed partial class GraphMaintainer : IDisposable
             var dimension = _table.Dimension;
             Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.BuildThreads },
                 i => _index.Add((ulong)batch[i].Key, vectors.AsSpan(i * dimension, dimension)));
-            _table.Lock.EnterReadLock();
+            // Exclusively: a search must see each slot either in the graph or outside it from start to end. A slot
+            // marked between its graph search and its scan of the points outside the graph would be in neither.
+            _table.Lock.EnterWriteLock();
             try
             {
                 foreach (var (slot, _, version) in batch)
@@ -244,11 +246,16 @@ internal sealed partial class GraphMaintainer : IDisposable
             }
             finally
             {
-                _table.Lock.ExitReadLock();
+                _table.Lock.ExitWriteLock();
             }
 
             Interlocked.Add(ref _changesSinceSave, batch.Count);
             changed = true;
+            if (_index.TooManyTombstones)
+            {
+                // Re-added (changed) points left tombstones behind: once past the limit, build afresh right away.
+                Rebuild();
+            }
         }
 
         _caughtUp = true;
@@ -359,7 +366,6 @@ internal sealed partial class GraphMaintainer : IDisposable
             var savedSeq = long.Parse(File.ReadAllText(path + ".seq"), CultureInfo.InvariantCulture);
             index = AnnIndex.Load(path, _table.Dimension, _options);
             index.ExpansionSearch = _options.ExpansionSearch;
-            var held = 0;
             _table.Lock.EnterReadLock();
             try
             {
@@ -369,17 +375,20 @@ internal sealed partial class GraphMaintainer : IDisposable
                     if (_table.PayloadAt(slot) is not null && _table.RowSeqAt(slot) <= savedSeq)
                     {
                         _table.MarkInGraph(slot, _table.VersionAt(slot));
-                        held++;
                     }
                 }
+
+                // Points deleted since the save (by another process, or before a crash) become tombstones now, so
+                // they take no place among a search's candidates. Changed ones are re-added by the next pass.
+                index.RemoveWhere(key => !_table.TryGetByKey((long)key, out _));
             }
             finally
             {
                 _table.Lock.ExitReadLock();
             }
 
-            // Points deleted since the save stay in the graph as dead keys (skipped at search); past a quarter, rebuild.
-            if (index.Count - held > index.Count / 4)
+            // Past a quarter of tombstones, build afresh rather than walk through them.
+            if (index.TooManyTombstones)
             {
                 index.Dispose();
                 _table.Lock.EnterReadLock();
