@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -162,54 +161,25 @@ internal static unsafe class Int8Kernels
         return sum;
     }
 
-    /// <summary>The query widened to 16-bit once, so that each row costs one widening and one multiply-add per chunk.</summary>
-    public static short[] Widen(ReadOnlySpan<sbyte> query)
-    {
-        var wide = new short[query.Length];
-        for (var i = 0; i < query.Length; i++)
-        {
-            wide[i] = query[i];
-        }
-
-        return wide;
-    }
-
-    /// <summary>Integer dot product of a quantized row with the widened query.</summary>
+    /// <summary>
+    /// Integer dot product of a quantized row with a 16-bit query of any length (the exact int8 scan's unpadded
+    /// rows): the padded kernels over the longest run they take, plain arithmetic for the rest.
+    /// </summary>
     public static int Dot(ReadOnlySpan<sbyte> row, ReadOnlySpan<short> query)
     {
         var n = row.Length;
-        var i = 0;
-        var sum = 0;
-        ref var r = ref MemoryMarshal.GetReference(row);
-        ref var q = ref MemoryMarshal.GetReference(query);
-        if (Avx512BW.IsSupported && n >= 32)
+        var chunk = Avx512BW.IsSupported ? 64 : Avx2.IsSupported || Vector128.IsHardwareAccelerated ? 16 : 1;
+        var vectorised = n - (n % chunk);
+        fixed (sbyte* r = row)
+        fixed (short* q = query)
         {
-            var acc = Vector512<int>.Zero;
-            for (; i + 32 <= n; i += 32)
+            var sum = vectorised > 0 ? DotPadded(r, q, vectorised) : 0;
+            for (var i = vectorised; i < n; i++)
             {
-                var rw = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref r, (nuint)i));
-                acc = Avx512F.Add(acc, Avx512BW.MultiplyAddAdjacent(rw, Vector512.LoadUnsafe(ref q, (nuint)i)));
+                sum += r[i] * q[i];
             }
 
-            sum = Vector512.Sum(acc);
+            return sum;
         }
-        else if (Avx2.IsSupported && n >= 16)
-        {
-            var acc = Vector256<int>.Zero;
-            for (; i + 16 <= n; i += 16)
-            {
-                var rw = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref r, (nuint)i));
-                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(rw, Vector256.LoadUnsafe(ref q, (nuint)i)));
-            }
-
-            sum = Vector256.Sum(acc);
-        }
-
-        for (; i < n; i++)
-        {
-            sum += Unsafe.Add(ref r, i) * Unsafe.Add(ref q, i);
-        }
-
-        return sum;
     }
 }

@@ -110,9 +110,8 @@ internal sealed class VectorTable(int dimension, bool keepInt8 = false)
     /// </summary>
     public void ScanInt8(ReadOnlySpan<float> query, int from, int to, PointFilter? filter, float minScore, TopK top, int candidates)
     {
-        Span<sbyte> q8 = stackalloc sbyte[dimension];
-        Int8Kernels.Quantize(query, q8);
-        var wide = Int8Kernels.Widen(q8);
+        Span<short> wide = stackalloc short[dimension];
+        Int8Kernels.QuantizeWide(query, wide, Int8Kernels.Scale);
         var rough = new TopK(candidates, _ids);
         for (var slot = from; slot < to; slot++)
         {
