@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: `dotnet test ClipSearch.sln`, after making sure what the tests need is
-# there (Debian's chromium for the browser tests), and ends with one line "N passed, N failed, N skipped"
-# summed over the test projects.
+# Runs the whole test suite: `dotnet test ClipSearch.sln`, after making sure what the tests need is there (Debian's
+# chromium for the browser tests), and ends with the skipped tests counted by reason, then one line
+# "N passed, N failed, N skipped" summed over the test projects.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -10,8 +10,10 @@ cd "$(dirname "$0")"
 tools/apt-ensure.sh chromium docker-compose >/dev/null 2>&1 || echo "test.sh: could not install chromium and docker-compose with apt; the browser tests and the offline compose check will be skipped" >&2
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-dotnet test ClipSearch.sln --nologo 2>&1 | tee "$log"
+results=$(mktemp -d)
+trap 'rm -rf "$log" "$results"' EXIT
+# The TRX reports (one per test project) hold each skipped test's reason, which the console does not show.
+dotnet test ClipSearch.sln --nologo --logger trx --results-directory "$results" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
 sum() { grep -E '^(Passed|Failed)! ' "$log" | grep -oE "$1: +[0-9]+" | awk '{s += $2} END {print s + 0}'; }
@@ -21,6 +23,15 @@ skipped=$(sum Skipped)
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or a test host failed before any test could fail: count it so it cannot read as green.
   failed=1
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "skipped tests, by reason:"
+  # In a TRX report a skipped test is a result with outcome="NotExecuted" whose <Message> is the reason.
+  cat "$results"/*.trx 2>/dev/null | awk '
+    /outcome="NotExecuted"/ { skipped = 1 }
+    skipped && /<Message>/ { line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line); print line; skipped = 0 }' |
+    sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' | sort | uniq -c | sort -rn |
+    awk '{ n = $1; $1 = ""; sub(/^ /, ""); printf "  %5d  %s\n", n, $0 }'
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

@@ -16,7 +16,7 @@ COPY --from=build /app .
 RUN mkdir -p /data /models && chown app:app /data /models
 USER app
 ENV ASPNETCORE_HTTP_PORTS=8080 \
-    ClipSearch__Store=/data/index
+    CLIPSEARCH_STORE=/data/index
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1
 ENTRYPOINT ["dotnet", "ClipSearch.SearchApi.dll"]

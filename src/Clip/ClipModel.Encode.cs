@@ -8,14 +8,12 @@ namespace ClipSearch.Clip;
 public sealed partial class ClipModel
 {
     /// <summary>Embeds texts (tokenized as CLIP does), in batches; one unit vector per text, in order.</summary>
-    public float[][] EncodeTexts(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var tokenized = texts.Select(t => Tokenizer.Tokenize(t, ContextLength)).ToList();
         return EncodeTokenized(tokenized, cancellationToken);
     }
-
-    public float[] EncodeText(string text) => EncodeTexts([text])[0];
 
     /// <summary>Embeds already tokenized rows (each exactly <see cref="ContextLength"/> ids).</summary>
     public float[][] EncodeTokenized(IReadOnlyList<TokenizedText> rows, CancellationToken cancellationToken = default)
@@ -33,16 +31,11 @@ public sealed partial class ClipModel
     }
 
     /// <summary>Embeds decoded images (preprocessed with <see cref="Preprocessor"/>); one unit vector per image.</summary>
-    public float[][] EncodeImages(IReadOnlyList<DecodedImage> images, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        return EncodePixelTensors(images.Select(Preprocessor.Preprocess).ToList(), cancellationToken);
-    }
-
-    public float[] EncodeImage(DecodedImage image) => EncodeImages([image])[0];
+    internal float[][] EncodeImages(IReadOnlyList<DecodedImage> images, CancellationToken cancellationToken = default) =>
+        EncodePixelTensors([.. images.Select(Preprocessor.Preprocess)], cancellationToken);
 
     /// <summary>Embeds preprocessed CHW tensors (<see cref="ClipImagePreprocessor.TensorLength"/> floats each).</summary>
-    public float[][] EncodePixelTensors(IReadOnlyList<float[]> tensors, CancellationToken cancellationToken = default)
+    internal float[][] EncodePixelTensors(IReadOnlyList<float[]> tensors, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var length = Preprocessor.TensorLength;

@@ -2,6 +2,8 @@ using ClipSearch.Clip.Imaging;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
 using ClipSearch.Clip.Tokenization;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.ZeroShot;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -11,9 +13,10 @@ namespace ClipSearch.Clip;
 /// <summary>
 /// A loaded CLIP model: both ONNX towers (sessions created once, shared and thread-safe), its tokenizer
 /// and its image transform. Tensor names, element types and the embedding dimension come from the
-/// graphs' metadata. Every embedding returned is L2-normalised float32.
+/// graphs' metadata. Every embedding returned is L2-normalised float32. It is the text encoder itself; its
+/// image encoder (<see cref="ClipImageEncoder"/>) adds how untrusted files are decoded.
 /// </summary>
-public sealed partial class ClipModel : IDisposable
+public sealed partial class ClipModel : ITextEncoder, IDisposable
 {
     private readonly InferenceSession _vision;
     private readonly InferenceSession _text;
@@ -33,6 +36,7 @@ public sealed partial class ClipModel : IDisposable
         Device = device;
         _batchSize = batchSize;
         Preprocessor = new ClipImagePreprocessor(folder.Preprocessing);
+        Scoring = new ZeroShotScoring(folder.LogitScale);
     }
 
     public ClipModelFolder Folder { get; }
@@ -52,6 +56,9 @@ public sealed partial class ClipModel : IDisposable
 
     /// <summary>Model identifier recorded by indexes (<see cref="ClipModelFolder.ModelId"/>).</summary>
     public string ModelId => Folder.ModelId;
+
+    /// <summary>Softmax over labels of exp(logit_scale) x cosine, logit_scale from config.json (see <see cref="ClipModelFolder.LogitScale"/>).</summary>
+    public ZeroShotScoring Scoring { get; }
 
     public IReadOnlyList<TensorInfo> VisionInputs => _visionSig.Inputs;
 

@@ -1,3 +1,10 @@
-using ClipSearch.Indexer.Cli;
+using ClipSearch.Clip.Imaging.Isolation;
+using ClipSearch.Indexer;
+
+// The engine relaunches this program with the worker verb for its image-decoding processes.
+if (DecodeWorker.IsWorkerInvocation(args))
+{
+    return await DecodeWorker.RunOnStandardStreamsAsync().ConfigureAwait(false);
+}
 
 return await ClipSearchCli.RunAsync(args).ConfigureAwait(false);

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using ClipSearch.Clip.Imaging;
 using ClipSearch.Core;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.Imaging;
 using ClipSearch.Core.Index;
 
 namespace ClipSearch.Indexing;
@@ -276,7 +277,7 @@ public sealed partial class CollectionIndexer
                     return;
                 }
 
-                var prepared = await owner._preparer.PrepareBytesAsync(content, token).ConfigureAwait(false);
+                var prepared = await owner._encoder.PrepareBytesAsync(content, token).ConfigureAwait(false);
                 if (!prepared.Succeeded)
                 {
                     entry.Result.TrySetResult(new Source(null, null, prepared.Failure));
@@ -330,7 +331,7 @@ public sealed partial class CollectionIndexer
                     }
 
                     var encodeStart = Stopwatch.GetTimestamp();
-                    var vectors = owner._model.EncodePixelTensors([.. jobs.Select(j => j.Image.Tensor)], token);
+                    var vectors = owner._encoder.Encode([.. jobs.Select(j => j.Image)], token);
                     Interlocked.Add(ref _encodeTicks, Stopwatch.GetElapsedTime(encodeStart).Ticks);
                     Interlocked.Add(ref _encoded, jobs.Count);
                     for (var i = 0; i < jobs.Count; i++)
@@ -473,10 +474,10 @@ public sealed partial class CollectionIndexer
                     }
 
                     var current = file with { Size = before.Length, ModifiedAt = FileScanner.NormaliseTime(before.LastWriteTimeUtc) };
-                    if (before.Length > _options.MaxFileBytes)
+                    if (before.Length > owner._encoder.Limits.MaxFileBytes)
                     {
                         return new ReadResult(Outcome.Skipped, current, null, new ImageFailure(SkipReason.TooLarge,
-                            $"the file is {before.Length / 1048576.0:0.#} MiB, over the limit of {_options.MaxFileBytes / 1048576.0:0.#} MiB"));
+                            $"the file is {before.Length / 1048576.0:0.#} MiB, over the limit of {owner._encoder.Limits.MaxFileBytes / 1048576.0:0.#} MiB"));
                     }
 
                     if (!byExtension && !ImageFiles.LooksLikeImage(full))

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using ClipSearch.Clip;
-using ClipSearch.Clip.Imaging;
 using ClipSearch.Core;
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,43 +23,30 @@ namespace ClipSearch.Indexing;
 public sealed partial class CollectionIndexer
 {
     private readonly IVectorCollection _collection;
-    private readonly ClipModel _model;
-    private readonly IImagePreparer _preparer;
+    private readonly IImageEncoder _encoder;
     private readonly IndexerState _state;
     private readonly IndexOptions _options;
     private readonly ILogger _logger;
 
-    public CollectionIndexer(IVectorCollection collection, ClipModel model, IImagePreparer preparer, IndexerState state, IndexOptions? options = null,
-        ILogger? logger = null)
+    /// <param name="collection">The collection to fill; its model must be <paramref name="encoder"/>'s.</param>
+    /// <param name="encoder">Decodes files (within its limits) and embeds them.</param>
+    /// <param name="state">Where skipped files are remembered.</param>
+    /// <param name="options">How the run works.</param>
+    /// <param name="logger">Logs skipped files and unlisted folders.</param>
+    public CollectionIndexer(IVectorCollection collection, IImageEncoder encoder, IndexerState state, IndexOptions? options = null, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(encoder);
+        if (collection.ModelId != encoder.ModelId || collection.Dimension != encoder.Dimension)
+        {
+            throw new ArgumentException($"collection '{collection.Name}' holds embeddings of {collection.ModelId}, not of the encoder's {encoder.ModelId}", nameof(encoder));
+        }
+
         _collection = collection;
-        _model = model;
-        _preparer = preparer;
+        _encoder = encoder;
         _state = state;
         _options = options ?? new IndexOptions();
         _logger = logger ?? NullLogger.Instance;
-    }
-
-    /// <summary>Opens the collection for <paramref name="model"/>, creating it when missing.</summary>
-    public static async Task<IVectorCollection> OpenOrCreateAsync(IVectorStore store, string name, ClipModel model, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(model);
-        try
-        {
-            return await store.OpenCollectionAsync(name, model.ModelId, model.Dimension, cancellationToken).ConfigureAwait(false);
-        }
-        catch (VectorStoreException e) when (e.Kind == VectorStoreErrorKind.CollectionNotFound)
-        {
-            try
-            {
-                return await store.CreateCollectionAsync(name, model.ModelId, model.Dimension, cancellationToken).ConfigureAwait(false);
-            }
-            catch (VectorStoreException race) when (race.Kind == VectorStoreErrorKind.CollectionExists)
-            {
-                return await store.OpenCollectionAsync(name, model.ModelId, model.Dimension, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     /// <summary>Indexes <paramref name="paths"/> (folders or single files).</summary>

@@ -1,4 +1,4 @@
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Imaging;
 
 namespace ClipSearch.Indexing;
 

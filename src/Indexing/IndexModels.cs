@@ -8,7 +8,7 @@ public sealed record IndexOptions
     /// <summary>Images per inference call.</summary>
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Files read and decoded at once; 0 means two more than the decode workers, to keep them fed.</summary>
+    /// <summary>Files read, hashed and decoded at once; 0 means <see cref="BatchSize"/> plus one per core, so that the decoders stay fed while a batch is encoded.</summary>
     public int ReadParallelism { get; init; }
 
     /// <summary>Points per durable write to the index (a killed run loses at most the batch in flight).</summary>
@@ -16,9 +16,6 @@ public sealed record IndexOptions
 
     /// <summary>Longest time finished work waits before being written, so that slow runs still checkpoint often.</summary>
     public TimeSpan WriteInterval { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>Files larger than this are skipped as too large without being read.</summary>
-    public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
 
     /// <summary>Try again the files skipped by earlier runs even when they have not changed.</summary>
     public bool RetrySkipped { get; init; }

@@ -1,12 +1,10 @@
 using ClipSearch.Clip.Imaging.Isolation;
 using ClipSearch.SearchApi.Hosting;
 
-// The API relaunches itself with this verb for its image-decoding worker processes.
-if (args is [WorkerCommand.Verb])
+// The engine relaunches this program with the worker verb for its image-decoding processes.
+if (DecodeWorker.IsWorkerInvocation(args))
 {
-    using var input = Console.OpenStandardInput();
-    using var output = Console.OpenStandardOutput();
-    return await DecodeWorker.RunAsync(input, output, CancellationToken.None).ConfigureAwait(false);
+    return await DecodeWorker.RunOnStandardStreamsAsync().ConfigureAwait(false);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -7,9 +7,8 @@ public sealed class QdrantStoreOptions
 {
     public const string SectionName = "ClipSearch:Index:Qdrant";
 
-    /// <summary>gRPC endpoint, e.g. http://localhost:6334 (https:// for TLS).</summary>
-    [Required]
-    public Uri Url { get; set; } = new("http://localhost:6334");
+    /// <summary>gRPC endpoint, e.g. http://localhost:6334 (https:// for TLS). Setting it is what selects Qdrant over the embedded index.</summary>
+    public Uri? Url { get; set; }
 
     /// <summary>API key sent with every call, when the server requires one.</summary>
     public string? ApiKey { get; set; }
@@ -18,7 +17,7 @@ public sealed class QdrantStoreOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Attempts of a write on transient errors (unavailable, deadline, overloaded), with exponential backoff.</summary>
+    /// <summary>Attempts of every call (reads and writes alike) on transient errors (unavailable, deadline, overloaded), with exponential backoff.</summary>
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
@@ -47,4 +46,13 @@ public sealed class QdrantStoreOptions
 
     /// <summary>Search without the HNSW index (exact, slower); the conformance suite uses it.</summary>
     public bool ExactSearch { get; set; }
+
+    /// <summary>These settings for another server (a migration's target, say).</summary>
+    public QdrantStoreOptions ForServer(Uri url, string? apiKey)
+    {
+        var copy = (QdrantStoreOptions)MemberwiseClone();
+        copy.Url = url;
+        copy.ApiKey = apiKey;
+        return copy;
+    }
 }

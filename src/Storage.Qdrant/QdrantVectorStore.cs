@@ -21,11 +21,16 @@ public sealed class QdrantVectorStore : IVectorStore
     public QdrantVectorStore(QdrantStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Url, nameof(options) + "." + nameof(options.Url));
         Options = options;
+        Url = options.Url;
         _client = new QdrantClient(options.Url, options.ApiKey, options.Timeout);
     }
 
     public string Backend => BackendName;
+
+    /// <summary>The server's gRPC endpoint.</summary>
+    public Uri Url { get; }
 
     internal QdrantStoreOptions Options { get; }
 
@@ -39,7 +44,7 @@ public sealed class QdrantVectorStore : IVectorStore
         {
             if (await _client.CollectionExistsAsync(name, ct).ConfigureAwait(false))
             {
-                throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists on {Options.Url}.");
+                throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists on {Url}.");
             }
 
             await _client.CreateCollectionAsync(CreateRequest(name, modelId, dimension, Options), ct).ConfigureAwait(false);
@@ -99,14 +104,14 @@ public sealed class QdrantVectorStore : IVectorStore
         {
             if (!await _client.CollectionExistsAsync(name, ct).ConfigureAwait(false))
             {
-                throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{name}' does not exist on {Options.Url}; index some images into it first.");
+                throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{name}' does not exist on {Url}; index some images into it first.");
             }
 
             var info = await _client.GetCollectionInfoAsync(name, ct).ConfigureAwait(false);
             var meta = info.Config.Metadata;
             if (!meta.TryGetValue(ModelKey, out var model) || !meta.TryGetValue(DimensionKey, out var dim))
             {
-                throw new VectorStoreException(VectorStoreErrorKind.ModelMismatch, $"Collection '{name}' on {Options.Url} was not created by ClipSearch (no model recorded in its metadata).");
+                throw new VectorStoreException(VectorStoreErrorKind.ModelMismatch, $"Collection '{name}' on {Url} was not created by ClipSearch (no model recorded in its metadata).");
             }
 
             return (model.StringValue, int.Parse(dim.StringValue, CultureInfo.InvariantCulture), (long)info.PointsCount);
@@ -164,7 +169,7 @@ public sealed class QdrantVectorStore : IVectorStore
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw QdrantErrors.Wrap(e, doing, Options.Url);
+                throw QdrantErrors.Wrap(e, doing, Url);
             }
         }
     }

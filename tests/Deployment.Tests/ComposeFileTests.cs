@@ -1,8 +1,14 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using ClipSearch.Indexer.Cli;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Engine.Configuration;
+using ClipSearch.Engine.Imaging;
+using ClipSearch.Engine.Models;
+using ClipSearch.Engine.Stores;
+using ClipSearch.Indexer;
 using ClipSearch.SearchApi.Hosting;
+using Microsoft.Extensions.Configuration;
 using ClipSearch.Tests.Shared;
 using ClipSearch.WebUi.Hosting;
 using YamlDotNet.RepresentationModel;
@@ -83,20 +89,44 @@ public sealed partial class ComposeFileTests
     [Theory]
     [InlineData("searchapi")]
     [InlineData("searchapi-gpu")]
-    public void SearchApi_EveryClipSearchVariable_IsAnOptionTheApiReads(string service)
+    public void SearchApi_EveryVariable_IsASettingTheApiReads(string service)
     {
         var environment = Environment(service);
         Assert.NotEmpty(environment);
-        foreach (var key in environment.Keys.Where(k => k.StartsWith("ClipSearch__", StringComparison.Ordinal)))
+        foreach (var key in environment.Keys)
         {
-            Assert.True(IsOption(typeof(ClipSearchOptions), key.Split("__")[1..]), $"{service}: {key} is not a setting of ClipSearchOptions");
+            Assert.True(EnvironmentSettings.Keys.ContainsKey(key) || (key.StartsWith("ClipSearch__", StringComparison.Ordinal) && IsApiSetting(key.Split("__")[1..])),
+                $"{service}: {key} is neither a CLIPSEARCH_* variable nor a ClipSearch__ setting the API reads");
         }
 
-        Assert.Equal("http://qdrant:6334", environment["ClipSearch__Qdrant__Url"]);
         Assert.Equal(service == "searchapi" ? "cpu" : "cuda", environment["ClipSearch__Device"]);
-        Assert.Equal(environment["ClipSearch__Model"], Environment("indexer")[ModelLocator.EnvironmentVariable]); // one model for both
         Assert.Contains("models:/models:ro", Sequence(Service(service), "volumes"));
         Assert.Contains(Sequence(Service(service), "ports"), p => p.EndsWith(":8080", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("searchapi", "indexer")]
+    [InlineData("searchapi-gpu", "indexer-watch")]
+    public void ApiAndIndexer_ReadTheSameModelVariantAndIndex(string api, string indexer)
+    {
+        // What a user sets in the shell, as the file's header says: a pulled model's name and its variant.
+        var shell = new Dictionary<string, string> { ["CLIPSEARCH_MODEL"] = "openai/clip-vit-base-patch32", ["CLIPSEARCH_VARIANT"] = "quantized", ["QDRANT_API_KEY"] = "k" };
+        var apiSettings = ApiConfiguration(Expand(Environment(api), shell));
+        var cliSettings = CliConfiguration(Expand(Environment(indexer), shell));
+        foreach (var settings in new[] { apiSettings, cliSettings })
+        {
+            var model = Bind<ModelSettings>(settings, ModelSettings.SectionName);
+            Assert.Equal("openai/clip-vit-base-patch32", model.Model);
+            Assert.Equal("quantized", model.Variant);
+            Assert.Equal("/models", model.ModelsFolder);
+            var index = Bind<IndexSettings>(settings, IndexSettings.SectionName);
+            Assert.Equal(new Uri("http://qdrant:6334"), index.Qdrant.Url);
+            Assert.Equal("k", index.Qdrant.ApiKey);
+        }
+
+        // Without the shell's variables both fall back to the bundled model, again alike.
+        Assert.Null(Bind<ModelSettings>(ApiConfiguration(Expand(Environment(api), new())), ModelSettings.SectionName).Model);
+        Assert.Null(Bind<ModelSettings>(CliConfiguration(Expand(Environment(indexer), new())), ModelSettings.SectionName).Model);
     }
 
     [Fact]
@@ -116,10 +146,8 @@ public sealed partial class ComposeFileTests
     [InlineData("indexer-watch")]
     public void Indexer_EveryVariable_IsOneTheCliReadsAndPhotosAreReadOnly(string service)
     {
-        string[] read = [StoreOptions.StoreVariable, StoreOptions.QdrantVariable, StoreOptions.QdrantKeyVariable, ModelLocator.EnvironmentVariable, ModelLocator.ModelsFolderVariable];
         var environment = Environment(service);
-        Assert.All(environment.Keys, k => Assert.Contains(k, read));
-        Assert.Equal("http://qdrant:6334", environment[StoreOptions.QdrantVariable]);
+        Assert.All(environment.Keys, k => Assert.True(EnvironmentSettings.Keys.ContainsKey(k), $"{service}: {k} is not a CLIPSEARCH_* variable the CLI reads"));
         Assert.Contains(Sequence(Service(service), "volumes"), v => v.EndsWith(":/photos:ro", StringComparison.Ordinal));
         var command = Sequence(Service(service), "command");
         Assert.Equal(["index", "/photos"], command.Take(2));
@@ -165,7 +193,7 @@ public sealed partial class ComposeFileTests
         Assert.DoesNotMatch(SecretPattern(), string.Join("\n", lines.Where(l => l.StartsWith("ENV ", StringComparison.Ordinal) || l.StartsWith("ARG ", StringComparison.Ordinal) || l.Contains('='))));
         foreach (var env in lines.SelectMany(l => ClipSearchEnv().Matches(l)).Select(m => m.Value))
         {
-            Assert.True(IsOption(typeof(ClipSearchOptions), env.Split("__")[1..]), $"{dockerfile}: {env} is not a setting of ClipSearchOptions");
+            Assert.True(IsApiSetting(env.Split("__")[1..]), $"{dockerfile}: {env} is not a setting the API reads");
         }
     }
 
@@ -190,6 +218,36 @@ public sealed partial class ComposeFileTests
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, error);
     }
+
+    /// <summary>Whether a key below ClipSearch (e.g. ["Index", "Qdrant", "Url"]) is one of the settings the API binds: its own or the engine's.</summary>
+    private static bool IsApiSetting(string[] path) =>
+        IsOption(typeof(ClipSearchOptions), path) || IsOption(typeof(ModelSettings), path) || IsOption(typeof(Clip.Inference.ClipEngineOptions), path)
+        || (path.Length > 1 && path[0] == "Index" && IsOption(typeof(IndexSettings), path.Skip(1).ToList()))
+        || (path.Length > 1 && path[0] == "Decoding" && (IsOption(typeof(ImageDecodeOptions), path.Skip(1).ToList()) || IsOption(typeof(DecodingSettings), path.Skip(1).ToList())));
+
+    /// <summary>A service's environment with the shell's values put in for ${VAR:-default}.</summary>
+    private static Dictionary<string, string> Expand(Dictionary<string, string> environment, Dictionary<string, string> shell) =>
+        environment.ToDictionary(kv => kv.Key, kv => ShellVariable().Replace(kv.Value, m => shell.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Groups[2].Value));
+
+    /// <summary>The API's configuration from an environment: the CLIPSEARCH_* variables under ASP.NET Core's ClipSearch__ ones ("__" is ":").</summary>
+    private static IConfiguration ApiConfiguration(Dictionary<string, string> environment) => new ConfigurationBuilder()
+        .AddClipSearchEnvironment(v => environment.GetValueOrDefault(v))
+        .AddInMemoryCollection(environment.Where(kv => kv.Key.Contains("__", StringComparison.Ordinal)).Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), (string?)kv.Value)))
+        .Build();
+
+    /// <summary>The CLI's configuration from an environment (its flags, none here, would come on top).</summary>
+    private static IConfiguration CliConfiguration(Dictionary<string, string> environment) =>
+        new ConfigurationBuilder().AddClipSearchEnvironment(v => environment.GetValueOrDefault(v)).Build();
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var value = new T();
+        configuration.GetSection(section).Bind(value);
+        return value;
+    }
+
+    [GeneratedRegex(@"\$\{([A-Z_]+):-([^}]*)\}")]
+    private static partial Regex ShellVariable();
 
     /// <summary>Whether a configuration path (e.g. ["Qdrant", "Url"]) names a settable property under <paramref name="type"/>.</summary>
     private static bool IsOption(Type type, IReadOnlyList<string> path)

@@ -1,4 +1,3 @@
-using ClipSearch.Indexer.Cli;
 
 namespace ClipSearch.Indexer.Tests;
 

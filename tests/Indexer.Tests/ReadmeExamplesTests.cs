@@ -23,7 +23,7 @@ public sealed class ReadmeExamplesTests : IDisposable
         Assert.True(examples.Split('\n').Count(l => l.StartsWith("clipsearch ", StringComparison.Ordinal)) >= 15);
 
         Directory.CreateSymbolicLink(Path.Combine(_root, "samples"), Path.Combine(TestPaths.RepoRoot, "samples"));
-        var tool = typeof(Cli.ClipSearchCli).Assembly.Location;
+        var tool = typeof(ClipSearchCli).Assembly.Location;
         var script = $"set -euo pipefail\nclipsearch() {{ echo \"+ clipsearch $*\" >&2; dotnet '{tool}' \"$@\"; }}\n{examples}";
         var run = new ProcessStartInfo("bash", ["-c", script]) { WorkingDirectory = _root, RedirectStandardOutput = true, RedirectStandardError = true };
         run.Environment["CLIPSEARCH_STORE"] = Path.Combine(_root, "index");

@@ -15,7 +15,7 @@ public sealed class ApiFactory(IndexedPhotos photos, IReadOnlyDictionary<string,
     {
         var values = new Dictionary<string, string?>
         {
-            ["ClipSearch:Store"] = photos.Store,
+            ["ClipSearch:Index:Embedded:Path"] = photos.Store,
             ["ClipSearch:Model"] = TestPaths.TinyClip,
             ["ClipSearch:Device"] = "cpu",
             ["ClipSearch:DefaultCollection"] = IndexedPhotos.Collection,

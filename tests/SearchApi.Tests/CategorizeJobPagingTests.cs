@@ -1,4 +1,4 @@
-using ClipSearch.Indexing;
+using ClipSearch.Engine.Categorization;
 using ClipSearch.SearchApi.Services;
 
 namespace ClipSearch.SearchApi.Tests;

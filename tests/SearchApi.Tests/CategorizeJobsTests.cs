@@ -42,7 +42,7 @@ public sealed class CategorizeJobsTests
     {
         var release = new TaskCompletionSource();
         var collection = new StalledCollection(release.Task);
-        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b"], [[1f, 0f], [0f, 1f]], 100f);
+        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b"], [[1f, 0f], [0f, 1f]], ZeroShotScoring.ClipDefault);
         using var jobs = new CategorizeJobs(NullLogger<CategorizeJobs>.Instance);
         CategorizeJob? Start(bool apply, string set = "s") => jobs.Start(collection, classifier, "k", new Thresholds(), set, null, apply).Job;
 

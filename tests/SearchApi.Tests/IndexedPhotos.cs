@@ -1,16 +1,21 @@
-using ClipSearch.Clip;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
+using ClipSearch.Engine;
+using ClipSearch.Engine.Configuration;
+using ClipSearch.Engine.Search;
+using ClipSearch.Engine.Stores;
 using ClipSearch.Indexing;
-using ClipSearch.Storage.Embedded;
 using ClipSearch.Tests.Shared;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipSearch.SearchApi.Tests;
 
 /// <summary>
 /// A temporary folder of the tiny model's held-out images (procedurally drawn coloured shapes,
 /// tests/data/tiny-clip-heldout), three per class, sorted into photos/warm and photos/cool by colour, indexed
-/// by the real indexer with the bundled model into an embedded index. Shared by the API tests, read-only.
+/// by the real indexer with the bundled model into an embedded index, through the engine's composition (the same
+/// the CLI and the API use). Shared by the API tests, read-only.
 /// </summary>
 public sealed class IndexedPhotos : IDisposable
 {
@@ -63,14 +68,22 @@ public sealed class IndexedPhotos : IDisposable
 
     private async Task IndexAsync()
     {
-        using var model = ClipModel.Load(TestPaths.TinyClip, new() { Device = Clip.Inference.ExecutionDevice.Cpu });
-        using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = Store });
-        using var state = IndexerState.Open(Store);
-        // A generous decode limit: these are small valid images, and a CI machine running several test hosts at once
-        // must not turn a slow start into a "timed out" skip (seen once with the default 15 s).
-        using var preparer = new InProcessImagePreparer(new ImageDecodeOptions { Timeout = TimeSpan.FromMinutes(2) }, model.Preprocessor);
-        var collection = await CollectionIndexer.OpenOrCreateAsync(store, Collection, model, default);
-        var summary = await new CollectionIndexer(collection, model, preparer, state).RunAsync([Photos]);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [SettingKeys.Model] = TestPaths.TinyClip,
+            [SettingKeys.Device] = "cpu",
+            [SettingKeys.StorePath] = Store,
+            ["ClipSearch:Decoding:Isolate"] = "false",
+            // A generous decode limit: these are small valid images, and a CI machine running several test hosts at once
+            // must not turn a slow start into a "timed out" skip (seen once with the default 15 s).
+            [SettingKeys.DecodeTimeout] = "00:02:00",
+        }).Build();
+        using var services = new ServiceCollection().AddClipSearchEngine(configuration, new EngineHost(typeof(IndexedPhotos).Assembly, SettingNames.Configuration))
+            .BuildServiceProvider();
+        var encoder = services.GetRequiredService<IImageEncoder>();
+        var state = services.GetRequiredService<StoreContext>().State;
+        var collection = await services.GetRequiredService<CollectionAccess>().OpenOrCreateAsync(Collection, encoder);
+        var summary = await new CollectionIndexer(collection, encoder, state).RunAsync([Photos]);
         if (summary.Indexed != Files.Count)
         {
             throw new InvalidOperationException($"indexed {summary.Indexed} of {Files.Count} images; skipped: {string.Join(", ", summary.Skipped.Select(kv => $"{kv.Key} {kv.Value}"))}");

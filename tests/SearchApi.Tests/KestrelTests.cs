@@ -11,7 +11,7 @@ public sealed class KestrelTests(SharedApi api)
     [Fact]
     public async Task Start_WithDocumentedSettings_ServesSearchesOverRealHttp()
     {
-        using var process = new ServerProcess(typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0", $"--ClipSearch:Store={api.Photos.Store}", $"--ClipSearch:Model={TestPaths.TinyClip}",
+        using var process = new ServerProcess(typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0", $"--ClipSearch:Index:Embedded:Path={api.Photos.Store}", $"--ClipSearch:Model={TestPaths.TinyClip}",
             "--ClipSearch:Device=cpu", $"--ClipSearch:DefaultCollection={IndexedPhotos.Collection}",
             $"--ClipSearch:ThumbnailCache={Path.Combine(api.Photos.Root, "kestrel-thumbnails")}");
         var address = await process.ListeningAsync();
@@ -37,7 +37,7 @@ public sealed class KestrelTests(SharedApi api)
     [Fact]
     public async Task Start_ModelFolderMissing_ExitsWithOneClearLine()
     {
-        using var process = new ServerProcess(typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0", $"--ClipSearch:Store={api.Photos.Store}", "--ClipSearch:Model=/nonexistent/model");
+        using var process = new ServerProcess(typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0", $"--ClipSearch:Index:Embedded:Path={api.Photos.Store}", "--ClipSearch:Model=/nonexistent/model");
         Assert.Equal(1, await process.ExitCodeAsync());
         Assert.Contains("ClipSearch:Model: the folder /nonexistent/model does not exist", process.Output);
         Assert.DoesNotContain("   at ", process.Output);
@@ -46,7 +46,7 @@ public sealed class KestrelTests(SharedApi api)
     [Fact]
     public async Task Start_BadLimit_ExitsNamingTheSetting()
     {
-        using var process = new ServerProcess(typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0", $"--ClipSearch:Store={api.Photos.Store}", "--ClipSearch:MaxK=0");
+        using var process = new ServerProcess(typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0", $"--ClipSearch:Index:Embedded:Path={api.Photos.Store}", "--ClipSearch:MaxK=0");
         Assert.Equal(1, await process.ExitCodeAsync());
         Assert.Contains("MaxK", process.Output);
         Assert.DoesNotContain("   at ", process.Output);

@@ -133,7 +133,7 @@ public sealed class WriteTests : IDisposable
         // Nothing listens on the discard port: every index call fails as Qdrant down would.
         using var factory = new ApiFactory(_photos, new Dictionary<string, string?>
         {
-            ["ClipSearch:Qdrant:Url"] = "http://127.0.0.1:9",
+            ["ClipSearch:Index:Qdrant:Url"] = "http://127.0.0.1:9",
             ["ClipSearch:Index:Qdrant:Timeout"] = "00:00:02",
             ["ClipSearch:Index:Qdrant:MaxAttempts"] = "1",
         });

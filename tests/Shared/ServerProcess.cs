@@ -16,6 +16,12 @@ internal sealed partial class ServerProcess : IDisposable
     private bool _disposed;
 
     public ServerProcess(string assembly, params string[] arguments)
+        : this(assembly, null, arguments)
+    {
+    }
+
+    /// <summary>As the constructor without it, with environment variables set (a null value removes one).</summary>
+    public ServerProcess(string assembly, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
         // Run from the app's folder, as `cd out && dotnet App.dll` does: its appsettings.json and static assets are found there.
         var start = new ProcessStartInfo("dotnet")
@@ -29,6 +35,11 @@ internal sealed partial class ServerProcess : IDisposable
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Line(e.Data);
         _process.ErrorDataReceived += (_, e) => Line(e.Data);

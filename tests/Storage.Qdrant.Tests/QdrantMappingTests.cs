@@ -139,7 +139,7 @@ public sealed class QdrantMappingTests
     [Fact]
     public async Task Calls_TransientFailures_RetriedWithBackoffThenSucceed()
     {
-        using var store = new QdrantVectorStore(new QdrantStoreOptions { MaxAttempts = 4, RetryDelay = TimeSpan.FromMilliseconds(1) });
+        using var store = new QdrantVectorStore(new QdrantStoreOptions { Url = new Uri("http://127.0.0.1:9"), MaxAttempts = 4, RetryDelay = TimeSpan.FromMilliseconds(1) });
         var attempts = 0;
         var result = await store.CallAsync("upsert", _ =>
         {
@@ -152,7 +152,7 @@ public sealed class QdrantMappingTests
     [Fact]
     public async Task Calls_PersistentOutage_GivesUpAsUnavailable()
     {
-        using var store = new QdrantVectorStore(new QdrantStoreOptions { MaxAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(1) });
+        using var store = new QdrantVectorStore(new QdrantStoreOptions { Url = new Uri("http://localhost:6334"), MaxAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(1) });
         var attempts = 0;
         var e = await Assert.ThrowsAsync<VectorStoreException>(() => store.CallAsync<int>("upsert", _ =>
         {

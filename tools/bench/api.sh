@@ -19,7 +19,7 @@ clipsearch() { dotnet src/Indexer/bin/Release/net10.0/clipsearch.dll "$@"; }
 # Fill the collection first (no API running), so the API opens it with its graph built.
 clipsearch bench api "${model_cli[@]}" --store "$store" --images "$n" --seconds 1 --clients 1 >/dev/null
 dotnet src/SearchApi/bin/Release/net10.0/ClipSearch.SearchApi.dll --urls "http://127.0.0.1:$port" \
-  --ClipSearch:Store="$store" "${model_api[@]}" --ClipSearch:TextCacheEntries=0 --ClipSearch:RequestsPerMinute=0 \
+  --ClipSearch:Index:Embedded:Path="$store" "${model_api[@]}" --ClipSearch:TextCacheEntries=0 --ClipSearch:RequestsPerMinute=0 \
   --Logging:LogLevel:Default=Warning >/tmp/clipsearch-bench-api.log 2>&1 &
 api=$!
 trap 'kill $api 2>/dev/null || true' EXIT

@@ -1,3 +1,5 @@
+using ClipSearch.Core.Embeddings;
+
 namespace ClipSearch.Clip.Imaging;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using ClipSearch.Core;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.Imaging;
 
 namespace ClipSearch.Clip.Imaging;
 
@@ -28,6 +30,7 @@ internal static class ImagePreparation
             return PrepareResult.Fail(SkipReason.TooLarge, $"not enough memory to resize ({e.GetType().Name})");
         }
 
-        return new PrepareResult(new PreparedImage(tensor, ImageInfo.Of(image)) { DecodeTime = decodeTime, PreprocessTime = clock.Elapsed }, null);
+        var info = new ImageInfo(image.Format, image.Width, image.Height, image.HasAlpha, image.TakenAt);
+        return new PrepareResult(new PixelTensor(tensor, info) { DecodeTime = decodeTime, PreprocessTime = clock.Elapsed }, null);
     }
 }

@@ -1,4 +1,5 @@
 using ClipSearch.Core;
+using ClipSearch.Core.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Formats.Gif;

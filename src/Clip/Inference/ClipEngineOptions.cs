@@ -2,11 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ClipSearch.Clip.Inference;
 
-/// <summary>How CLIP models are loaded and run (configuration section <c>ClipSearch:Engine</c>).</summary>
+/// <summary>
+/// How CLIP models are loaded and run; the engine binds it from the <c>ClipSearch</c> section (<c>ClipSearch:Device</c>,
+/// <c>ClipSearch:BatchSize</c>, ...; CLI <c>--device</c>, <c>--batch</c>; <c>CLIPSEARCH_DEVICE</c>).
+/// </summary>
 public sealed class ClipEngineOptions
 {
-    public const string SectionName = "ClipSearch:Engine";
-
     /// <summary>auto (CUDA if usable, else CPU), cpu or cuda.</summary>
     public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
 

@@ -44,7 +44,10 @@ public sealed record ClipModelFolder
     /// <summary>config.json <c>text_config.max_position_embeddings</c> when present.</summary>
     public int? TextContextLength { get; init; }
 
-    /// <summary>Finds a model in <paramref name="path"/>, choosing weight <paramref name="variant"/> when given.</summary>
+    /// <summary>
+    /// Finds a model in <paramref name="path"/>, choosing weight <paramref name="variant"/> when given; without one,
+    /// the default (full-precision) files, or the only variant both towers have when the folder holds just one.
+    /// </summary>
     /// <exception cref="ClipModelException">The folder is not a CLIP model in a known layout, or a file is missing or malformed.</exception>
     public static ClipModelFolder Open(string path, string? variant = null)
     {
@@ -100,6 +103,12 @@ public sealed record ClipModelFolder
     {
         var vision = Variants(t.VisionDir, t.VisionStem);
         var text = Variants(t.TextDir, t.TextStem);
+        var available = vision.Intersect(text).OrderBy(v => v ?? string.Empty, StringComparer.Ordinal).ToList();
+        if (variant is null && available is [{ } only])
+        {
+            variant = only; // the folder holds one set of weights (say a quantized-only pull): that is the model
+        }
+
         var visionPath = SelectVariant(t.VisionDir, t.VisionStem, vision, variant);
         var textPath = SelectVariant(t.TextDir, t.TextStem, text, variant);
         var config = ReadConfig(configPath);
@@ -110,7 +119,7 @@ public sealed record ClipModelFolder
             Layout = t.Layout,
             ModelId = Id(config.NameOrPath ?? Path.GetFileName(t.Root), variant),
             Variant = variant,
-            AvailableVariants = vision.Intersect(text).OrderBy(v => v ?? string.Empty, StringComparer.Ordinal).ToList(),
+            AvailableVariants = available,
             VisionModelPath = visionPath,
             TextModelPath = textPath,
             VocabPath = RequireFile(Path.Combine(t.TokenizerDir, "vocab.json"), $"the CLIP BPE vocabulary vocab.json {t.TokenizerWhere}"),
@@ -140,7 +149,7 @@ public sealed record ClipModelFolder
         }
 
         var names = present.Select(v => v ?? "(default)").OrderBy(v => v, StringComparer.Ordinal);
-        throw new ClipModelException(path, $"the {(variant is null ? "default" : $"'{variant}'")} weights of this tower; variants present: {(present.Count == 0 ? "none" : string.Join(", ", names))}");
+        throw new ClipModelException(path, $"the {(variant is null ? "default" : $"'{variant}'")} weights of this tower; variants present: {(present.Count == 0 ? "none" : string.Join(", ", names))} (the model's variant setting chooses one)");
     }
 
     private static string RequireFile(string path, string what) =>

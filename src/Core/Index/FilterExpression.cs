@@ -16,8 +16,13 @@ namespace ClipSearch.Core.Index;
 /// </summary>
 public static class FilterExpression
 {
-    /// <summary>Parses an expression. Throws <see cref="FormatException"/> naming the problem and where it is.</summary>
-    public static PointFilter Parse(string text)
+    /// <summary>
+    /// Parses an expression. Throws <see cref="FormatException"/> naming the problem and where it is.
+    /// <paramref name="resolveFolder"/> turns the folder of each <c>folder:</c> condition into the absolute folder
+    /// it means (the command line resolves a relative one against the working folder, as indexing does); without
+    /// it, folders must be absolute.
+    /// </summary>
+    public static PointFilter Parse(string text, Func<string, string>? resolveFolder = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = Tokenize(text);
@@ -33,6 +38,11 @@ public static class FilterExpression
             throw new FormatException($"unexpected '{tokens[position]}' in the filter; join conditions with 'and' or 'or'");
         }
 
+        if (resolveFolder is not null)
+        {
+            filter = WithFolders(filter, resolveFolder);
+        }
+
         try
         {
             filter.Validate();
@@ -44,6 +54,15 @@ public static class FilterExpression
 
         return filter;
     }
+
+    private static PointFilter WithFolders(PointFilter filter, Func<string, string> resolve) => filter switch
+    {
+        FolderFilter f => new FolderFilter(resolve(f.Folder)),
+        AndFilter a => new AndFilter([.. a.Filters.Select(p => WithFolders(p, resolve))]),
+        OrFilter o => new OrFilter([.. o.Filters.Select(p => WithFolders(p, resolve))]),
+        NotFilter n => new NotFilter(WithFolders(n.Filter, resolve)),
+        _ => filter,
+    };
 
     private static PointFilter ParseOr(List<string> tokens, ref int position)
     {

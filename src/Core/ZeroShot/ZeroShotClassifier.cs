@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Numerics.Tensors;
+using ClipSearch.Core.Embeddings;
 
 namespace ClipSearch.Core.ZeroShot;
 
@@ -28,21 +28,19 @@ public sealed record Thresholds(float? MinScore = null, float? MinMargin = null)
 /// <summary>
 /// Zero-shot classification with CLIP: each label's embedding is the mean of its prompts' L2-normalised text
 /// embeddings, normalised again; an image's logits are logit_scale x cosine, its probabilities their softmax.
-/// Pure maths: the text encoder is passed in. Thread-safe.
+/// Pure maths: the text encoder is passed in (and caches prompt embeddings when it wants to). Thread-safe.
 /// </summary>
 public sealed class ZeroShotClassifier
 {
-    private static readonly ConcurrentDictionary<string, float[][]> Cache = new(StringComparer.Ordinal);
-
     // The label embeddings row-major in one array, padded to a multiple of 4 rows, for the 4-row dot kernel.
     private readonly float[] _matrix;
     private readonly int _dimension;
 
-    private ZeroShotClassifier(IReadOnlyList<string> labels, float[][] embeddings, float logitScale)
+    private ZeroShotClassifier(IReadOnlyList<string> labels, float[][] embeddings, ZeroShotScoring scoring)
     {
         Labels = labels;
         LabelEmbeddings = embeddings;
-        LogitScale = logitScale;
+        Scoring = scoring;
         _dimension = embeddings[0].Length;
         _matrix = new float[(labels.Count + 3) / 4 * 4 * _dimension];
         for (var i = 0; i < embeddings.Length; i++)
@@ -56,32 +54,30 @@ public sealed class ZeroShotClassifier
     /// <summary>One unit vector per label.</summary>
     public IReadOnlyList<float[]> LabelEmbeddings { get; }
 
-    public float LogitScale { get; }
+    public ZeroShotScoring Scoring { get; }
 
     /// <summary>
-    /// Builds the label embeddings with <paramref name="encodeTexts"/> (L2-normalised text embeddings, one per text),
-    /// cached per <paramref name="modelId"/> and prompt set for the life of the process.
+    /// Builds the label embeddings with <paramref name="encoder"/> (one per prompt, in one call) and takes its
+    /// scoring. Labels are trimmed; at least two different ones are needed.
     /// </summary>
-    public static ZeroShotClassifier Create(IReadOnlyList<string> labels, PromptSet prompts, Func<IReadOnlyList<string>, float[][]> encodeTexts,
-        float logitScale, string modelId)
+    /// <exception cref="ArgumentException">Fewer than two labels, or a label given twice.</exception>
+    public static ZeroShotClassifier Create(IReadOnlyList<string> labels, PromptSet prompts, ITextEncoder encoder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(encodeTexts);
+        ArgumentNullException.ThrowIfNull(encoder);
         var distinct = labels.Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         if (distinct.Count < 2 || distinct.Distinct(StringComparer.Ordinal).Count() != distinct.Count)
         {
             throw new ArgumentException($"zero-shot classification needs at least two different labels, got: {string.Join(", ", labels)}");
         }
 
-        var key = modelId + "\u0004" + prompts.Key + "\u0004" + string.Join("\u0001", distinct);
-        var embeddings = Cache.GetOrAdd(key, _ => Embed(distinct, prompts, encodeTexts));
-        return new ZeroShotClassifier(distinct, embeddings, logitScale);
+        return new ZeroShotClassifier(distinct, Embed(distinct, prompts, texts => encoder.Encode(texts, cancellationToken)), encoder.Scoring);
     }
 
     /// <summary>From label embeddings already computed (unit vectors).</summary>
-    public static ZeroShotClassifier FromEmbeddings(IReadOnlyList<string> labels, float[][] embeddings, float logitScale) =>
-        new(labels, embeddings, logitScale);
+    public static ZeroShotClassifier FromEmbeddings(IReadOnlyList<string> labels, float[][] embeddings, ZeroShotScoring scoring) =>
+        new(labels, embeddings, scoring);
 
     /// <summary>Mean of each label's normalised prompt embeddings, re-normalised.</summary>
     public static float[][] Embed(IReadOnlyList<string> labels, PromptSet prompts, Func<IReadOnlyList<string>, float[][]> encodeTexts)
@@ -244,7 +240,7 @@ public sealed class ZeroShotClassifier
     private Classification Decide(float[] scores, Thresholds? thresholds)
     {
         var logits = new float[scores.Length];
-        TensorPrimitives.Multiply(scores, LogitScale, logits);
+        TensorPrimitives.Multiply(scores, Scoring.LogitScale, logits);
         var probabilities = new float[scores.Length];
         TensorPrimitives.SoftMax(logits, probabilities);
         var ranked = Enumerable.Range(0, scores.Length)

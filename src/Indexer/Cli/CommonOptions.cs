@@ -1,33 +1,10 @@
 using System.CommandLine;
-using ClipSearch.Clip.Inference;
 
 namespace ClipSearch.Indexer.Cli;
 
-/// <summary>Options shared by the commands that load a model.</summary>
+/// <summary>Options shared by several commands.</summary>
 internal static class CommonOptions
 {
-    public static Option<DirectoryInfo?> Model() => new("--model", "-m")
-    {
-        Description = "CLIP model: a folder (Hugging Face/Transformers.js or fastembed layout) or the name of a pulled model (see 'models list'). Default: $CLIPSEARCH_MODEL, else the bundled tiny model.",
-    };
-
-    public static Option<string?> Variant() => new("--variant")
-    {
-        Description = "Weight variant to load, e.g. quantized for onnx/*_quantized.onnx. Default: the full-precision files.",
-    };
-
-    public static Option<ExecutionDevice> Device() => new("--device")
-    {
-        Description = "auto (CUDA if usable, else CPU), cpu or cuda.",
-        DefaultValueFactory = _ => ExecutionDevice.Auto,
-    };
-
-    public static Option<int> Batch() => new("--batch")
-    {
-        Description = "Images or texts per inference call.",
-        DefaultValueFactory = _ => 16,
-    };
-
     public static Option<bool> Json() => new("--json")
     {
         Description = "Write machine-readable JSON to stdout.",
@@ -52,12 +29,13 @@ internal static class CommonOptions
     /// </summary>
     public static Option<Core.Index.PointFilter?> Filter() => new("--filter")
     {
-        Description = "Only images matching this, e.g. 'folder:/photos/2020 and format:jpeg and width>=1000 and taken>=2020-06-01' (also: height, size, modified, label:SET=LABEL[>=SCORE], or, not, parentheses).",
+        Description = "Only images matching this, e.g. 'folder:/photos/2020 and format:jpeg and width>=1000 and taken>=2020-06-01' (also: height, size, modified, label:SET=LABEL[>=SCORE], or, not, parentheses; a relative folder is taken from the working folder).",
         CustomParser = r =>
         {
             try
             {
-                return Core.Index.FilterExpression.Parse(r.Tokens[0].Value);
+                // A relative folder is resolved against the working folder, as 'index PATH' resolves PATH.
+                return Core.Index.FilterExpression.Parse(r.Tokens[0].Value, folder => Path.GetFullPath(folder).Replace(Path.DirectorySeparatorChar, '/'));
             }
             catch (FormatException e)
             {
@@ -66,6 +44,20 @@ internal static class CommonOptions
             }
         },
     };
+
+    /// <summary>A cosine-similarity threshold option (<paramref name="name"/>), refused outside [-1, 1] as a usage error.</summary>
+    public static Option<float?> Score(string name, string description)
+    {
+        var option = new Option<float?>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float?>() is { } value && (!float.IsFinite(value) || value < -1 || value > 1))
+            {
+                r.AddError($"{name} is a cosine similarity between -1 and 1, got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+            }
+        });
+        return option;
+    }
 
     public static Option<bool> Verbose() => new("--verbose", "-v")
     {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using ClipSearch.Core.ZeroShot;
-using ClipSearch.Indexing;
+using ClipSearch.Engine.Categorization;
 
 namespace ClipSearch.Indexer.Cli;
 

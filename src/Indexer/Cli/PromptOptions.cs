@@ -48,10 +48,6 @@ internal sealed class PromptOptions
     public IReadOnlyList<string> LabelList(ParseResult parse) =>
         [.. (parse.GetValue(Labels) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    /// <summary>A classifier of <paramref name="labels"/> with <paramref name="model"/>'s text tower and logit scale (label embeddings cached per model and prompts).</summary>
-    public static ZeroShotClassifier Classifier(Clip.ClipModel model, IReadOnlyList<string> labels, PromptSet prompts, CancellationToken cancellationToken) =>
-        ZeroShotClassifier.Create(labels, prompts, texts => model.EncodeTexts(texts, cancellationToken), model.Folder.LogitScale, model.ModelId);
-
     /// <summary>The prompt set asked for. Throws <see cref="ArgumentException"/> or <see cref="FormatException"/> with a message for the user.</summary>
     public PromptSet Resolve(ParseResult parse)
     {

@@ -4,7 +4,7 @@ using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Indexer.Bench;
 using ClipSearch.Indexer.Cli;
-using ClipSearch.Indexing;
+using ClipSearch.Engine.Categorization;
 using ClipSearch.Storage.Embedded;
 
 namespace ClipSearch.Indexer.Commands;
@@ -49,9 +49,9 @@ internal static class BenchCategorizeCommand
                     await collection.UpsertAsync(batch, ct).ConfigureAwait(false);
                 }
 
-                var classifier = ZeroShotClassifier.FromEmbeddings([.. Enumerable.Range(0, l).Select(i => $"label {i}")], centres, 100f);
+                var classifier = ZeroShotClassifier.FromEmbeddings([.. Enumerable.Range(0, l).Select(i => $"label {i}")], centres, ZeroShotScoring.ClipDefault);
                 var categorizer = new Categorizer(collection, classifier, "bench", new Thresholds());
-                var classifierForScoring = ZeroShotClassifier.FromEmbeddings([.. Enumerable.Range(0, l).Select(i => $"label {i}")], centres, 100f);
+                var classifierForScoring = ZeroShotClassifier.FromEmbeddings([.. Enumerable.Range(0, l).Select(i => $"label {i}")], centres, ZeroShotScoring.ClipDefault);
                 var reads = new List<double>();
                 for (var r = 0; r < Math.Max(1, parse.GetValue(rounds)); r++)
                 {

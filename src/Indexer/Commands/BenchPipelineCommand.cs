@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using ClipSearch.Clip.Imaging;
 using ClipSearch.Core.Index;
+using ClipSearch.Engine.Configuration;
+using ClipSearch.Engine.Imaging;
+using ClipSearch.Engine.Stores;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexing;
 using ClipSearch.Storage.Embedded;
@@ -19,7 +21,7 @@ internal static class BenchPipelineCommand
     {
         var model = new ModelOptions();
         var folder = new Argument<DirectoryInfo>("FOLDER") { Description = "Folder of images to index." };
-        var workers = new Option<int>("--workers") { Description = "Decoder processes (default: one per core)." };
+        var workers = new Option<int?>("--workers") { Description = "Decoder processes (default: one per core)." };
         var exact = new Option<bool>("--exact-decode") { Description = "Decode JPEGs at full size (as the reference transform does) instead of DCT-domain downscaling." };
         var json = CommonOptions.Json();
         var command = new Command("pipeline", "Index a folder into a temporary index and report images/s and per-stage time per image.");
@@ -30,17 +32,18 @@ internal static class BenchPipelineCommand
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
-            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
-            using var clip = model.Load(parse, logging);
+            var decoding = parse.GetValue(workers) is { } count
+                ? new Dictionary<string, string?> { [SettingKeys.DecodeWorkers] = count.ToString(CultureInfo.InvariantCulture) }
+                : null;
+            using var engine = CliEngine.Create(parse, decoding, model);
+            var exactDecode = parse.GetValue(exact);
             var temp = Path.Combine(Path.GetTempPath(), "clipsearch-bench-" + Guid.NewGuid().ToString("N"));
             try
             {
-                using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = temp });
-                using var state = IndexerState.Open(temp);
-                var decode = new ImageDecodeOptions { JpegDecodeSize = parse.GetValue(exact) ? null : clip.Preprocessor.Config.ResizeShortestEdge };
-                using var preparer = ImagePreparers.Create(clip, decode, parse.GetValue(workers));
-                var collection = await CollectionIndexer.OpenOrCreateAsync(store, CollectionNames.Default, clip, ct).ConfigureAwait(false);
-                var indexer = new CollectionIndexer(collection, clip, preparer, state, new IndexOptions { BatchSize = parse.GetValue(model.Batch) });
+                using var store = StoreFactory.OpenEmbedded(new EmbeddedStoreOptions { Path = temp });
+                using var encoder = engine.ImageEncoders.Create(exactDecode ? ImageDecoding.Exact : ImageDecoding.Scaled);
+                var collection = await store.Store.CreateCollectionAsync(CollectionNames.Default, encoder.ModelId, encoder.Dimension, ct).ConfigureAwait(false);
+                var indexer = new CollectionIndexer(collection, encoder, store.State, new IndexOptions { BatchSize = model.BatchSize(parse) });
                 var summary = await indexer.RunAsync([parse.GetValue(folder)!.FullName], null, ct).ConfigureAwait(false);
                 var n = Math.Max(1, summary.Indexed + summary.Updated);
                 double PerImage(TimeSpan t) => Math.Round(t.TotalMilliseconds / n, 2);
@@ -51,9 +54,9 @@ internal static class BenchPipelineCommand
                     w.WriteNumber("skipped", summary.Skipped.Values.Sum());
                     w.WriteNumber("seconds", Math.Round(summary.ElapsedSeconds, 2));
                     w.WriteNumber("images_per_second", Math.Round(summary.ImagesPerSecond, 2));
-                    w.WriteNumber("workers", parse.GetValue(workers) > 0 ? parse.GetValue(workers) : Environment.ProcessorCount);
-                    w.WriteNumber("batch", parse.GetValue(model.Batch));
-                    w.WriteString("jpeg_decode", decode.JpegDecodeSize is null ? "full" : "scaled");
+                    w.WriteNumber("workers", parse.GetValue(workers) is { } given && given > 0 ? given : Environment.ProcessorCount);
+                    w.WriteNumber("batch", model.BatchSize(parse));
+                    w.WriteString("jpeg_decode", exactDecode ? "full" : "scaled");
                     w.WriteStartObject("stage_ms_per_image");
                     w.WriteNumber("read", PerImage(summary.Stages.Read));
                     w.WriteNumber("decode", PerImage(summary.Stages.Decode));

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
+using ClipSearch.Engine.Categorization;
 using ClipSearch.Indexer.Cli;
-using ClipSearch.Indexing;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -20,8 +20,8 @@ internal static class CategorizeCommand
         var store = new StoreOptions();
         var prompts = new PromptOptions();
         var filter = CommonOptions.Filter();
-        var minScore = new Option<float?>("--min-score") { Description = "Leave an image unlabelled when its best label's cosine similarity is below this." };
-        var minMargin = new Option<float?>("--min-margin") { Description = "Leave an image unlabelled when its best label beats the runner-up by less than this (cosine)." };
+        var minScore = CommonOptions.Score("--min-score", "Leave an image unlabelled when its best label's cosine similarity is below this.");
+        var minMargin = CommonOptions.Score("--min-margin", "Leave an image unlabelled when its best label beats the runner-up by less than this (cosine).");
         var labelSet = new Option<string>("--label-set")
         {
             Description = "Name under which labels are written in each image's payload (other label sets are untouched).",
@@ -62,14 +62,12 @@ internal static class CategorizeCommand
                 return ExitCodes.Usage;
             }
 
-            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
-            using var clip = model.Load(parse, logging);
-            using var context = store.Open(parse);
-            var collection = await context.Store.OpenCollectionAsync(store.CollectionName(parse), clip.ModelId, clip.Dimension, ct).ConfigureAwait(false);
+            using var engine = CliEngine.Create(parse, model, store);
+            var collection = await engine.Collections.OpenAsync(store.CollectionName(parse), engine.Text, ct).ConfigureAwait(false);
             ZeroShotClassifier classifier;
             try
             {
-                classifier = PromptOptions.Classifier(clip, prompts.LabelList(parse), set, ct);
+                classifier = ZeroShotClassifier.Create(prompts.LabelList(parse), set, engine.Text, ct);
             }
             catch (ArgumentException e)
             {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Indexer.Cli;
 
@@ -41,12 +41,11 @@ internal static class ClassifyCommand
                 return ExitCodes.Usage;
             }
 
-            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
-            using var clip = model.Load(parse, logging);
+            using var engine = CliEngine.Create(parse, model);
             ZeroShotClassifier classifier;
             try
             {
-                classifier = PromptOptions.Classifier(clip, prompts.LabelList(parse), set, ct);
+                classifier = ZeroShotClassifier.Create(prompts.LabelList(parse), set, engine.Text, ct);
             }
             catch (ArgumentException e)
             {
@@ -54,35 +53,27 @@ internal static class ClassifyCommand
                 return ExitCodes.Usage;
             }
 
-            using var preparer = ImagePreparers.Create(clip, new ImageDecodeOptions());
             var paths = parse.GetValue(images)!;
-            var prepared = await Task.WhenAll(paths.Select(p => preparer.PrepareFileAsync(p, ct))).ConfigureAwait(false);
-            var ok = Enumerable.Range(0, paths.Length).Where(i => prepared[i].Succeeded).ToList();
-            var vectors = clip.EncodePixelTensors([.. ok.Select(i => prepared[i].Image!.Tensor)], ct);
-            var results = new Classification?[paths.Length];
-            for (var k = 0; k < ok.Count; k++)
-            {
-                results[ok[k]] = classifier.Classify(vectors[k]);
-            }
-
+            var encoded = await engine.Images.EncodeFilesAsync(paths, cancellationToken: ct).ConfigureAwait(false);
+            var results = encoded.Select(e => e.Succeeded ? classifier.Classify(e.Embedding) : null).ToArray();
             var limit = Math.Max(1, parse.GetValue(top));
             for (var i = 0; i < paths.Length; i++)
             {
-                await output.WriteLineAsync(parse.GetValue(json) ? Json(paths[i], results[i], prepared[i], limit) : Text(paths[i], results[i], prepared[i], limit))
+                await output.WriteLineAsync(parse.GetValue(json) ? Json(paths[i], results[i], encoded[i], limit) : Text(paths[i], results[i], encoded[i], limit))
                     .ConfigureAwait(false);
             }
 
-            return ok.Count == paths.Length ? ExitCodes.Success : ExitCodes.PartialFailure;
+            return encoded.All(e => e.Succeeded) ? ExitCodes.Success : ExitCodes.PartialFailure;
         });
         return command;
     }
 
-    private static string Json(string input, Classification? result, PrepareResult prepared, int top) => JsonLine.Write(w =>
+    private static string Json(string input, Classification? result, EncodedImage encoded, int top) => JsonLine.Write(w =>
     {
         w.WriteString("input", input);
         if (result is null)
         {
-            w.WriteString("error", prepared.Failure!.ToString());
+            w.WriteString("error", encoded.Failure!.ToString());
             return;
         }
 
@@ -99,8 +90,8 @@ internal static class ClassifyCommand
         w.WriteEndArray();
     });
 
-    private static string Text(string input, Classification? result, PrepareResult prepared, int top) => result is null
-        ? $"{input}\terror: {prepared.Failure}"
+    private static string Text(string input, Classification? result, EncodedImage encoded, int top) => result is null
+        ? $"{input}\terror: {encoded.Failure}"
         : input + "\t" + string.Join(", ", result.Labels.OrderByDescending(s => s.Probability).Take(top)
             .Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Label} {s.Probability * 100:0.0}% ({s.Score:0.000})")));
 }

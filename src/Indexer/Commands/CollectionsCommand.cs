@@ -17,7 +17,8 @@ internal static class CollectionsCommand
         list.Options.Add(listJson);
         list.SetAction(async (parse, ct) =>
         {
-            using var context = listStore.Open(parse);
+            using var engine = CliEngine.Create(parse, listStore);
+            var context = engine.Store;
             var all = await context.Store.ListCollectionsAsync(ct).ConfigureAwait(false);
             await WriteAsync(parse.InvocationConfiguration.Output, all, parse.GetValue(listJson)).ConfigureAwait(false);
             return ExitCodes.Success;
@@ -32,8 +33,9 @@ internal static class CollectionsCommand
         info.Options.Add(infoJson);
         info.SetAction(async (parse, ct) =>
         {
-            using var context = infoStore.Open(parse);
-            var collection = await context.Store.OpenCollectionAsync(parse.GetValue(infoName)!, null, null, ct).ConfigureAwait(false);
+            using var engine = CliEngine.Create(parse, infoStore);
+            var context = engine.Store;
+            var collection = await engine.Collections.OpenStoredAsync(parse.GetValue(infoName)!, ct).ConfigureAwait(false);
             var details = await collection.GetInfoAsync(ct).ConfigureAwait(false);
             await WriteAsync(parse.InvocationConfiguration.Output, [details], parse.GetValue(infoJson), context.State.Skipped(details.Name).Count).ConfigureAwait(false);
             return ExitCodes.Success;
@@ -56,7 +58,8 @@ internal static class CollectionsCommand
                 return ExitCodes.Usage;
             }
 
-            using var context = dropStore.Open(parse);
+            using var engine = CliEngine.Create(parse, dropStore);
+            var context = engine.Store;
             using var writer = context.State.LockCollection(name);
             var dropped = await context.Store.DropCollectionAsync(name, ct).ConfigureAwait(false);
             context.State.Forget(name);

@@ -37,8 +37,8 @@ internal static class DuplicatesCommand
         {
             var pointFilter = parse.GetValue(filter);
 
-            using var context = store.Open(parse);
-            var collection = await context.Store.OpenCollectionAsync(store.CollectionName(parse), null, null, ct).ConfigureAwait(false);
+            using var engine = CliEngine.Create(parse, store);
+            var collection = await engine.Collections.OpenStoredAsync(store.CollectionName(parse), ct).ConfigureAwait(false);
             var groups = await FindAsync(collection, parse.GetValue(threshold), pointFilter, ct).ConfigureAwait(false);
             await WriteAsync(parse.InvocationConfiguration.Output, groups, parse.GetValue(json)).ConfigureAwait(false);
             await parse.InvocationConfiguration.Error.WriteLineAsync($"{groups.Count} groups of near-duplicates ({groups.Sum(g => g.Count)} images)").ConfigureAwait(false);

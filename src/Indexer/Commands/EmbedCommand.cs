@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using ClipSearch.Clip;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Engine.Imaging;
 using ClipSearch.Indexer.Cli;
 
 namespace ClipSearch.Indexer.Commands;
@@ -18,16 +18,21 @@ internal static class EmbedCommand
         var model = new ModelOptions();
         var images = new Option<string[]>("--image") { Description = "An image file to embed (repeatable)." };
         var texts = new Option<string[]>("--text") { Description = "A text to embed (repeatable)." };
+        var scaled = new Option<bool>("--scaled-decode")
+        {
+            Description = "Decode JPEGs as 'clipsearch index' does by default (at 1/2-1/8 scale), so the output is what index stores; by default they are decoded at full size, as CLIP's reference transform.",
+        };
         var command = new Command("embed", "Print the L2-normalised CLIP embedding of each --image and --text, one JSON line each, in the order given.");
         model.AddTo(command);
         command.Options.Add(images);
         command.Options.Add(texts);
-        command.SetAction((parse, ct) => RunAsync(parse, model, images, texts, ct));
+        command.Options.Add(scaled);
+        command.SetAction((parse, ct) => RunAsync(parse, model, images, texts, parse.GetValue(scaled) ? ImageDecoding.Scaled : ImageDecoding.Exact, ct));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, ModelOptions modelOptions, Option<string[]> imageOption,
-        Option<string[]> textOption, CancellationToken cancellationToken)
+        Option<string[]> textOption, ImageDecoding decoding, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
         var inputs = OrderedInputs(parse, imageOption, textOption);
@@ -37,15 +42,14 @@ internal static class EmbedCommand
             return ExitCodes.Usage;
         }
 
-        using var logging = CliLogging.Create(parse.GetValue(modelOptions.Verbose));
-        using var model = modelOptions.Load(parse, logging);
-        using var preparer = ImagePreparers.Create(model, new ImageDecodeOptions());
+        using var engine = CliEngine.Create(parse, modelOptions);
+        using var images = inputs.Any(i => i.IsImage) ? engine.ImageEncoders.Create(decoding) : null;
         var failed = 0;
-        var chunk = Math.Max(1, parse.GetValue(modelOptions.Batch)) * 4;
+        var chunk = modelOptions.BatchSize(parse) * 4;
         for (var start = 0; start < inputs.Count; start += chunk)
         {
             var part = inputs.Skip(start).Take(chunk).ToList();
-            var lines = await EmbedAsync(model, preparer, part, cancellationToken).ConfigureAwait(false);
+            var lines = await EmbedAsync(engine, images, part, cancellationToken).ConfigureAwait(false);
             foreach (var (line, ok) in lines)
             {
                 failed += ok ? 0 : 1;
@@ -81,43 +85,29 @@ internal static class EmbedCommand
         return result;
     }
 
-    private static async Task<List<(string Line, bool Ok)>> EmbedAsync(ClipModel model, IImagePreparer preparer, List<(bool IsImage, string Value)> inputs,
+    private static async Task<List<(string Line, bool Ok)>> EmbedAsync(CliEngine engine, IImageEncoder? images, List<(bool IsImage, string Value)> inputs,
         CancellationToken cancellationToken)
     {
         var lines = new (string, bool)[inputs.Count];
-        var tensors = new float[]?[inputs.Count];
-        var prepared = await Task.WhenAll(inputs.Select(input => input.IsImage
-            ? preparer.PrepareFileAsync(input.Value, cancellationToken)
-            : Task.FromResult(default(PrepareResult)))).ConfigureAwait(false);
-        for (var i = 0; i < inputs.Count; i++)
+        var imageIndexes = Enumerable.Range(0, inputs.Count).Where(i => inputs[i].IsImage).ToList();
+        if (imageIndexes.Count > 0)
         {
-            if (!inputs[i].IsImage)
+            var encoded = await images!.EncodeFilesAsync([.. imageIndexes.Select(i => inputs[i].Value)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < imageIndexes.Count; k++)
             {
-                continue;
+                var input = inputs[imageIndexes[k]].Value;
+                lines[imageIndexes[k]] = encoded[k].Succeeded ? (EmbeddingLine("image", input, encoded[k].Embedding!), true) : (ErrorLine("image", input, encoded[k].Failure!.ToString()), false);
             }
-
-            if (prepared[i].Succeeded)
-            {
-                tensors[i] = prepared[i].Image!.Tensor;
-            }
-            else
-            {
-                lines[i] = (ErrorLine("image", inputs[i].Value, prepared[i].Failure!.ToString()), false);
-            }
-        }
-
-        var imageIndexes = Enumerable.Range(0, inputs.Count).Where(i => tensors[i] is not null).ToList();
-        var imageEmbeddings = model.EncodePixelTensors(imageIndexes.Select(i => tensors[i]!).ToList(), cancellationToken);
-        for (var k = 0; k < imageIndexes.Count; k++)
-        {
-            lines[imageIndexes[k]] = (EmbeddingLine("image", inputs[imageIndexes[k]].Value, imageEmbeddings[k]), true);
         }
 
         var textIndexes = Enumerable.Range(0, inputs.Count).Where(i => !inputs[i].IsImage).ToList();
-        var textEmbeddings = model.EncodeTexts(textIndexes.Select(i => inputs[i].Value).ToList(), cancellationToken);
-        for (var k = 0; k < textIndexes.Count; k++)
+        if (textIndexes.Count > 0)
         {
-            lines[textIndexes[k]] = (EmbeddingLine("text", inputs[textIndexes[k]].Value, textEmbeddings[k]), true);
+            var textEmbeddings = engine.Text.Encode([.. textIndexes.Select(i => inputs[i].Value)], cancellationToken);
+            for (var k = 0; k < textIndexes.Count; k++)
+            {
+                lines[textIndexes[k]] = (EmbeddingLine("text", inputs[textIndexes[k]].Value, textEmbeddings[k]), true);
+            }
         }
 
         return [.. lines];

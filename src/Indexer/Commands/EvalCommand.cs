@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using ClipSearch.Clip;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.ZeroShot;
+using ClipSearch.Engine.Imaging;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexing;
 
@@ -54,13 +54,12 @@ internal static class EvalCommand
             }
 
             var labels = items.Select(i => i.Truth).Distinct().Order(StringComparer.Ordinal).ToList();
-            using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
-            using var clip = model.Load(parse, logging);
+            using var engine = CliEngine.Create(parse, model);
+            using var encoder = engine.ImageEncoders.Create(parse.GetValue(exact) ? ImageDecoding.Exact : ImageDecoding.Scaled);
             var clock = Stopwatch.StartNew();
-            var decode = new ImageDecodeOptions { JpegDecodeSize = parse.GetValue(exact) ? null : clip.Preprocessor.Config.ResizeShortestEdge };
-            var (embedded, failed) = await EmbedAsync(clip, decode, items, parse.GetValue(model.Batch), error, ct).ConfigureAwait(false);
+            var (embedded, failed) = await EmbedAsync(encoder, items, model.BatchSize(parse), error, ct).ConfigureAwait(false);
             var imagesPerSecond = embedded.Count / Math.Max(1e-3, clock.Elapsed.TotalSeconds);
-            ZeroShotClassifier Classifier(PromptSet p) => PromptOptions.Classifier(clip, labels, p, ct);
+            ZeroShotClassifier Classifier(PromptSet p) => ZeroShotClassifier.Create(labels, p, engine.Text, ct);
             Evaluation result;
             try
             {
@@ -176,26 +175,14 @@ internal static class EvalCommand
         return map;
     }
 
-    private static async Task<(List<(string Path, string Truth, float[] Embedding)> Embedded, int Failed)> EmbedAsync(ClipModel clip, ImageDecodeOptions decode,
+    private static async Task<(List<(string Path, string Truth, float[] Embedding)> Embedded, int Failed)> EmbedAsync(IImageEncoder encoder,
         List<(string Path, string Truth)> items, int batch, TextWriter error, CancellationToken cancellationToken)
     {
-        using var preparer = ImagePreparers.Create(clip, decode);
-        var embedded = new List<(string, string, float[])>(items.Count);
-        var failed = 0;
         var line = new StatusLine(error, StatusLine.IsInteractive(error), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
-        var chunk = Math.Max(1, batch) * 4;
-        for (var start = 0; start < items.Count; start += chunk)
-        {
-            var part = items.Skip(start).Take(chunk).ToList();
-            var prepared = await Task.WhenAll(part.Select(i => preparer.PrepareFileAsync(i.Path, cancellationToken))).ConfigureAwait(false);
-            var ok = Enumerable.Range(0, part.Count).Where(i => prepared[i].Succeeded).ToList();
-            failed += part.Count - ok.Count;
-            var vectors = clip.EncodePixelTensors([.. ok.Select(i => prepared[i].Image!.Tensor)], cancellationToken);
-            embedded.AddRange(ok.Select((i, k) => (part[i].Path, part[i].Truth, vectors[k])));
-            line.Show(() => string.Create(CultureInfo.InvariantCulture, $"embedding: {embedded.Count + failed:N0}/{items.Count:N0} images"));
-        }
-
+        var progress = new SyncProgress<int>(done => line.Show(() => string.Create(CultureInfo.InvariantCulture, $"embedding: {done:N0}/{items.Count:N0} images")));
+        var encoded = await encoder.EncodeFilesAsync([.. items.Select(i => i.Path)], Math.Max(1, batch) * 4, progress, cancellationToken).ConfigureAwait(false);
         line.Close();
-        return (embedded, failed);
+        var embedded = Enumerable.Range(0, items.Count).Where(i => encoded[i].Succeeded).Select(i => (items[i].Path, items[i].Truth, encoded[i].Embedding!)).ToList();
+        return (embedded, items.Count - embedded.Count);
     }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Engine.Configuration;
+using ClipSearch.Engine.Imaging;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexing;
+using ClipSearch.Storage.Embedded;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -22,17 +24,16 @@ internal static class IndexCommand
         var hidden = new Option<bool>("--hidden") { Description = "Also index hidden files and folders (names starting with a dot)." };
         var symlinks = new Option<bool>("--follow-symlinks") { Description = "Follow symbolic links (off: links are not followed, so nothing outside PATH is indexed)." };
         var retry = new Option<bool>("--retry-skipped") { Description = "Try again the files skipped by earlier runs, even if unchanged." };
-        var workers = new Option<int>("--workers") { Description = "Decoder processes (default: one per core)." };
+        var workers = new Option<int?>("--workers") { Description = "Decoder processes (default: one per core)." };
         var watch = new Option<bool>("--watch") { Description = "After the first pass, keep the index in sync with changes until stopped (Ctrl+C)." };
         var rescan = new Option<int>("--rescan-minutes")
         {
             Description = "With --watch: also rescan this often, in case file-system events were missed.",
             DefaultValueFactory = _ => 10,
         };
-        var timeout = new Option<double>("--timeout")
+        var timeout = new Option<double?>("--timeout")
         {
-            Description = "Seconds one image may take to decode before it is stopped and skipped as timed out.",
-            DefaultValueFactory = _ => 15.0,
+            Description = "Seconds one image may take to decode before it is stopped and skipped as timed out (default 15).",
         };
         var exact = new Option<bool>("--exact-decode")
         {
@@ -64,10 +65,9 @@ internal static class IndexCommand
                     Include = parse.GetValue(include) ?? [],
                     Exclude = parse.GetValue(exclude) ?? [],
                 },
-                BatchSize = parse.GetValue(model.Batch),
+                BatchSize = model.BatchSize(parse),
                 RetrySkipped = parse.GetValue(retry),
                 WriteInterval = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(checkpoint), 0.05, 3600)),
-                MaxFileBytes = new ImageDecodeOptions().MaxFileBytes,
             };
             var targets = parse.GetValue(paths) ?? [];
             var missing = targets.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
@@ -77,38 +77,40 @@ internal static class IndexCommand
                 return ExitCodes.Usage;
             }
 
-            var decode = new ImageDecodeOptions { Timeout = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 0.1, 3600)) };
-            var exactDecode = parse.GetValue(exact);
-            return await RunAsync(parse, model, store, targets, options, decode, exactDecode, parse.GetValue(workers), parse.GetValue(watch),
-                TimeSpan.FromMinutes(Math.Max(1, parse.GetValue(rescan))), parse.GetValue(json), ct).ConfigureAwait(false);
+            var decoding = new Dictionary<string, string?>();
+            if (parse.GetValue(timeout) is { } seconds)
+            {
+                decoding[SettingKeys.DecodeTimeout] = TimeSpan.FromSeconds(Math.Clamp(seconds, 0.1, 3600)).ToString("c", CultureInfo.InvariantCulture);
+            }
+
+            if (parse.GetValue(workers) is { } count)
+            {
+                decoding[SettingKeys.DecodeWorkers] = count.ToString(CultureInfo.InvariantCulture);
+            }
+
+            using var engine = CliEngine.Create(parse, decoding, model, store);
+            return await RunAsync(parse, engine, store.CollectionName(parse), targets, options, parse.GetValue(exact) ? ImageDecoding.Exact : ImageDecoding.Scaled,
+                parse.GetValue(watch), TimeSpan.FromMinutes(Math.Max(1, parse.GetValue(rescan))), parse.GetValue(json), ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, ModelOptions modelOptions, StoreOptions storeOptions, string[] paths, IndexOptions options,
-        ImageDecodeOptions decode, bool exactDecode, int workers, bool watch, TimeSpan rescan, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, CliEngine engine, string name, string[] paths, IndexOptions options, ImageDecoding decoding,
+        bool watch, TimeSpan rescan, bool json, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        using var logging = CliLogging.Create(parse.GetValue(modelOptions.Verbose));
-        using var model = modelOptions.Load(parse, logging);
-        using var context = storeOptions.Open(parse);
-        var name = storeOptions.CollectionName(parse);
+        var context = engine.Store;
         using var writerLock = context.State.LockCollection(name);
-        var collection = await CollectionIndexer.OpenOrCreateAsync(context.Store, name, model, cancellationToken).ConfigureAwait(false);
-        if (!exactDecode)
-        {
-            decode.JpegDecodeSize = model.Preprocessor.Config.ResizeShortestEdge;
-        }
+        using var encoder = engine.ImageEncoders.Create(decoding);
+        var collection = await engine.Collections.OpenOrCreateAsync(name, encoder, cancellationToken).ConfigureAwait(false);
+        var indexer = new CollectionIndexer(collection, encoder, context.State, options, engine.Logging.CreateLogger("ClipSearch.Indexer"));
+        await error.WriteLineAsync($"indexing {string.Join(", ", paths)} into collection '{name}' ({context.Description}) with {encoder.ModelId}").ConfigureAwait(false);
 
-        using var preparer = ImagePreparers.Create(model, decode, workers);
-        var indexer = new CollectionIndexer(collection, model, preparer, context.State, options, logging.CreateLogger("ClipSearch.Indexer"));
-        await error.WriteLineAsync($"indexing {string.Join(", ", paths)} into collection '{name}' ({context.Description}) with {model.ModelId}").ConfigureAwait(false);
-
-        var summary = await PassAsync(indexer, paths, output, error, json, cancellationToken).ConfigureAwait(false);
+        await PassAsync(indexer, paths, output, error, json, cancellationToken).ConfigureAwait(false);
         if (!watch)
         {
-            if (context.Store is ClipSearch.Storage.Embedded.EmbeddedVectorStore embedded)
+            if (context.Store is EmbeddedVectorStore embedded)
             {
                 await GraphProgress.FinishAsync(embedded, name, error, cancellationToken).ConfigureAwait(false);
             }
@@ -123,7 +125,7 @@ internal static class IndexCommand
             while (true)
             {
                 await watcher.WaitForChangesAsync(cancellationToken).ConfigureAwait(false);
-                summary = await PassAsync(indexer, paths.Where(p => File.Exists(p) || Directory.Exists(p)).ToArray(), output, error, json, cancellationToken)
+                await PassAsync(indexer, paths.Where(p => File.Exists(p) || Directory.Exists(p)).ToArray(), output, error, json, cancellationToken)
                     .ConfigureAwait(false);
             }
         }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using ClipSearch.Core.Index;
+using ClipSearch.Engine.Configuration;
+using ClipSearch.Engine.Stores;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Storage.Embedded;
 
@@ -20,7 +22,7 @@ internal static class MigrateCommand
         var source = new StoreOptions();
         var toStore = new Option<DirectoryInfo?>("--to-store") { Description = "Copy into this embedded index folder." };
         var toQdrant = new Option<Uri?>("--to-qdrant") { Description = "Copy into this Qdrant server (gRPC URL, e.g. http://localhost:6334).", CustomParser = CommonOptions.ParseUrl };
-        var toQdrantKey = new Option<string?>("--to-qdrant-api-key") { Description = $"API key of the target Qdrant server (default: ${StoreOptions.QdrantKeyVariable})." };
+        var toQdrantKey = new Option<string?>("--to-qdrant-api-key") { Description = $"API key of the target Qdrant server (default: --qdrant-api-key, else ${EnvironmentSettings.QdrantApiKey})." };
         var toCollection = new Option<string?>("--to-collection") { Description = "Name of the copy (default: the same name)." };
         var batch = new Option<int>("--batch") { Description = "Points per write.", DefaultValueFactory = _ => 512 };
         var json = CommonOptions.Json();
@@ -49,10 +51,12 @@ internal static class MigrateCommand
 
             var name = source.CollectionName(parse);
             var targetName = parse.GetValue(toCollection) ?? name;
-            using var from = source.Open(parse);
+            using var engine = CliEngine.Create(parse, source);
+            var from = engine.Store;
+            var settings = engine.IndexSettings;
             using var toContext = parse.GetValue(toQdrant) is { } url
-                ? StoreOptions.OpenQdrant(url, parse.GetValue(toQdrantKey))
-                : StoreOptions.OpenEmbedded(parse.GetValue(toStore)!.FullName);
+                ? StoreFactory.OpenQdrant(settings.Qdrant.ForServer(url, parse.GetValue(toQdrantKey) ?? settings.Qdrant.ApiKey))
+                : StoreFactory.OpenEmbedded(new EmbeddedStoreOptions { Path = parse.GetValue(toStore)!.FullName });
             var to = toContext.Store;
             var target = parse.GetValue(toQdrant)?.ToString() ?? parse.GetValue(toStore)!.FullName;
             if (from.Store is EmbeddedVectorStore a && to is EmbeddedVectorStore b && a.Folder == b.Folder && name == targetName)
@@ -61,7 +65,7 @@ internal static class MigrateCommand
                 return ExitCodes.Usage;
             }
 
-            var collection = await from.Store.OpenCollectionAsync(name, null, null, ct).ConfigureAwait(false);
+            var collection = await engine.Collections.OpenStoredAsync(name, ct).ConfigureAwait(false);
             var copy = (await to.ListCollectionsAsync(ct).ConfigureAwait(false)).Any(c => c.Name == targetName)
                 ? await to.OpenCollectionAsync(targetName, collection.ModelId, collection.Dimension, ct).ConfigureAwait(false)
                 : await to.CreateCollectionAsync(targetName, collection.ModelId, collection.Dimension, ct).ConfigureAwait(false);

@@ -3,43 +3,39 @@ using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Clip;
 using ClipSearch.Clip.Inference;
+using ClipSearch.Engine.Configuration;
 using ClipSearch.Indexer.Cli;
 
 namespace ClipSearch.Indexer.Commands;
 
 /// <summary>
-/// <c>clipsearch models inspect DIR</c>: loads both towers and prints what was found: layout, towers,
-/// inputs, outputs, dimension, preprocessing, variant, logit scale. Human text on stderr, or JSON on stdout with --json.
+/// <c>clipsearch models inspect [DIR | --model DIR-or-NAME]</c>: loads both towers and prints what was found: layout,
+/// towers, inputs, outputs, dimension, preprocessing, variant, logit scale. Text, or JSON with --json, on stdout.
 /// </summary>
 internal static class ModelsInspectCommand
 {
     public static Command Create()
     {
-        var dir = new Argument<DirectoryInfo?>("dir") { Description = "Model folder (default: the bundled model).", Arity = ArgumentArity.ZeroOrOne };
-        var variant = CommonOptions.Variant();
-        var device = CommonOptions.Device();
+        var dir = new Argument<string?>("dir") { Description = "Model folder (the same as --model; default: the bundled model).", Arity = ArgumentArity.ZeroOrOne };
+        var model = new ModelOptions();
         var json = CommonOptions.Json();
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("inspect", "Load a model folder and print its towers, tensors, dimension, preprocessing and logit scale.");
+        var command = new Command("inspect", "Load a model and print its towers, tensors, dimension, preprocessing and logit scale.");
         command.Arguments.Add(dir);
-        command.Options.Add(variant);
-        command.Options.Add(device);
+        model.AddTo(command);
         command.Options.Add(json);
-        command.Options.Add(verbose);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(dir) is not null && r.GetResult(model.Model) is { Implicit: false })
+            {
+                r.AddError("models inspect: give the model as DIR or as --model, not both.");
+            }
+        });
         command.SetAction(async (parse, ct) =>
         {
-            using var logging = CliLogging.Create(parse.GetValue(verbose));
-            using var model = ClipModel.Load(ModelLocator.Resolve(parse.GetValue(dir)), new ClipEngineOptions { Device = parse.GetValue(device) },
-                parse.GetValue(variant), logging.CreateLogger("ClipSearch.Engine"));
-            if (parse.GetValue(json))
-            {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(ToJson(model)).ConfigureAwait(false);
-            }
-            else
-            {
-                await parse.InvocationConfiguration.Error.WriteAsync(ToText(model)).ConfigureAwait(false);
-            }
-
+            var positional = parse.GetValue(dir) is { } folder ? new Dictionary<string, string?> { [SettingKeys.Model] = folder } : null;
+            using var engine = CliEngine.Create(parse, positional, model);
+            var loaded = engine.Model;
+            await parse.InvocationConfiguration.Output.WriteAsync(parse.GetValue(json) ? ToJson(loaded) + Environment.NewLine : ToText(loaded)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using ClipSearch.Clip.Models;
 using ClipSearch.Clip.Models.Download;
+using ClipSearch.Engine.Configuration;
+using ClipSearch.Engine.Models;
 using ClipSearch.Indexer.Cli;
 
 namespace ClipSearch.Indexer.Commands;
@@ -21,7 +23,7 @@ internal static class ModelsPullCommand
             DefaultValueFactory = _ => ModelCatalogue.Full,
         };
         variant.AcceptOnlyFromAmong(ModelCatalogue.Full, ModelCatalogue.Quantized, ModelCatalogue.Fp16);
-        var dir = new Option<DirectoryInfo?>("--dir") { Description = "Download into this folder (default: the models folder, ~/.local/share/clipsearch/models or $CLIPSEARCH_MODELS)." };
+        var dir = new Option<DirectoryInfo?>("--dir") { Description = $"Download into this folder (default: the models folder, ${EnvironmentSettings.ModelsFolder}, else ~/.local/share/clipsearch/models)." };
         var endpoint = new Option<Uri?>("--endpoint")
         {
             Description = "Hub to download from (default: $HF_ENDPOINT, else https://huggingface.co).",
@@ -49,7 +51,8 @@ internal static class ModelsPullCommand
                 return ExitCodes.Usage;
             }
 
-            var folder = parse.GetValue(dir)?.FullName ?? ModelLocator.PulledFolder(model);
+            using var engine = CliEngine.Create(parse);
+            var folder = parse.GetValue(dir)?.FullName ?? ModelResolver.PulledFolder(engine.ModelSettings, model);
             using var downloader = new ModelDownloader(parse.GetValue(endpoint));
             await error.WriteLineAsync($"pulling {model.Name} ({chosen}) from {downloader.Endpoint} into {folder}").ConfigureAwait(false);
             var progress = new DownloadReporter(error);
@@ -66,7 +69,10 @@ internal static class ModelsPullCommand
 
             progress.Close();
             var opened = ClipModelFolder.Open(folder, chosen == ModelCatalogue.Full ? null : chosen);
-            await error.WriteLineAsync($"done: {opened.ModelId} in {folder}; use it with --model {model.Name}{(chosen == ModelCatalogue.Full ? "" : $" --variant {chosen}")}").ConfigureAwait(false);
+            var variantFlag = chosen == ModelCatalogue.Full ? "" : $" --variant {chosen}";
+            var variantSetting = chosen == ModelCatalogue.Full ? "" : $" --ClipSearch:Variant={chosen}";
+            await error.WriteLineAsync($"done: {opened.ModelId} in {folder}; use it with --model {model.Name}{variantFlag} (the Search API: --ClipSearch:Model={model.Name}{variantSetting})")
+                .ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
@@ -80,9 +86,10 @@ internal static class ModelsPullCommand
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            using var engine = CliEngine.Create(parse);
             foreach (var model in ModelCatalogue.Models)
             {
-                var folder = ModelLocator.PulledFolder(model);
+                var folder = ModelResolver.PulledFolder(engine.ModelSettings, model);
                 var pulled = model.Variants.Where(v => v.Value.Where(f => !f.Optional).All(f => File.Exists(Path.Combine(folder, f.LocalPath)))).Select(v => v.Key).ToList();
                 if (parse.GetValue(json))
                 {
@@ -109,7 +116,7 @@ internal static class ModelsPullCommand
 
             if (!parse.GetValue(json))
             {
-                await output.WriteLineAsync($"bundled\t{ModelLocator.BundledModel} (the tiny test model: shapes and colours only)").ConfigureAwait(false);
+                await output.WriteLineAsync($"bundled\t{BundledModel.Folder} (the tiny test model: shapes and colours only)").ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

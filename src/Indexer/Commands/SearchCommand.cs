@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
+using ClipSearch.Engine.Search;
 using ClipSearch.Indexer.Cli;
 
 namespace ClipSearch.Indexer.Commands;
@@ -22,7 +23,7 @@ internal static class SearchCommand
         var like = new Option<string?>("--like") { Description = "Find images similar to an indexed image: its id, or its path." };
         var filter = CommonOptions.Filter();
         var k = new Option<int>("-k", "--limit") { Description = "Number of results (1-10000).", DefaultValueFactory = _ => 10 };
-        var minScore = new Option<float?>("--min-score") { Description = "Only results with cosine similarity at least this." };
+        var minScore = CommonOptions.Score("--min-score", "Only results with cosine similarity at least this (-1 to 1).");
         var json = CommonOptions.Json();
         var command = new Command("search", "Search a collection by text, by an image file, or by an indexed image.");
         command.Arguments.Add(text);
@@ -49,9 +50,9 @@ internal static class SearchCommand
                 await error.WriteLineAsync($"search: -k must be between 1 and {VectorQuery.MaxK}.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
-            var pointFilter = parse.GetValue(filter);
 
-            using var context = store.Open(parse);
+            var pointFilter = parse.GetValue(filter);
+            using var engine = CliEngine.Create(parse, model, store);
             var name = store.CollectionName(parse);
             var likeValue = parse.GetValue(like);
             float[] vector;
@@ -59,8 +60,9 @@ internal static class SearchCommand
             Guid? exclude = null;
             if (likeValue is { Length: > 0 })
             {
-                collection = await context.Store.OpenCollectionAsync(name, null, null, ct).ConfigureAwait(false);
-                var point = await FindAsync(collection, likeValue, ct).ConfigureAwait(false);
+                // The stored embedding is the query: no model is loaded.
+                collection = await engine.Collections.OpenStoredAsync(name, ct).ConfigureAwait(false);
+                var point = await CollectionSearch.FindAsync(collection, likeValue, ct).ConfigureAwait(false);
                 if (point?.Vector is null)
                 {
                     await error.WriteLineAsync($"search: --like: no indexed image '{likeValue}' in collection '{name}' (give its id or its full path).").ConfigureAwait(false);
@@ -70,61 +72,35 @@ internal static class SearchCommand
                 vector = point.Vector;
                 exclude = point.Id;
             }
+            else if (parse.GetValue(image) is { } file)
+            {
+                var encoder = engine.Images;
+                collection = await engine.Collections.OpenAsync(name, encoder, ct).ConfigureAwait(false);
+                var encoded = (await encoder.EncodeFilesAsync([file.FullName], cancellationToken: ct).ConfigureAwait(false))[0];
+                if (!encoded.Succeeded)
+                {
+                    await error.WriteLineAsync($"search: --image {file}: {encoded.Failure}").ConfigureAwait(false);
+                    return ExitCodes.PartialFailure;
+                }
+
+                vector = encoded.Embedding;
+            }
             else
             {
-                using var logging = CliLogging.Create(parse.GetValue(model.Verbose));
-                using var clip = model.Load(parse, logging);
-                collection = await context.Store.OpenCollectionAsync(name, clip.ModelId, clip.Dimension, ct).ConfigureAwait(false);
-                if (parse.GetValue(image) is { } file)
-                {
-                    using var preparer = ImagePreparers.Create(clip, new ImageDecodeOptions(), 1);
-                    var prepared = await preparer.PrepareFileAsync(file.FullName, ct).ConfigureAwait(false);
-                    if (!prepared.Succeeded)
-                    {
-                        await error.WriteLineAsync($"search: --image {file}: {prepared.Failure}").ConfigureAwait(false);
-                        return ExitCodes.PartialFailure;
-                    }
-
-                    vector = clip.EncodePixelTensors([prepared.Image.Tensor], ct)[0];
-                }
-                else
-                {
-                    vector = clip.EncodeText(parse.GetValue(text)!);
-                }
+                var encoder = engine.Text;
+                collection = await engine.Collections.OpenAsync(name, encoder, ct).ConfigureAwait(false);
+                vector = encoder.Encode([parse.GetValue(text)!], ct)[0];
             }
 
-            var limit = parse.GetValue(k);
-            var hits = await collection.SearchAsync(new VectorQuery(vector, Math.Min(VectorQuery.MaxK, limit + (exclude is null ? 0 : 1)), 0, pointFilter,
-                parse.GetValue(minScore)), ct).ConfigureAwait(false);
-            var shown = hits.Where(h => h.Id != exclude).Take(limit).ToList();
-            await WriteAsync(parse.InvocationConfiguration.Output, shown, parse.GetValue(json)).ConfigureAwait(false);
+            var hits = await CollectionSearch.SearchAsync(collection, new VectorQuery(vector, parse.GetValue(k), 0, pointFilter, parse.GetValue(minScore)), exclude, ct)
+                .ConfigureAwait(false);
+            await WriteAsync(parse.InvocationConfiguration.Output, hits, parse.GetValue(json)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    /// <summary>An indexed point by id, or by its full path.</summary>
-    internal static async Task<StoredPoint?> FindAsync(IVectorCollection collection, string idOrPath, CancellationToken cancellationToken)
-    {
-        if (Guid.TryParse(idOrPath, out var id))
-        {
-            return await collection.GetAsync(id, withVector: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        var full = Path.GetFullPath(idOrPath).Replace(Path.DirectorySeparatorChar, '/');
-        var folder = Path.GetDirectoryName(full)!.Replace(Path.DirectorySeparatorChar, '/');
-        await foreach (var batch in collection.ScrollAsync(new FolderFilter(folder), 1000, withVectors: false, cancellationToken).ConfigureAwait(false))
-        {
-            if (batch.FirstOrDefault(p => p.Payload.FullPath == full) is { } match)
-            {
-                return await collection.GetAsync(match.Id, withVector: true, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return null;
-    }
-
-    private static async Task WriteAsync(TextWriter output, List<SearchHit> hits, bool json)
+    private static async Task WriteAsync(TextWriter output, IReadOnlyList<SearchHit> hits, bool json)
     {
         if (json)
         {

@@ -15,7 +15,8 @@ internal static class SkippedCommand
         command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
-            using var context = store.Open(parse);
+            using var engine = CliEngine.Create(parse, store);
+            var context = engine.Store;
             var name = store.CollectionName(parse);
             var skipped = context.State.Skipped(name).Values.OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
             var output = parse.InvocationConfiguration.Output;

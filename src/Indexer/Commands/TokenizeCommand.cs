@@ -13,16 +13,16 @@ internal static class TokenizeCommand
 {
     public static Command Create()
     {
-        var model = CommonOptions.Model();
-        var variant = CommonOptions.Variant();
+        var model = new ModelOptions();
         var texts = new Argument<string[]>("text") { Description = "Texts to tokenize.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("tokenize", "Print CLIP's token ids for each text (the text tower's input), one JSON line each.");
-        command.Options.Add(model);
-        command.Options.Add(variant);
+        model.AddTo(command, folderOnly: true);
         command.Arguments.Add(texts);
         command.SetAction(async (parse, ct) =>
         {
-            var folder = ClipModelFolder.Open(ModelLocator.Resolve(parse.GetValue(model)), parse.GetValue(variant));
+            using var engine = CliEngine.Create(parse, model);
+            var location = engine.ModelLocation;
+            var folder = ClipModelFolder.Open(location.Folder, location.Variant);
             var tokenizer = ClipTokenizer.FromFiles(folder.VocabPath, folder.MergesPath);
             var context = folder.TextContextLength ?? ClipTokenizer.DefaultContextLength;
             var output = parse.InvocationConfiguration.Output;

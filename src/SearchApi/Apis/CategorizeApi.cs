@@ -1,5 +1,6 @@
 using ClipSearch.Core.Index;
-using ClipSearch.Indexing;
+using ClipSearch.Core.ZeroShot;
+using ClipSearch.Engine.Categorization;
 using ClipSearch.SearchApi.Contracts;
 using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
@@ -55,7 +56,7 @@ internal static class CategorizeApi
         return app;
     }
 
-    private static async Task<Accepted<CategorizeStatus>> StartAsync([FromBody] CategorizeRequest request, HttpContext http, ClipRuntime clip, IndexAccess index,
+    private static async Task<Accepted<CategorizeStatus>> StartAsync([FromBody] CategorizeRequest request, HttpContext http, QueryEncoder encoder, IndexAccess index,
         CategorizeJobs jobs, IOptions<ClipSearchOptions> options, CancellationToken ct)
     {
         if (request is null)
@@ -81,7 +82,7 @@ internal static class CategorizeApi
 
         var filter = RequestRules.Filter(request.Filter);
         var collection = await index.OpenAsync(RequestRules.Collection(request.Collection, options.Value), ct).ConfigureAwait(false);
-        var classifier = await Task.Run(() => clip.Classifier(labels, prompts, ct), ct).ConfigureAwait(false);
+        var classifier = await Task.Run(() => ZeroShotClassifier.Create(labels, prompts, encoder.Text, ct), ct).ConfigureAwait(false);
         var (job, refusal) = jobs.Start(collection, classifier, prompts.Key, thresholds, labelSet, filter, request.Apply);
         if (job is null)
         {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Core.ZeroShot;
 using ClipSearch.SearchApi.Contracts;
 using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
@@ -30,8 +30,8 @@ internal static class ClassifyApi
         return app;
     }
 
-    private static async Task<Ok<ClassifyResponse>> ClassifyAsync(HttpRequest http, ClipRuntime clip, UploadCache uploads, IndexAccess index,
-        IOptions<ClipSearchOptions> options, IOptions<ImageDecodeOptions> decode, CancellationToken ct)
+    private static async Task<Ok<ClassifyResponse>> ClassifyAsync(HttpRequest http, QueryEncoder encoder, UploadCache uploads, IndexAccess index,
+        IOptions<ClipSearchOptions> options, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         ClassifyRequest request;
@@ -48,8 +48,7 @@ internal static class ClassifyApi
                 MinMargin = FormFloat(form, "minMargin"),
             };
             _ = RequestRules.ZeroShot(request, options.Value); // refuse bad labels before decoding anything
-            var (encoded, prepared) = await clip.EncodeImageAsync(bytes, ct).ConfigureAwait(false);
-            embedding = encoded ?? throw UploadedImage.Rejected(prepared.Failure!, bytes, decode.Value);
+            embedding = await encoder.EncodeUploadAsync(bytes, ct).ConfigureAwait(false);
         }
         else if (http.HasJsonContentType())
         {
@@ -64,7 +63,7 @@ internal static class ClassifyApi
         }
 
         var (labels, prompts, thresholds) = RequestRules.ZeroShot(request, options.Value);
-        var classifier = await Task.Run(() => clip.Classifier(labels, prompts, ct), ct).ConfigureAwait(false);
+        var classifier = await Task.Run(() => ZeroShotClassifier.Create(labels, prompts, encoder.Text, ct), ct).ConfigureAwait(false);
         var result = classifier.Classify(embedding, thresholds);
         return TypedResults.Ok(new ClassifyResponse([.. result.Labels.Select(l => new LabelProbability(l.Label, l.Probability, l.Score))], result.Label,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds));

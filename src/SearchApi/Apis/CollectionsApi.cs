@@ -1,3 +1,4 @@
+using ClipSearch.Core.Embeddings;
 using ClipSearch.SearchApi.Contracts;
 using ClipSearch.SearchApi.Services;
 
@@ -8,11 +9,11 @@ internal static class CollectionsApi
 {
     public static IEndpointRouteBuilder MapCollectionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/collections", async (IndexAccess index, ClipRuntime clip, CancellationToken ct) =>
+        app.MapGet("/api/collections", async (IndexAccess index, ITextEncoder model, CancellationToken ct) =>
         {
             var collections = await index.Store.ListCollectionsAsync(ct).ConfigureAwait(false);
             return TypedResults.Ok(collections.Select(c => new CollectionSummary(c.Name, c.Count, c.ModelId, c.Dimension, c.Backend,
-                c.ModelId == clip.ModelId && c.Dimension == clip.Dimension)).ToList());
+                c.ModelId == model.ModelId && c.Dimension == model.Dimension)).ToList());
         })
         .WithName("ListCollections").WithTags("Collections")
         .WithSummary("The collections of the index, with their size and model; only those filled by the API's model are searchable.");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ClipSearch.Clip.Imaging;
 using ClipSearch.SearchApi.Contracts;
 using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
@@ -51,8 +50,8 @@ internal static class SearchEndpoints
         return TypedResults.Ok(new SearchResponse(hits, Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
     }
 
-    private static async Task<Ok<SearchResponse>> SearchByImageAsync(HttpRequest http, ClipRuntime clip, UploadCache uploads, IndexAccess index, SearchRunner runner,
-        IOptions<ClipSearchOptions> options, IOptions<ImageDecodeOptions> decode, CancellationToken ct)
+    private static async Task<Ok<SearchResponse>> SearchByImageAsync(HttpRequest http, QueryEncoder encoder, UploadCache uploads, IndexAccess index, SearchRunner runner,
+        IOptions<ClipSearchOptions> options, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var (form, bytes) = await UploadedImage.ReadAsync(http, options.Value, ct).ConfigureAwait(false);
@@ -66,12 +65,7 @@ internal static class SearchEndpoints
         RequestRules.Paging(k, offset, minScore, options.Value);
         var filter = RequestRules.Filter(form["filter"]);
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
-        var (embedding, prepared) = await clip.EncodeImageAsync(bytes, ct).ConfigureAwait(false);
-        if (embedding is null)
-        {
-            throw UploadedImage.Rejected(prepared.Failure!, bytes, decode.Value);
-        }
-
+        var embedding = await encoder.EncodeUploadAsync(bytes, ct).ConfigureAwait(false);
         var hits = await runner.SearchAsync(collection, embedding, k, offset, filter, minScore, null, ct).ConfigureAwait(false);
         return TypedResults.Ok(new SearchResponse(hits, Stopwatch.GetElapsedTime(started).TotalMilliseconds, name, uploads.Add(embedding)));
     }

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using ClipSearch.Clip.Imaging;
+using ClipSearch.Engine;
+using ClipSearch.Engine.Configuration;
 using ClipSearch.SearchApi.Apis;
 using ClipSearch.SearchApi.Services;
-using ClipSearch.Storage.Embedded;
-using ClipSearch.Storage.Qdrant;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -21,14 +20,14 @@ internal static class ApiServices
     public static WebApplicationBuilder AddClipSearchApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The CLIPSEARCH_* variables the CLI reads, under everything ASP.NET Core reads (ClipSearch__* variables, arguments).
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = EnvironmentSettings.Read() });
+        services.AddClipSearchEngine(builder.Configuration, new EngineHost(typeof(Program).Assembly, SettingNames.Configuration));
         services.AddOptions<ClipSearchOptions>().BindConfiguration(ClipSearchOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClipSearchOptions>, ClipSearchOptionsValidator>();
-        services.AddOptions<ImageDecodeOptions>().BindConfiguration(ImageDecodeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.SectionName);
-        services.AddOptions<QdrantStoreOptions>().BindConfiguration(QdrantStoreOptions.SectionName);
 
         services.AddSingleton<ApiMetrics>();
-        services.AddSingleton<ClipRuntime>();
+        services.AddSingleton<QueryEncoder>();
         services.AddSingleton<IndexAccess>();
         services.AddSingleton<UploadCache>();
         services.AddSingleton<QueryVectors>();

@@ -1,28 +1,17 @@
 using System.ComponentModel.DataAnnotations;
-using ClipSearch.Clip.Inference;
 using ClipSearch.Core.Index;
 
 namespace ClipSearch.SearchApi.Hosting;
 
 /// <summary>
-/// The <c>ClipSearch</c> configuration section: appsettings.json, environment variables (<c>ClipSearch__Store</c>)
-/// and command-line arguments (<c>--ClipSearch:Store=/data/index</c>) bind the same way. Validated at start.
+/// The API's own keys of the <c>ClipSearch</c> configuration section: appsettings.json, environment variables
+/// (<c>ClipSearch__ApiKey</c>) and command-line arguments (<c>--ClipSearch:MaxK=500</c>) bind the same way; validated at
+/// start. The model, the index and decoding are the engine's settings, the same as the CLI's
+/// (<see cref="Engine.Models.ModelSettings"/>, <see cref="Engine.Stores.IndexSettings"/>, <see cref="Engine.Imaging.DecodingSettings"/>).
 /// </summary>
 public sealed class ClipSearchOptions
 {
     public const string SectionName = "ClipSearch";
-
-    /// <summary>Folder of the embedded index; default ~/.local/share/clipsearch/index, as the CLI. Ignored when <see cref="Qdrant"/> has a URL.</summary>
-    public string? Store { get; set; }
-
-    /// <summary>A Qdrant server to use instead of the embedded index.</summary>
-    public QdrantSettings Qdrant { get; set; } = new();
-
-    /// <summary>Model folder (a Hugging Face / fastembed CLIP export); the bundled tiny model when absent.</summary>
-    public string? Model { get; set; }
-
-    /// <summary>auto (CUDA when usable, else CPU), cpu or cuda.</summary>
-    public ExecutionDevice Device { get; set; } = ExecutionDevice.Auto;
 
     /// <summary>When set, writing labels back (and cancelling jobs) needs this key in the X-Api-Key header.</summary>
     public string? ApiKey { get; set; }
@@ -53,16 +42,6 @@ public sealed class ClipSearchOptions
     /// <summary>Most labels in one classification or categorization.</summary>
     [Range(2, 10_000)]
     public int MaxLabels { get; set; } = 500;
-
-    /// <summary>Text embeddings of queries and prompts kept in memory.</summary>
-    [Range(0, 1_000_000)]
-    public int TextCacheEntries { get; set; } = 4096;
-
-    /// <summary>
-    /// Decode uploads in worker processes, so that no upload can hang or crash the API. (Thumbnails are made in this
-    /// process, with the same limits, from files the indexer has already decoded in its workers.)
-    /// </summary>
-    public bool IsolateDecoding { get; set; } = true;
 
     /// <summary>Folder for resized thumbnails; default a "thumbnails" folder beside the embedded index (or in the temp folder for Qdrant).</summary>
     public string? ThumbnailCache { get; set; }

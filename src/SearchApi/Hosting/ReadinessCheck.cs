@@ -1,10 +1,11 @@
+using ClipSearch.Engine.Models;
 using ClipSearch.SearchApi.Services;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClipSearch.SearchApi.Hosting;
 
 /// <summary>Ready when the model is loaded (it is, once this check can be built) and the index answers.</summary>
-internal sealed class ReadinessCheck(ClipRuntime clip, IndexAccess index) : IHealthCheck
+internal sealed class ReadinessCheck(LoadedModel clip, IndexAccess index) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

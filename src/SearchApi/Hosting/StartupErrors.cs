@@ -1,6 +1,8 @@
 using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
+using ClipSearch.Engine.Models;
 using ClipSearch.SearchApi.Services;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +19,12 @@ internal static partial class StartupErrors
         try
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
-            var clip = app.Services.GetRequiredService<ClipRuntime>();
+            // Load the model and open the index now: the first request must not pay for it, nor find it broken.
+            _ = app.Services.GetRequiredService<ITextEncoder>();
+            _ = app.Services.GetRequiredService<IImageEncoder>();
+            var model = app.Services.GetRequiredService<LoadedModel>();
             var index = app.Services.GetRequiredService<IndexAccess>();
-            LogReady(app.Logger, clip.ModelId, clip.Dimension, clip.Device, index.Location);
+            LogReady(app.Logger, model.ModelId, model.Dimension, model.Device, index.Location);
         }
         catch (Exception e) when (e is OptionsValidationException or ClipModelException or ClipDeviceException or VectorStoreException
             or InvalidOperationException { InnerException: FormatException or ArgumentException })

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
-using ClipSearch.Indexing;
+using ClipSearch.Engine.Categorization;
 
 namespace ClipSearch.SearchApi.Services;
 

@@ -1,52 +1,31 @@
 using System.Collections.Concurrent;
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
-using ClipSearch.Indexing;
+using ClipSearch.Engine.Search;
 using ClipSearch.SearchApi.Hosting;
-using ClipSearch.Storage.Embedded;
-using ClipSearch.Storage.Qdrant;
 using Microsoft.Extensions.Options;
 
 namespace ClipSearch.SearchApi.Services;
 
 /// <summary>
-/// The vector index the API serves: the embedded one (a folder, the default) or Qdrant. Collections are opened
-/// with the loaded model's id and dimension, so a collection filled by another model is refused (409).
+/// The vector index the API serves (the engine's: embedded, the default, or Qdrant). Collections are opened for the
+/// loaded model's text encoder, so a collection filled by another model is refused (409) with what to change.
 /// The embedded index may be written by <c>clipsearch index</c> meanwhile: readers see each committed batch.
 /// </summary>
-internal sealed class IndexAccess : IDisposable
+internal sealed class IndexAccess(CollectionAccess collections, ITextEncoder model, IOptions<ClipSearchOptions> options)
 {
-    private readonly ClipRuntime _clip;
     private readonly ConcurrentDictionary<string, (IVectorCollection Collection, long At)> _checked = new(StringComparer.Ordinal);
 
-    public IndexAccess(IOptions<ClipSearchOptions> options, IOptions<EmbeddedStoreOptions> embedded, IOptions<QdrantStoreOptions> qdrant, ClipRuntime clip)
-    {
-        var settings = options.Value;
-        _clip = clip;
-        if (settings.Qdrant.Url is { } url)
-        {
-            var q = qdrant.Value;
-            q.Url = url;
-            q.ApiKey = settings.Qdrant.ApiKey ?? q.ApiKey;
-            Store = new QdrantVectorStore(q);
-            Location = $"Qdrant at {url}";
-            ThumbnailFolder = settings.ThumbnailCache ?? Path.Combine(Path.GetTempPath(), "clipsearch-thumbnails");
-        }
-        else
-        {
-            var e = embedded.Value;
-            e.Path = Path.GetFullPath(settings.Store is { Length: > 0 } folder ? folder : UserFolders.DefaultStore());
-            Store = new EmbeddedVectorStore(e);
-            Location = e.Path;
-            ThumbnailFolder = settings.ThumbnailCache ?? Path.Combine(e.Path, "thumbnails");
-        }
-    }
+    public static TimeSpan RecheckInterval { get; } = TimeSpan.FromSeconds(1);
 
-    public IVectorStore Store { get; }
+    public IVectorStore Store => collections.Store.Store;
 
     /// <summary>Where the index is, for health reports and logs.</summary>
-    public string Location { get; }
+    public string Location => collections.Store.Description;
 
-    public string ThumbnailFolder { get; }
+    /// <summary>The thumbnail cache: the configured folder, else beside the embedded index (in the temp folder for Qdrant).</summary>
+    public string ThumbnailFolder { get; } = options.Value.ThumbnailCache
+        ?? (collections.Store.EmbeddedFolder is { } folder ? Path.Combine(folder, "thumbnails") : Path.Combine(Path.GetTempPath(), "clipsearch-thumbnails"));
 
     /// <summary>
     /// A collection checked against the loaded model. The check (a read of the index's catalogue) is repeated at
@@ -62,12 +41,8 @@ internal sealed class IndexAccess : IDisposable
             return known.Collection;
         }
 
-        var collection = await Store.OpenCollectionAsync(name, _clip.ModelId, _clip.Dimension, cancellationToken).ConfigureAwait(false);
+        var collection = await collections.OpenAsync(name, model, cancellationToken).ConfigureAwait(false);
         _checked[name] = (collection, now);
         return collection;
     }
-
-    public static TimeSpan RecheckInterval { get; } = TimeSpan.FromSeconds(1);
-
-    public void Dispose() => Store.Dispose();
 }

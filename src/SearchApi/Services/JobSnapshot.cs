@@ -1,4 +1,4 @@
-using ClipSearch.Indexing;
+using ClipSearch.Engine.Categorization;
 
 namespace ClipSearch.SearchApi.Services;
 

@@ -9,7 +9,7 @@ namespace ClipSearch.SearchApi.Services;
 /// Turns the terms of a search into one query vector: the weighted sum of each term's normalised embedding,
 /// negatives subtracted, normalised again. Texts are embedded in one batch; images are read from the index.
 /// </summary>
-internal sealed class QueryVectors(ClipRuntime clip, UploadCache uploads)
+internal sealed class QueryVectors(QueryEncoder encoder, UploadCache uploads)
 {
     public async Task<float[]> BuildAsync(SearchRequest request, IVectorCollection collection, CancellationToken cancellationToken)
     {
@@ -77,7 +77,7 @@ internal sealed class QueryVectors(ClipRuntime clip, UploadCache uploads)
 
         if (texts.Count > 0)
         {
-            var encoded = clip.EncodeTexts([.. texts.Select(t => t.Text)], cancellationToken);
+            var encoded = encoder.EncodeTexts([.. texts.Select(t => t.Text)], cancellationToken);
             for (var j = 0; j < texts.Count; j++)
             {
                 vectors[texts[j].Term] = encoded[j];
@@ -89,7 +89,7 @@ internal sealed class QueryVectors(ClipRuntime clip, UploadCache uploads)
             return vectors[0];
         }
 
-        var sum = new float[clip.Dimension];
+        var sum = new float[encoder.Text.Dimension];
         for (var i = 0; i < terms.Count; i++)
         {
             var unit = (float[])vectors[i].Clone();

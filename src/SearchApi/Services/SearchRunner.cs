@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClipSearch.Core.Index;
+using ClipSearch.Engine.Search;
 using ClipSearch.SearchApi.Apis;
 using ClipSearch.SearchApi.Contracts;
 
@@ -12,11 +13,9 @@ internal sealed class SearchRunner(ApiMetrics metrics)
     public async Task<List<ImageHit>> SearchAsync(IVectorCollection collection, float[] vector, int k, int offset, PointFilter? filter, float? minScore,
         Guid? exclude, CancellationToken cancellationToken)
     {
-        var extra = exclude is null ? 0 : 1;
         var started = Stopwatch.GetTimestamp();
-        var hits = await collection.SearchAsync(new VectorQuery(vector, Math.Min(VectorQuery.MaxK, k + extra), offset, filter, minScore), cancellationToken)
-            .ConfigureAwait(false);
+        var hits = await CollectionSearch.SearchAsync(collection, new VectorQuery(vector, k, offset, filter, minScore), exclude, cancellationToken).ConfigureAwait(false);
         metrics.RecordIndex("search", Stopwatch.GetElapsedTime(started));
-        return [.. hits.Where(h => h.Id != exclude).Take(k).Select(h => ImageUrls.Hit(h.Id, h.Score, h.Payload, collection.Name))];
+        return [.. hits.Select(h => ImageUrls.Hit(h.Id, h.Score, h.Payload, collection.Name))];
     }
 }

@@ -1,5 +1,6 @@
-using ClipSearch.Clip.Imaging;
 using ClipSearch.Core;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.Imaging;
 using ClipSearch.SearchApi.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -72,7 +73,7 @@ internal static class UploadedImage
     /// The problem for an upload that is not a usable image, in the API's words: decoder messages (library
     /// exception text) stay in the indexer's skip reports and never reach a client.
     /// </summary>
-    public static RequestException Rejected(ImageFailure failure, byte[] bytes, ImageDecodeOptions limits)
+    public static RequestException Rejected(ImageFailure failure, byte[] bytes, ImageLimits limits)
     {
         const string Formats = "send JPEG, PNG, GIF, BMP, TIFF, WebP, TGA or PBM";
         var format = FormatSniffer.Recognise(bytes);

@@ -25,7 +25,7 @@ public sealed class ClipModelLoadTests
     {
         using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Cpu, BatchSize = 2 });
         string[] texts = ["a photo of a red circle.", "a photo of a blue star.", "a photo of a red circle.", ""];
-        var e = model.EncodeTexts(texts);
+        var e = model.Encode(texts);
         Assert.Equal(4, e.Length);
         Assert.All(e, v => Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 5));
         Assert.Equal(e[0], e[2]); // same text, different batch position (batch size 2 splits them)
@@ -51,7 +51,7 @@ public sealed class ClipModelLoadTests
             }
         }
 
-        AssertDirection(expected, model.EncodeText("a red star"));
+        AssertDirection(expected, model.Encode(["a red star"])[0]);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ClipModelLoadTests
         Skip.If(CudaRuntimePresent(), "CUDA 13 runtime libraries are present on this machine; auto would use them");
         using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Auto });
         Assert.Equal(ExecutionDevice.Cpu, model.Device);
-        Assert.Equal(96, model.EncodeText("a red star").Length);
+        Assert.Equal(96, model.Encode(["a red star"])[0].Length);
     }
 
     private static bool CudaRuntimePresent()

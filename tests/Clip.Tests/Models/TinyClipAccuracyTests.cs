@@ -21,7 +21,7 @@ public sealed class TinyClipAccuracyTests(ITestOutputHelper output)
         var rows = File.ReadAllLines(Path.Combine(folder, "labels.tsv")).Skip(1).Select(l => l.Split('\t')).ToList();
         var labels = rows.Select(r => r[1]).Distinct().Order(StringComparer.Ordinal).ToList();
         using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Cpu });
-        var labelEmbeddings = model.EncodeTexts(labels.Select(l => $"a photo of a {l}.").ToList());
+        var labelEmbeddings = model.Encode(labels.Select(l => $"a photo of a {l}.").ToList());
         var decoder = new SafeImageDecoder(new ImageDecodeOptions());
 
         var tensors = rows.Select(r =>

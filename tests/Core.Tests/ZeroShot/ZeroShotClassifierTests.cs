@@ -1,3 +1,4 @@
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.ZeroShot;
 
 namespace ClipSearch.Core.Tests.ZeroShot;
@@ -5,11 +6,17 @@ namespace ClipSearch.Core.Tests.ZeroShot;
 public sealed class ZeroShotClassifierTests
 {
     /// <summary>A text "encoder" with fixed, unnormalised outputs, counting its calls.</summary>
-    private sealed class FakeEncoder(Dictionary<string, float[]> vectors)
+    private sealed class FakeEncoder(Dictionary<string, float[]> vectors) : ITextEncoder
     {
         public int Calls { get; private set; }
 
-        public float[][] Encode(IReadOnlyList<string> texts)
+        public string ModelId => "fake";
+
+        public int Dimension => 2;
+
+        public ZeroShotScoring Scoring { get; } = new(42f);
+
+        public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
         {
             Calls++;
             return [.. texts.Select(t => vectors[t])];
@@ -17,7 +24,7 @@ public sealed class ZeroShotClassifierTests
     }
 
     private static ZeroShotClassifier TwoLabels(float logitScale) =>
-        ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], logitScale);
+        ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], new ZeroShotScoring(logitScale));
 
     [Fact]
     public void Embed_Ensemble_IsTheRenormalisedMeanOfTheNormalisedPrompts()
@@ -30,7 +37,7 @@ public sealed class ZeroShotClassifierTests
             ["a drawing of a dog."] = [0f, -1f],
         });
         var prompts = new PromptSet(["a photo of a {}.", "a drawing of a {}."]);
-        var embeddings = ZeroShotClassifier.Embed(["cat", "dog"], prompts, encoder.Encode);
+        var embeddings = ZeroShotClassifier.Embed(["cat", "dog"], prompts, texts => encoder.Encode(texts));
         // cat: mean((1,0),(0,1)) = (0.5,0.5) -> (0.70711, 0.70711); dog: mean((0,-1),(0,-1)) -> (0,-1).
         Assert.Equal(0.70710678f, embeddings[0][0], 5);
         Assert.Equal(0.70710678f, embeddings[0][1], 5);
@@ -69,7 +76,7 @@ public sealed class ZeroShotClassifierTests
     [Fact]
     public void ClassifyMany_EqualsOneByOne()
     {
-        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b", "c"], [[1f, 0f, 0f], [0f, 1f, 0f], [0f, 0f, 1f]], 50f);
+        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b", "c"], [[1f, 0f, 0f], [0f, 1f, 0f], [0f, 0f, 1f]], new ZeroShotScoring(50f));
         var random = new Random(5);
         var images = Enumerable.Range(0, 100).Select(_ =>
         {
@@ -99,24 +106,23 @@ public sealed class ZeroShotClassifierTests
     }
 
     [Fact]
-    public void Create_CachesLabelEmbeddingsPerModelAndPromptSet()
+    public void Create_EmbedsEveryPromptInOneCallAndTakesTheEncodersScoring()
     {
-        var encoder = new FakeEncoder(new() { ["x cat"] = [1f, 0f], ["x dog"] = [0f, 1f], ["y cat"] = [1f, 1f], ["y dog"] = [1f, -1f] });
-        var model = "test-model-" + Guid.NewGuid();
-        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["x {}"]), encoder.Encode, 100f, model);
-        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["x {}"]), encoder.Encode, 100f, model);
+        var encoder = new FakeEncoder(new() { ["x cat"] = [2f, 0f], ["y cat"] = [0f, 2f], ["x dog"] = [0f, -1f], ["y dog"] = [0f, -3f] });
+        var classifier = ZeroShotClassifier.Create([" cat ", "dog"], new PromptSet(["x {}", "y {}"]), encoder);
         Assert.Equal(1, encoder.Calls);
-        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["y {}"]), encoder.Encode, 100f, model);
-        ZeroShotClassifier.Create(["cat", "dog"], new PromptSet(["x {}"]), encoder.Encode, 100f, model + "-other");
-        Assert.Equal(3, encoder.Calls);
+        Assert.Equal(["cat", "dog"], classifier.Labels);
+        Assert.Same(encoder.Scoring, classifier.Scoring);
+        Assert.Equal(MathF.Sqrt(0.5f), classifier.LabelEmbeddings[0][0], 1e-6f);
+        Assert.Equal(-1f, classifier.LabelEmbeddings[1][1], 1e-6f);
     }
 
     [Fact]
     public void Create_FewerThanTwoOrRepeatedLabels_IsRefused()
     {
         var encoder = new FakeEncoder([]);
-        Assert.Throws<ArgumentException>(() => ZeroShotClassifier.Create(["cat"], new PromptSet(["{}"]), encoder.Encode, 100f, "m"));
-        Assert.Throws<ArgumentException>(() => ZeroShotClassifier.Create(["cat", "cat"], new PromptSet(["{}"]), encoder.Encode, 100f, "m"));
+        Assert.Throws<ArgumentException>(() => ZeroShotClassifier.Create(["cat"], new PromptSet(["{}"]), encoder));
+        Assert.Throws<ArgumentException>(() => ZeroShotClassifier.Create(["cat", "cat"], new PromptSet(["{}"]), encoder));
     }
 
     [Fact]

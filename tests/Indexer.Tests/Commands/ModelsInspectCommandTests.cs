@@ -23,15 +23,28 @@ public sealed class ModelsInspectCommandTests
     }
 
     [Fact]
-    public async Task Inspect_FastEmbedFolder_HumanOutputOnStderr()
+    public async Task Inspect_FastEmbedFolder_HumanOutputOnStdout()
     {
         using var temp = TempModelFolder.FastEmbed("text_int32_mask_d8.onnx", "vision_d8.onnx");
-        var (exit, stdout, stderr) = await CliRunner.RunAsync("models", "inspect", temp.Root, "--device", "cpu");
+        var (exit, stdout, _) = await CliRunner.RunAsync("models", "inspect", temp.Root, "--device", "cpu");
         Assert.Equal(0, exit);
-        Assert.Empty(stdout);
-        Assert.Contains("layout      fastembed", stderr, StringComparison.Ordinal);
-        Assert.Contains("dimension   8", stderr, StringComparison.Ordinal);
-        Assert.Contains("attention_mask int32[?,77]", stderr, StringComparison.Ordinal);
+        Assert.Contains("layout      fastembed", stdout, StringComparison.Ordinal);
+        Assert.Contains("dimension   8", stdout, StringComparison.Ordinal);
+        Assert.Contains("attention_mask int32[?,77]", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_ModelOption_IsTheSameAsTheFolderArgument()
+    {
+        using var temp = TempModelFolder.FastEmbed("text_int32_mask_d8.onnx", "vision_d8.onnx");
+        var byArgument = await CliRunner.RunAsync("models", "inspect", temp.Root, "--device", "cpu", "--json");
+        var byOption = await CliRunner.RunAsync("models", "inspect", "--model", temp.Root, "--device", "cpu", "--json");
+        Assert.Equal((0, 0), (byArgument.Exit, byOption.Exit));
+        Assert.Equal(byArgument.Out, byOption.Out);
+        Assert.Equal(temp.Root, JsonDocument.Parse(byOption.Out).RootElement.GetProperty("folder").GetString());
+
+        var both = await CliRunner.RunAsync("models", "inspect", temp.Root, "--model", temp.Root);
+        Assert.Equal(2, both.Exit);
     }
 
     [Fact]

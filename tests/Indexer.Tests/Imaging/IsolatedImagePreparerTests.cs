@@ -2,14 +2,13 @@ using ClipSearch.Clip.Imaging;
 using ClipSearch.Clip.Imaging.Isolation;
 using ClipSearch.Clip.Models;
 using ClipSearch.Core;
-using ClipSearch.Indexer.Cli;
 using ClipSearch.Tests.Shared;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace ClipSearch.Indexer.Tests.Imaging;
 
-/// <summary>The decode worker pool, with real worker processes (the clipsearch tool's hidden worker verb).</summary>
+/// <summary>The decode worker pool, with real worker processes (the clipsearch tool relaunched with the worker verb).</summary>
 public sealed class IsolatedImagePreparerTests
 {
     private static readonly ClipImagePreprocessor Preprocessor = new(PreprocessorConfig.ClipDefault);
@@ -24,7 +23,7 @@ public sealed class IsolatedImagePreparerTests
         var b = await inProcess.PrepareFileAsync(path);
         Assert.True(a.Succeeded, a.Failure?.ToString());
         Assert.True(b.Succeeded);
-        Assert.Equal(b.Image.Tensor, a.Image.Tensor);
+        Assert.Equal(((PixelTensor)b.Image).Values, ((PixelTensor)a.Image).Values);
         Assert.Equal(b.Image.Info, a.Image.Info);
         Assert.Equal(0, isolated.WorkersKilled);
     }
@@ -77,7 +76,7 @@ public sealed class IsolatedImagePreparerTests
         Assert.All(results, r => Assert.True(r.Succeeded, r.Failure?.ToString()));
         using var inProcess = new InProcessImagePreparer(new ImageDecodeOptions(), Preprocessor);
         var expected = await inProcess.PrepareFileAsync(files[17]);
-        Assert.Equal(expected.Image!.Tensor, results[17].Image!.Tensor);
+        Assert.Equal(((PixelTensor)expected.Image!).Values, ((PixelTensor)results[17].Image!).Values);
     }
 
     private static IsolatedImagePreparer Create(ImageDecodeOptions decode, int workers = 2, long memoryLimit = 2L * 1024 * 1024 * 1024) =>
@@ -85,6 +84,6 @@ public sealed class IsolatedImagePreparerTests
         {
             Workers = workers,
             MemoryLimitBytes = memoryLimit,
-            Command = ImagePreparers.WorkerCommandForThisTool(),
+            Command = WorkerCommand.For(typeof(ClipSearchCli).Assembly),
         });
 }

@@ -47,21 +47,24 @@ public sealed class UiServers : IAsyncLifetime, IDisposable
         }
 
         _api = new ServerProcess(ServerProcess.ProjectAssembly("SearchApi", "ClipSearch.SearchApi.dll"), "--urls", "http://127.0.0.1:0",
-            $"--ClipSearch:Store={Photos.Store}", $"--ClipSearch:Model={TestPaths.TinyClip}", "--ClipSearch:Device=cpu",
+            $"--ClipSearch:Index:Embedded:Path={Photos.Store}", $"--ClipSearch:Model={TestPaths.TinyClip}", "--ClipSearch:Device=cpu",
             $"--ClipSearch:DefaultCollection={IndexedPhotos.Collection}", "--ClipSearch:RequestsPerMinute=0",
             $"--ClipSearch:ThumbnailCache={Path.Combine(Photos.Root, "thumbnails")}");
         Api = await _api.ListeningAsync();
         _ui = StartUi(Api);
         Ui = await _ui.ListeningAsync();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // As root in a sandbox without network: no Chromium sandbox, no background connections.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await LaunchAsync(_playwright);
     }
+
+    /// <summary>Debian's chromium, headless.</summary>
+    internal static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        // As root in a sandbox without network: no Chromium sandbox, no background connections.
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
 
     /// <summary>A web UI process talking to <paramref name="api"/>.</summary>
     internal static ServerProcess StartUi(Uri api) =>

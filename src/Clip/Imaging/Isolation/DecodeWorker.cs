@@ -9,6 +9,17 @@ namespace ClipSearch.Clip.Imaging.Isolation;
 /// </summary>
 public static class DecodeWorker
 {
+    /// <summary>Whether a program was started as a decode worker (its only argument is <see cref="WorkerCommand.Verb"/>).</summary>
+    public static bool IsWorkerInvocation(IReadOnlyList<string> args) => args is [WorkerCommand.Verb];
+
+    /// <summary>Runs the worker loop on this process's standard input and output.</summary>
+    public static async Task<int> RunOnStandardStreamsAsync(CancellationToken cancellationToken = default)
+    {
+        using var input = Console.OpenStandardInput();
+        using var output = Console.OpenStandardOutput();
+        return await RunAsync(input, output, cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task<int> RunAsync(Stream input, Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -39,7 +50,7 @@ public static class DecodeWorker
         });
         var preprocessor = new ClipImagePreprocessor(new PreprocessorConfig(request.Resize, request.Crop, request.Mean, request.Std));
         var result = ImagePreparation.Prepare(decoder, preprocessor, request.Path is null ? payload : null, request.Path, cancellationToken);
-        tensor = result.Image?.Tensor;
+        tensor = (result.Image as PixelTensor)?.Values;
         if (!result.Succeeded)
         {
             return new WorkerResponse(false, result.Failure.Reason.ToString(), result.Failure.Detail, null, 0, 0, false, null, 0, 0);

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using ClipSearch.Core;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.Imaging;
 
 namespace ClipSearch.Clip.Imaging.Isolation;
 
@@ -121,7 +123,7 @@ public sealed class IsolatedImagePreparer : IImagePreparer
         }
 
         var info = new ImageInfo(response.Format ?? "unknown", response.Width, response.Height, response.HasAlpha, response.TakenAt);
-        var prepared = new PreparedImage(tensor, info)
+        var prepared = new PixelTensor(tensor, info)
         {
             DecodeTime = TimeSpan.FromMilliseconds(response.DecodeMs),
             PreprocessTime = TimeSpan.FromMilliseconds(response.PreprocessMs),

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ClipSearch.Clip.Imaging.Isolation;
 
-/// <summary>The decode worker pool (configuration section <c>ClipSearch:Decoding:Isolation</c>).</summary>
+/// <summary>The decode worker pool.</summary>
 public sealed class IsolatedImagePreparerOptions
 {
     /// <summary>Worker processes decoding in parallel; 0 = one per core.</summary>

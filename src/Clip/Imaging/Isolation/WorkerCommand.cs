@@ -7,16 +7,21 @@ public sealed record WorkerCommand(string FileName, IReadOnlyList<string> Argume
     public const string Verb = "__decode-worker";
 
     /// <summary>
-    /// Re-launches the running program as a worker: its own apphost with <see cref="Verb"/>, or
-    /// <c>dotnet app.dll</c> when it was started through the dotnet host.
+    /// Relaunches <paramref name="program"/> (a program that hands <see cref="Verb"/> to <see cref="DecodeWorker"/>) as a worker: through
+    /// its own apphost when this process is that apphost, else as <c>dotnet program.dll</c> (under <c>dotnet run</c>, a test host, ...).
     /// </summary>
-    public static WorkerCommand ForCurrentProcess()
+    public static WorkerCommand For(System.Reflection.Assembly program)
     {
-        var process = Environment.ProcessPath ?? throw new InvalidOperationException("The path of the running program is unknown.");
-        return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? ForAssembly(System.Reflection.Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("No entry assembly."), process)
-            : new WorkerCommand(process, [Verb]);
+        ArgumentNullException.ThrowIfNull(program);
+        var process = Environment.ProcessPath;
+        return process is not null && Path.GetFileNameWithoutExtension(process) == program.GetName().Name
+            ? new WorkerCommand(process, [Verb])
+            : ForAssembly(program.Location);
     }
+
+    /// <summary>The running program relaunched as a worker (see <see cref="For"/>).</summary>
+    public static WorkerCommand ForCurrentProcess() =>
+        For(System.Reflection.Assembly.GetEntryAssembly() ?? throw new InvalidOperationException("No entry assembly."));
 
     /// <summary>Runs <paramref name="assemblyPath"/> (a program that handles <see cref="Verb"/>) through the dotnet host.</summary>
     public static WorkerCommand ForAssembly(string assemblyPath, string? dotnetHost = null) =>

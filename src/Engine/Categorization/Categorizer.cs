@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
+
+namespace ClipSearch.Engine.Categorization;
+
+/// <summary>
+/// One image's outcome in a categorization run, as written to its payload and to exports: the label ("" when
+/// the image stayed unlabelled, under the minimum score or margin), its cosine score, and the runner-up.
+/// </summary>
+public sealed record Categorized(Guid Id, string Path, string Label, float Score, string? RunnerUp, float? RunnerUpScore);
+
+/// <summary>
+/// What a categorization run did: images in scope, how many an interrupted earlier run of the same
+/// categorization had already finished (not redone), and images per label (unlabelled under "").
+/// </summary>
+public sealed record CategorizeSummary(string LabelSet, string RunId, int Images, int AlreadyDone, IReadOnlyDictionary<string, int> Distribution,
+    double ElapsedSeconds)
+{
+    public int Unlabelled => Distribution.GetValueOrDefault("");
+
+    public double ImagesPerSecond => ElapsedSeconds > 0 ? (Images - AlreadyDone) / ElapsedSeconds : 0;
+}
+
+/// <summary>
+/// Labels the stored images of a collection with a zero-shot classifier, from their stored embeddings (scrolled
+/// in batches; no image is decoded again). Each image gets <c>{label, score, runner-up}</c> under the label set,
+/// replacing what an earlier run wrote there; other label sets are untouched. Each batch is written durably
+/// before the next is read, and carries the run's id (a hash of model, labels, prompts and thresholds): an
+/// interrupted run, started again, skips the images it had finished.
+/// </summary>
+public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier classifier, string promptKey, Thresholds thresholds)
+{
+    public const string DefaultLabelSet = "category";
+
+    /// <summary>Images read, scored and written together (one durable write each).</summary>
+    public int BatchSize { get; init; } = 4096;
+
+    /// <summary>The id every label of this categorization carries.</summary>
+    public string RunId { get; } = "zs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u0001",
+        collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, thresholds.MinScore?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        thresholds.MinMargin?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? ""))))[..16];
+
+    /// <summary>Runs over the images matching <paramref name="filter"/>; with <paramref name="dryRun"/> nothing is written.</summary>
+    public async Task<CategorizeSummary> RunAsync(string labelSet, PointFilter? filter, bool dryRun, Action<Categorized>? each = null,
+        IProgress<(int Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        LabelSets.Validate(labelSet);
+        var clock = Stopwatch.StartNew();
+        var total = await collection.CountAsync(filter, cancellationToken).ConfigureAwait(false);
+        var index = classifier.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
+        var counts = new int[classifier.Labels.Count + 1]; // the last slot counts the unlabelled
+        int images = 0, alreadyDone = 0;
+        if (collection is IVectorBatchReader bulk)
+        {
+            // Vectors as rows of one reused buffer: no array per point.
+            await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.LabelRows(rows, thresholds)), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        else
+        {
+            // The next batch is read from the index while this one is scored and written.
+            var pages = collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using var pagesScope = pages.ConfigureAwait(false);
+            Task<IReadOnlyList<StoredPoint>?> Fetch() => Task.Run(async () => await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null, cancellationToken);
+            var next = Fetch();
+            try
+            {
+                while (await next.ConfigureAwait(false) is { } batch)
+                {
+                    next = Fetch();
+                    await ProcessAsync(batch, classifier.LabelMany([.. batch.Select(p => p.Vector!)], thresholds)).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // Never dispose the scroll while a read of it is still running.
+                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+
+        var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] > 0)
+            {
+                distribution[i < classifier.Labels.Count ? classifier.Labels[i] : ""] = counts[i];
+            }
+        }
+
+        return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds);
+
+        // Counts, writes and reports one batch; results[i] is the decision for batch[i].
+        async Task ProcessAsync(IReadOnlyList<StoredPoint> batch, TopTwo[] results)
+        {
+            var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var point = batch[i];
+                if (!dryRun && point.Payload.Labels.TryGetValue(labelSet, out var done) && done.RunId == RunId)
+                {
+                    // Finished by an earlier run of this same categorization: counted, not redone.
+                    alreadyDone++;
+                    Count(index.TryGetValue(done.Label, out var known) ? known : counts.Length - 1);
+                    each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
+                    continue;
+                }
+
+                var r = results[i];
+                Count(r.Labelled ? r.Best : counts.Length - 1);
+                var label = r.Labelled ? classifier.Labels[r.Best] : "";
+                var runnerUp = r.Second >= 0 ? classifier.Labels[r.Second] : null;
+                float? runnerUpScore = r.Second >= 0 ? r.SecondScore : null;
+                labels?.Add(new(point.Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore)));
+                each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore));
+            }
+
+            if (labels is { Count: > 0 })
+            {
+                await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
+            }
+
+            progress?.Report((images, total));
+        }
+
+        void Count(int label)
+        {
+            images++;
+            counts[label]++;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using ClipSearch.Clip;
+using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Inference;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Engine.Configuration;
+using ClipSearch.Engine.Imaging;
+using ClipSearch.Engine.Models;
+using ClipSearch.Engine.Search;
+using ClipSearch.Engine.Stores;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClipSearch.Engine;
+
+/// <summary>
+/// The engine's composition, the same for every front end: settings bound from one configuration and validated at
+/// start, the model they name (loaded on first use), its text encoder (cached) and image encoders, and the vector index.
+/// </summary>
+public static class EngineServices
+{
+    public static IServiceCollection AddClipSearchEngine(this IServiceCollection services, IConfiguration configuration, EngineHost host)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(host);
+        services.AddSingleton(host);
+        services.AddOptions<ModelSettings>().Bind(configuration.GetSection(ModelSettings.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelSettings>>(new RenamedSettings(configuration));
+        services.AddOptions<ClipEngineOptions>().Bind(configuration.GetSection(SettingKeys.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IndexSettings>().Bind(configuration.GetSection(IndexSettings.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IndexSettings>, IndexSettingsValidator>();
+        services.AddOptions<ImageDecodeOptions>().Bind(configuration.GetSection(SettingKeys.DecodingSection)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DecodingSettings>().Bind(configuration.GetSection(DecodingSettings.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(sp => ModelResolver.Resolve(sp.GetRequiredService<IOptions<ModelSettings>>().Value, host.Names));
+        services.AddSingleton(sp =>
+        {
+            var location = sp.GetRequiredService<ModelLocation>();
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("ClipSearch.Engine");
+            return ClipModel.Load(location.Folder, sp.GetRequiredService<IOptions<ClipEngineOptions>>().Value, location.Variant, logger);
+        });
+        services.AddSingleton(sp =>
+        {
+            var model = sp.GetRequiredService<ClipModel>();
+            return new LoadedModel(model.ModelId, model.Dimension, model.Device.ToString().ToLowerInvariant(), sp.GetRequiredService<ModelLocation>());
+        });
+        services.AddSingleton(sp => new CachedTextEncoder(sp.GetRequiredService<ClipModel>(), sp.GetRequiredService<IOptions<ModelSettings>>().Value.TextCacheEntries));
+        services.AddSingleton<ITextEncoder>(sp => sp.GetRequiredService<CachedTextEncoder>());
+        services.AddSingleton<ImageEncoderFactory>();
+        services.AddSingleton(sp => sp.GetRequiredService<ImageEncoderFactory>().Create(ImageDecoding.Exact));
+
+        services.AddSingleton(sp => StoreFactory.Open(sp.GetRequiredService<IOptions<IndexSettings>>().Value, sp.GetService<ILoggerFactory>()));
+        services.AddSingleton<CollectionAccess>();
+        return services;
+    }
+
+    /// <summary>Refuses a start that still uses a key of an earlier release, naming its new name.</summary>
+    private sealed class RenamedSettings(IConfiguration configuration) : IValidateOptions<ModelSettings>
+    {
+        public ValidateOptionsResult Validate(string? name, ModelSettings options)
+        {
+            var errors = SettingKeys.Renamed.Where(kv => configuration[kv.Key] is { Length: > 0 })
+                .Select(kv => $"{kv.Key} is now called {kv.Value}; rename the setting.")
+                .ToList();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace ClipSearch.Engine.Models;
+
+/// <summary>What the loaded model is, for health reports and logs.</summary>
+/// <param name="ModelId">The id collections record.</param>
+/// <param name="Dimension">Floats per embedding.</param>
+/// <param name="Device">"cpu" or "cuda": where inference really runs (after any fallback).</param>
+/// <param name="Location">Where it was loaded from.</param>
+public sealed record LoadedModel(string ModelId, int Dimension, string Device, ModelLocation Location);
