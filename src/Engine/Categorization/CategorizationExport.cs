@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace ClipSearch.Engine.Categorization;
 
 /// <summary>
-/// Writes categorization results as CSV or JSON, ordered by path, streaming (one row at a time). The CLI's
+/// Writes categorization results as CSV or JSON, ordered by path: the rows are sorted first (so all of them are
+/// held while sorting), then written one at a time and flushed as they go, never built up as one text. The CLI's
 /// <c>categorize --export</c> and the Search API's export both write through here; they differ only in the
 /// options: the API adds each image's id and names JSON fields in camelCase like the rest of its JSON, the CLI
 /// names them in snake_case like its other JSON output.
