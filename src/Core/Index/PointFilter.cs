@@ -1,5 +1,8 @@
 namespace ClipSearch.Core.Index;
 
+// The filter kinds are one closed hierarchy of small records, read together: one file for all of them (one file
+// each, as STYLE.md asks of types, would scatter a dozen records of a few lines).
+
 /// <summary>
 /// A condition on a point's payload; both backends give identical results. A condition on a field the
 /// point lacks (no EXIF date, no label in that set) is false, so its negation is true.

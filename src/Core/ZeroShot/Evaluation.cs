@@ -1,8 +1,5 @@
 namespace ClipSearch.Core.ZeroShot;
 
-/// <summary>A pair of classes the classifier mixed up: how often, and some of the images.</summary>
-public sealed record Confusion(string Truth, string Predicted, int Count, IReadOnlyList<string> Examples);
-
 /// <summary>
 /// Accuracy of a zero-shot classifier on labelled images: top-1 and top-5, per class, the confusion matrix
 /// (rows: true label, columns: predicted, in <see cref="Labels"/> order) and the most confused pairs.

@@ -3,28 +3,6 @@ using ClipSearch.Core.Embeddings;
 
 namespace ClipSearch.Core.ZeroShot;
 
-/// <summary>One label's result for an image: softmax probability over the labels, and cosine similarity.</summary>
-public sealed record LabelScore(string Label, float Probability, float Score);
-
-/// <summary>
-/// An image's classification: every label best first, and the decision: the best label, or null
-/// ("unlabelled") when the best cosine is under the minimum score or its margin over the runner-up is under the minimum margin.
-/// </summary>
-public sealed record Classification(IReadOnlyList<LabelScore> Labels, string? Label)
-{
-    public LabelScore Best => Labels[0];
-
-    public LabelScore? RunnerUp => Labels.Count > 1 ? Labels[1] : null;
-}
-
-/// <summary>The two best labels of an image (indexes into <see cref="ZeroShotClassifier.Labels"/>) and whether it is labelled.</summary>
-public readonly record struct TopTwo(int Best, float BestScore, int Second, float SecondScore, bool Labelled);
-
-/// <summary>When an image is left unlabelled rather than forced into the nearest label.</summary>
-/// <param name="MinScore">Minimum cosine similarity of the best label.</param>
-/// <param name="MinMargin">Minimum cosine margin of the best label over the runner-up.</param>
-public sealed record Thresholds(float? MinScore = null, float? MinMargin = null);
-
 /// <summary>
 /// Zero-shot classification with CLIP: each label's embedding is the mean of its prompts' L2-normalised text
 /// embeddings, normalised again; an image's logits are logit_scale x cosine, its probabilities their softmax.

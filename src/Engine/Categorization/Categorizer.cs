@@ -7,24 +7,6 @@ using ClipSearch.Core.ZeroShot;
 namespace ClipSearch.Engine.Categorization;
 
 /// <summary>
-/// One image's outcome in a categorization run, as written to its payload and to exports: the label ("" when
-/// the image stayed unlabelled, under the minimum score or margin), its cosine score, and the runner-up.
-/// </summary>
-public sealed record Categorized(Guid Id, string Path, string Label, float Score, string? RunnerUp, float? RunnerUpScore);
-
-/// <summary>
-/// What a categorization run did: images in scope, how many an interrupted earlier run of the same
-/// categorization had already finished (not redone), and images per label (unlabelled under "").
-/// </summary>
-public sealed record CategorizeSummary(string LabelSet, string RunId, int Images, int AlreadyDone, IReadOnlyDictionary<string, int> Distribution,
-    double ElapsedSeconds)
-{
-    public int Unlabelled => Distribution.GetValueOrDefault("");
-
-    public double ImagesPerSecond => ElapsedSeconds > 0 ? (Images - AlreadyDone) / ElapsedSeconds : 0;
-}
-
-/// <summary>
 /// Labels the stored images of a collection with a zero-shot classifier, from their stored embeddings (scrolled
 /// in batches; no image is decoded again). Each image gets <c>{label, score, runner-up}</c> under the label set,
 /// replacing what an earlier run wrote there; other label sets are untouched. Each batch is written durably

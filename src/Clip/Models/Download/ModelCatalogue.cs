@@ -1,26 +1,5 @@
 namespace ClipSearch.Clip.Models.Download;
 
-/// <summary>One file of a downloadable model: where it is on the hub and where it goes in the model folder.</summary>
-/// <param name="Repository">Hub repository, e.g. Xenova/clip-vit-base-patch32.</param>
-/// <param name="RemotePath">Path in the repository.</param>
-/// <param name="LocalPath">Path in the model folder ('/' separators).</param>
-public sealed record ModelFile(string Repository, string RemotePath, string LocalPath)
-{
-    /// <summary>Files ClipSearch does not read (the tokenizer.json family): a repository without them is fine.</summary>
-    public bool Optional => System.IO.Path.GetFileName(RemotePath) is "tokenizer.json" or "tokenizer_config.json" or "special_tokens_map.json";
-}
-
-/// <summary>A real CLIP model users can pull: its files per weight variant, and its layout once downloaded.</summary>
-/// <param name="Name">The name users type (<c>clipsearch models pull NAME</c>).</param>
-/// <param name="Description">One line for <c>models list</c>.</param>
-/// <param name="Dimension">Embedding size.</param>
-/// <param name="Variants">Weight variants offered ("full" first) and the files each needs.</param>
-public sealed record CatalogueModel(string Name, string Description, int Dimension, IReadOnlyDictionary<string, IReadOnlyList<ModelFile>> Variants)
-{
-    /// <summary>The folder name under the models folder ('/' becomes "--", as the Hugging Face cache does).</summary>
-    public string FolderName => Name.Replace("/", "--", StringComparison.Ordinal);
-}
-
 /// <summary>The models <c>clipsearch models pull</c> knows, with the files each variant needs.</summary>
 public static class ModelCatalogue
 {

@@ -12,16 +12,3 @@ internal sealed record WorkerRequest(
     float[] Mean,
     float[] Std,
     int? JpegDecodeSize);
-
-/// <summary>Worker to parent: the outcome; a float32 tensor follows when <see cref="Ok"/>.</summary>
-internal sealed record WorkerResponse(
-    bool Ok,
-    string? Reason,
-    string? Detail,
-    string? Format,
-    int Width,
-    int Height,
-    bool HasAlpha,
-    DateTime? TakenAt,
-    double DecodeMs,
-    double PreprocessMs);
