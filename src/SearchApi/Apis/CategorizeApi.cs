@@ -1,8 +1,8 @@
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Categorization;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +24,7 @@ internal static class CategorizeApi
             .WithName("StartCategorize")
             .WithSummary("Starts categorizing a collection (or the images matching a filter); answers 202 with the job to poll.")
             .WithMetadata(new RequestSizeLimitAttribute(1024 * 1024))
-            .RequireRateLimiting(ApiServices.RateLimitPolicy);
+            .RateLimited();
         group.MapGet("/{job}", (string job, CategorizeJobs jobs) => TypedResults.Ok(Status(Find(jobs, job))))
             .WithName("GetCategorize").WithSummary("A job's state, progress and distribution.");
         group.MapGet("/{job}/images", (string job, string? label, int? offset, int? k, CategorizeJobs jobs) =>

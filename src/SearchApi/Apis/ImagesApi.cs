@@ -1,6 +1,6 @@
 using ClipSearch.Core.Index;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -33,10 +33,10 @@ internal static class ImagesApi
             var (point, name) = await FindAsync(id, collection, true, index, options.Value, ct).ConfigureAwait(false);
             var searched = await index.OpenAsync(name, ct).ConfigureAwait(false);
             var hits = await runner.SearchAsync(searched, point.Vector!, k ?? 20, offset ?? 0, parsed, minScore, point.Id, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new SearchResponse(hits, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
+            return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, searched.Name), System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
         })
         .WithName("SimilarImages").WithSummary("The images most similar to an indexed image (itself left out): \"more like this\".")
-        .RequireRateLimiting(ApiServices.RateLimitPolicy);
+        .RateLimited();
 
         group.MapGet("/thumbnail", async Task<Results<PhysicalFileHttpResult, StatusCodeHttpResult>> (string id, string? collection, int? size, HttpContext http,
             IndexAccess index, Thumbnails thumbnails, IOptions<ClipSearchOptions> options, CancellationToken ct) =>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +13,7 @@ internal static class SearchEndpoints
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/search").WithTags("Search").RequireRateLimiting(ApiServices.RateLimitPolicy);
+        var group = app.MapGroup("/api/search").WithTags("Search").RateLimited();
         group.MapPost("/", SearchAsync)
             .WithName("Search")
             .WithSummary("Search by text, by an indexed image, or by a weighted combination of texts and images (negatives subtract), with a filter.")
@@ -47,7 +47,7 @@ internal static class SearchEndpoints
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var vector = await vectors.BuildAsync(request, collection, ct).ConfigureAwait(false);
         var hits = await runner.SearchAsync(collection, vector, request.K, request.Offset, filter, request.MinScore, null, ct).ConfigureAwait(false);
-        return TypedResults.Ok(new SearchResponse(hits, Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
+        return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name), Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
     }
 
     private static async Task<Ok<SearchResponse>> SearchByImageAsync(HttpRequest http, QueryEncoder encoder, UploadCache uploads, IndexAccess index, SearchRunner runner,
@@ -67,7 +67,7 @@ internal static class SearchEndpoints
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var embedding = await encoder.EncodeUploadAsync(bytes, ct).ConfigureAwait(false);
         var hits = await runner.SearchAsync(collection, embedding, k, offset, filter, minScore, null, ct).ConfigureAwait(false);
-        return TypedResults.Ok(new SearchResponse(hits, Stopwatch.GetElapsedTime(started).TotalMilliseconds, name, uploads.Add(embedding)));
+        return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name), Stopwatch.GetElapsedTime(started).TotalMilliseconds, name, uploads.Add(embedding)));
     }
 
     internal static int FormInt(IFormCollection form, string field, int fallback) =>
