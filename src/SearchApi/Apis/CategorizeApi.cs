@@ -129,8 +129,18 @@ internal static class CategorizeApi
         var now = job.Snapshot();
         var distribution = now.Distribution;
         var all = Math.Max(1, distribution.Values.Sum());
-        return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, now.State, now.Done, now.Total,
+        return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, StateName(now.State), now.Done, now.Total,
             [.. distribution.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LabelCount(kv.Key, kv.Value, (double)kv.Value / all))],
             now.Summary?.RunId, now.Summary?.ElapsedSeconds, now.Error);
     }
+
+    /// <summary>The contract's words for the states, spelled out so that renaming a member cannot change what clients read.</summary>
+    private static string StateName(CategorizeJobState state) => state switch
+    {
+        CategorizeJobState.Running => "running",
+        CategorizeJobState.Completed => "completed",
+        CategorizeJobState.Failed => "failed",
+        CategorizeJobState.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "not a job state"),
+    };
 }

@@ -34,6 +34,7 @@ internal static class ApiServices
         services.AddSingleton<SearchRunner>();
         services.AddSingleton<Thumbnails>();
         services.AddSingleton<CategorizeJobs>();
+        services.AddHostedService<CategorizeJobRunner>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ApiExceptionHandler>();
