@@ -23,10 +23,13 @@ internal static class CategorizeApi
         group.MapPost("/", StartAsync)
             .WithName("StartCategorize")
             .WithSummary("Starts categorizing a collection (or the images matching a filter); answers 202 with the job to poll.")
-            .WithMetadata(new RequestSizeLimitAttribute(1024 * 1024))
+            .TakesJson(1024 * 1024)
+            .OpensCollection()
+            .ProducesProblems(StatusCodes.Status401Unauthorized) // apply without the API key; 409 also when the jobs' slots are taken
             .RateLimited();
         group.MapGet("/{job}", (string job, CategorizeJobs jobs) => TypedResults.Ok(Status(Find(jobs, job))))
-            .WithName("GetCategorize").WithSummary("A job's state, progress and distribution.");
+            .WithName("GetCategorize").WithSummary("A job's state, progress and distribution.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         group.MapGet("/{job}/images", (string job, string? label, int? offset, int? k, CategorizeJobs jobs) =>
         {
             var found = Find(jobs, job);
@@ -38,9 +41,12 @@ internal static class CategorizeApi
 
             return TypedResults.Ok(found.Page(label, skip, take).Select(r => Row(r, found.Collection)).ToList());
         })
-            .WithName("CategorizedImages").WithSummary("The images of a job with one label (\"\" for none of these), best score first.");
+            .WithName("CategorizedImages").WithSummary("The images of a job with one label (\"\" for none of these), best score first.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         group.MapGet("/{job}/export", ExportAsync)
-            .WithName("ExportCategorize").WithSummary("Every image's label as CSV or JSON (format=csv|json), streamed.");
+            .WithName("ExportCategorize").WithSummary("Every image's label as CSV or JSON (format=csv|json), streamed.")
+            .Produces<Stream>(StatusCodes.Status200OK, "text/csv", "application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         group.MapDelete("/{job}", (string job, CategorizeJobs jobs) =>
         {
             var found = Find(jobs, job);
@@ -52,7 +58,8 @@ internal static class CategorizeApi
             return TypedResults.Accepted($"/api/categorize/{found.Id}", Status(found));
         })
             .WithName("CancelCategorize").WithSummary("Cancels a running job (a finished one is left as it is).")
-            .AddEndpointFilter<ApiKeyFilter>();
+            .RequiresApiKey()
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -26,6 +26,8 @@ internal static class ClassifyApi
             .WithSummary("Probabilities of an image for each label, zero-shot: JSON with imageId or uploadId, or multipart with the image in 'file'.")
             .Accepts<ClassifyRequest>("application/json", "multipart/form-data")
             .DisableAntiforgery()
+            .TakesImage()
+            .OpensCollection()
             .RateLimited();
         return app;
     }

@@ -17,18 +17,22 @@ internal static class SearchEndpoints
         group.MapPost("/", SearchAsync)
             .WithName("Search")
             .WithSummary("Search by text, by an indexed image, or by a weighted combination of texts and images (negatives subtract), with a filter.")
-            .WithMetadata(new RequestSizeLimitAttribute(1024 * 1024));
+            .TakesJson(1024 * 1024)
+            .OpensCollection();
         group.MapGet("/", (string? collection, string? q, int? k, int? offset, float? minScore, string? filter, HttpContext context, QueryVectors vectors,
                 IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
             SearchAsync(new SearchRequest { Collection = collection, Text = q ?? "", K = k ?? 20, Offset = offset ?? 0, MinScore = minScore, Filter = filter },
                 vectors, index, runner, options, ct))
             .WithName("SearchByText")
-            .WithSummary("Search by text: the convenience form of POST /api/search, e.g. /api/search?collection=images&q=red+car&k=20.");
+            .WithSummary("Search by text: the convenience form of POST /api/search, e.g. /api/search?collection=images&q=red+car&k=20.")
+            .OpensCollection();
         group.MapPost("/image", SearchByImageAsync)
             .WithName("SearchByImage")
             .WithSummary("Images similar to an uploaded image (multipart field 'file'; form fields collection, k, offset, minScore, filter). The answer's uploadId can be used in combined queries for a while.")
             .Accepts<IFormFile>("multipart/form-data")
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .TakesImage()
+            .OpensCollection();
         return app;
     }
 
