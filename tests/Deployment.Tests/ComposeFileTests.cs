@@ -7,7 +7,7 @@ using ClipSearch.Engine.Imaging;
 using ClipSearch.Engine.Models;
 using ClipSearch.Engine.Stores;
 using ClipSearch.Indexer;
-using ClipSearch.SearchApi.Hosting;
+using ClipSearch.SearchApi.Common;
 using Microsoft.Extensions.Configuration;
 using ClipSearch.Tests.Shared;
 using ClipSearch.WebUi.Hosting;

@@ -6,7 +6,7 @@ namespace ClipSearch.SearchApi.Tests;
 
 /// <summary>
 /// Every hostile request gets a 4xx ProblemDetails (or its documented success): never a 500, never a stack
-/// trace, never a file from outside the collection roots.
+/// trace, never a file from outside the collection roots; and always a status the endpoint's OpenAPI description lists.
 /// </summary>
 [Collection(ApiTests.Name)]
 public sealed class HostileRequestTests(SharedApi api)
@@ -32,6 +32,7 @@ public sealed class HostileRequestTests(SharedApi api)
 
         var response = await _client.SendAsync(request);
         await AssertAnswerAsync(response, c.Status, c.Success);
+        await AssertDocumentedAsync(response);
     }
 
     [Fact]
@@ -99,10 +100,24 @@ public sealed class HostileRequestTests(SharedApi api)
         {
             Assert.True(allowed(code), $"got {code}: {await response.Content.ReadAsStringAsync()}");
             await AssertAnswerAsync(response, code, code == 200);
+            await AssertDocumentedAsync(response);
         }
         catch (Xunit.Sdk.XunitException e)
         {
             throw new Xunit.Sdk.XunitException($"{corpusPath} (manifest: {expected}): {e.Message}");
+        }
+    }
+
+    /// <summary>The answer's status is one the OpenAPI document lists for the endpoint the request reached (routing's own 404 and 405 aside).</summary>
+    private async Task AssertDocumentedAsync(HttpResponseMessage response)
+    {
+        var request = response.RequestMessage!;
+        var path = request.RequestUri!.AbsolutePath;
+        var document = await api.OpenApiAsync();
+        if (document.OperationOf(request.Method.Method, path) is { } operation)
+        {
+            var code = (int)response.StatusCode;
+            Assert.True(OpenApiDocument.Responses(operation).ContainsKey(code), $"{request.Method} {path} answered {code}, which its OpenAPI description does not list");
         }
     }
 

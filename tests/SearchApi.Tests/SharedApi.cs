@@ -4,11 +4,13 @@ namespace ClipSearch.SearchApi.Tests;
 public sealed class SharedApi : IDisposable
 {
     private readonly ApiFactory _factory;
+    private readonly Lazy<Task<OpenApiDocument>> _openApi;
 
     public SharedApi()
     {
         Photos = new IndexedPhotos();
         _factory = new ApiFactory(Photos);
+        _openApi = new(() => OpenApiDocument.ReadAsync(Client()));
     }
 
     public IndexedPhotos Photos { get; }
@@ -16,6 +18,9 @@ public sealed class SharedApi : IDisposable
     public HttpClient Client() => _factory.CreateClient();
 
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>The API's OpenAPI document, read once (it does not change while the API runs).</summary>
+    internal Task<OpenApiDocument> OpenApiAsync() => _openApi.Value;
 
     public void Dispose()
     {

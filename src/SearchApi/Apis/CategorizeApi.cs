@@ -1,8 +1,8 @@
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Categorization;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -23,10 +23,13 @@ internal static class CategorizeApi
         group.MapPost("/", StartAsync)
             .WithName("StartCategorize")
             .WithSummary("Starts categorizing a collection (or the images matching a filter); answers 202 with the job to poll.")
-            .WithMetadata(new RequestSizeLimitAttribute(1024 * 1024))
-            .RequireRateLimiting(ApiServices.RateLimitPolicy);
+            .TakesJson(1024 * 1024)
+            .OpensCollection()
+            .ProducesProblems(StatusCodes.Status401Unauthorized) // apply without the API key; 409 also when the jobs' slots are taken
+            .RateLimited();
         group.MapGet("/{job}", (string job, CategorizeJobs jobs) => TypedResults.Ok(Status(Find(jobs, job))))
-            .WithName("GetCategorize").WithSummary("A job's state, progress and distribution.");
+            .WithName("GetCategorize").WithSummary("A job's state, progress and distribution.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         group.MapGet("/{job}/images", (string job, string? label, int? offset, int? k, CategorizeJobs jobs) =>
         {
             var found = Find(jobs, job);
@@ -38,9 +41,12 @@ internal static class CategorizeApi
 
             return TypedResults.Ok(found.Page(label, skip, take).Select(r => Row(r, found.Collection)).ToList());
         })
-            .WithName("CategorizedImages").WithSummary("The images of a job with one label (\"\" for none of these), best score first.");
+            .WithName("CategorizedImages").WithSummary("The images of a job with one label (\"\" for none of these), best score first.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         group.MapGet("/{job}/export", ExportAsync)
-            .WithName("ExportCategorize").WithSummary("Every image's label as CSV or JSON (format=csv|json), streamed.");
+            .WithName("ExportCategorize").WithSummary("Every image's label as CSV or JSON (format=csv|json), streamed.")
+            .Produces<Stream>(StatusCodes.Status200OK, "text/csv", "application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         group.MapDelete("/{job}", (string job, CategorizeJobs jobs) =>
         {
             var found = Find(jobs, job);
@@ -52,7 +58,8 @@ internal static class CategorizeApi
             return TypedResults.Accepted($"/api/categorize/{found.Id}", Status(found));
         })
             .WithName("CancelCategorize").WithSummary("Cancels a running job (a finished one is left as it is).")
-            .AddEndpointFilter<ApiKeyFilter>();
+            .RequiresApiKey()
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -129,8 +136,18 @@ internal static class CategorizeApi
         var now = job.Snapshot();
         var distribution = now.Distribution;
         var all = Math.Max(1, distribution.Values.Sum());
-        return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, now.State, now.Done, now.Total,
+        return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, StateName(now.State), now.Done, now.Total,
             [.. distribution.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LabelCount(kv.Key, kv.Value, (double)kv.Value / all))],
             now.Summary?.RunId, now.Summary?.ElapsedSeconds, now.Error);
     }
+
+    /// <summary>The contract's words for the states, spelled out so that renaming a member cannot change what clients read.</summary>
+    private static string StateName(CategorizeJobState state) => state switch
+    {
+        CategorizeJobState.Running => "running",
+        CategorizeJobState.Completed => "completed",
+        CategorizeJobState.Failed => "failed",
+        CategorizeJobState.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "not a job state"),
+    };
 }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Core.ZeroShot;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -26,7 +26,9 @@ internal static class ClassifyApi
             .WithSummary("Probabilities of an image for each label, zero-shot: JSON with imageId or uploadId, or multipart with the image in 'file'.")
             .Accepts<ClassifyRequest>("application/json", "multipart/form-data")
             .DisableAntiforgery()
-            .RequireRateLimiting(ApiServices.RateLimitPolicy);
+            .TakesImage()
+            .OpensCollection()
+            .RateLimited();
         return app;
     }
 

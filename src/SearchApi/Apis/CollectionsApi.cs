@@ -16,7 +16,8 @@ internal static class CollectionsApi
                 c.ModelId == model.ModelId && c.Dimension == model.Dimension)).ToList());
         })
         .WithName("ListCollections").WithTags("Collections")
-        .WithSummary("The collections of the index, with their size and model; only those filled by the API's model are searchable.");
+        .WithSummary("The collections of the index, with their size and model; only those filled by the API's model are searchable.")
+        .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }

@@ -20,4 +20,6 @@ internal static class ImageUrls
             p.Labels.Count == 0 ? NoLabels : p.Labels.ToDictionary(kv => kv.Key, kv => new ImageLabel(kv.Value.Label, kv.Value.Score, kv.Value.RunId, kv.Value.RunnerUp,
                 kv.Value.RunnerUpScore), StringComparer.Ordinal),
             Thumbnail(id, collection), File(id, collection));
+
+    public static List<ImageHit> Hits(IEnumerable<SearchHit> hits, string collection) => [.. hits.Select(h => Hit(h.Id, h.Score, h.Payload, collection))];
 }

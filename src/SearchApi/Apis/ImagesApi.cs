@@ -1,6 +1,6 @@
 using ClipSearch.Core.Index;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -14,6 +14,21 @@ namespace ClipSearch.SearchApi.Apis;
 /// </summary>
 internal static class ImagesApi
 {
+    private const string UnknownFormat = "application/octet-stream";
+
+    /// <summary>The content type of each format the index records (the OpenAPI document lists them too).</summary>
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        ["jpeg"] = "image/jpeg",
+        ["png"] = "image/png",
+        ["gif"] = "image/gif",
+        ["bmp"] = "image/bmp",
+        ["tiff"] = "image/tiff",
+        ["webp"] = "image/webp",
+        ["tga"] = "image/x-tga",
+        ["pbm"] = "image/x-portable-anymap",
+    };
+
     public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/images/{id}").WithTags("Images");
@@ -22,7 +37,8 @@ internal static class ImagesApi
             var (point, name) = await FindAsync(id, collection, false, index, options.Value, ct).ConfigureAwait(false);
             return TypedResults.Ok(ImageUrls.Hit(point.Id, null, point.Payload, name));
         })
-        .WithName("GetImage").WithSummary("An indexed image's metadata and labels.");
+        .WithName("GetImage").WithSummary("An indexed image's metadata and labels.")
+        .OpensCollection();
 
         group.MapGet("/similar", async (string id, string? collection, int? k, int? offset, float? minScore, string? filter, IndexAccess index, SearchRunner runner,
             IOptions<ClipSearchOptions> options, CancellationToken ct) =>
@@ -33,10 +49,11 @@ internal static class ImagesApi
             var (point, name) = await FindAsync(id, collection, true, index, options.Value, ct).ConfigureAwait(false);
             var searched = await index.OpenAsync(name, ct).ConfigureAwait(false);
             var hits = await runner.SearchAsync(searched, point.Vector!, k ?? 20, offset ?? 0, parsed, minScore, point.Id, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new SearchResponse(hits, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
+            return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, searched.Name), System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
         })
         .WithName("SimilarImages").WithSummary("The images most similar to an indexed image (itself left out): \"more like this\".")
-        .RequireRateLimiting(ApiServices.RateLimitPolicy);
+        .OpensCollection()
+        .RateLimited();
 
         group.MapGet("/thumbnail", async Task<Results<PhysicalFileHttpResult, StatusCodeHttpResult>> (string id, string? collection, int? size, HttpContext http,
             IndexAccess index, Thumbnails thumbnails, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
@@ -59,7 +76,10 @@ internal static class ImagesApi
 
             return TypedResults.PhysicalFile(thumbnail.Path, thumbnail.ContentType, entityTag: new EntityTagHeaderValue(thumbnail.ETag));
         })
-        .WithName("ImageThumbnail").WithSummary("A thumbnail (longest side snapped up to 64, 128, 256, 512 or 1024 pixels), made once and cached, with ETag.");
+        .WithName("ImageThumbnail").WithSummary("A thumbnail (longest side snapped up to 64, 128, 256, 512 or 1024 pixels), made once and cached, with ETag.")
+        .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png")
+        .Produces(StatusCodes.Status304NotModified)
+        .OpensCollection();
 
         group.MapGet("/file", async (string id, string? collection, HttpContext http, IndexAccess index, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
         {
@@ -70,7 +90,9 @@ internal static class ImagesApi
             return TypedResults.PhysicalFile(path, ContentType(point.Payload.Format), enableRangeProcessing: true,
                 lastModified: File.GetLastWriteTimeUtc(path));
         })
-        .WithName("ImageFile").WithSummary("The full image file.");
+        .WithName("ImageFile").WithSummary("The full image file.")
+        .Produces<Stream>(StatusCodes.Status200OK, UnknownFormat, [.. ContentTypes.Values])
+        .OpensCollection();
         return app;
     }
 
@@ -85,16 +107,5 @@ internal static class ImagesApi
         return (point, name);
     }
 
-    private static string ContentType(string? format) => format switch
-    {
-        "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "bmp" => "image/bmp",
-        "tiff" => "image/tiff",
-        "webp" => "image/webp",
-        "tga" => "image/x-tga",
-        "pbm" => "image/x-portable-anymap",
-        _ => "application/octet-stream",
-    };
+    private static string ContentType(string? format) => format is not null && ContentTypes.TryGetValue(format, out var type) ? type : UnknownFormat;
 }

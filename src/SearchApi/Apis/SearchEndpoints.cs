@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -13,22 +13,26 @@ internal static class SearchEndpoints
 {
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/search").WithTags("Search").RequireRateLimiting(ApiServices.RateLimitPolicy);
+        var group = app.MapGroup("/api/search").WithTags("Search").RateLimited();
         group.MapPost("/", SearchAsync)
             .WithName("Search")
             .WithSummary("Search by text, by an indexed image, or by a weighted combination of texts and images (negatives subtract), with a filter.")
-            .WithMetadata(new RequestSizeLimitAttribute(1024 * 1024));
+            .TakesJson(1024 * 1024)
+            .OpensCollection();
         group.MapGet("/", (string? collection, string? q, int? k, int? offset, float? minScore, string? filter, HttpContext context, QueryVectors vectors,
                 IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
             SearchAsync(new SearchRequest { Collection = collection, Text = q ?? "", K = k ?? 20, Offset = offset ?? 0, MinScore = minScore, Filter = filter },
                 vectors, index, runner, options, ct))
             .WithName("SearchByText")
-            .WithSummary("Search by text: the convenience form of POST /api/search, e.g. /api/search?collection=images&q=red+car&k=20.");
+            .WithSummary("Search by text: the convenience form of POST /api/search, e.g. /api/search?collection=images&q=red+car&k=20.")
+            .OpensCollection();
         group.MapPost("/image", SearchByImageAsync)
             .WithName("SearchByImage")
             .WithSummary("Images similar to an uploaded image (multipart field 'file'; form fields collection, k, offset, minScore, filter). The answer's uploadId can be used in combined queries for a while.")
             .Accepts<IFormFile>("multipart/form-data")
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .TakesImage()
+            .OpensCollection();
         return app;
     }
 
@@ -47,7 +51,7 @@ internal static class SearchEndpoints
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var vector = await vectors.BuildAsync(request, collection, ct).ConfigureAwait(false);
         var hits = await runner.SearchAsync(collection, vector, request.K, request.Offset, filter, request.MinScore, null, ct).ConfigureAwait(false);
-        return TypedResults.Ok(new SearchResponse(hits, Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
+        return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name), Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
     }
 
     private static async Task<Ok<SearchResponse>> SearchByImageAsync(HttpRequest http, QueryEncoder encoder, UploadCache uploads, IndexAccess index, SearchRunner runner,
@@ -67,7 +71,7 @@ internal static class SearchEndpoints
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var embedding = await encoder.EncodeUploadAsync(bytes, ct).ConfigureAwait(false);
         var hits = await runner.SearchAsync(collection, embedding, k, offset, filter, minScore, null, ct).ConfigureAwait(false);
-        return TypedResults.Ok(new SearchResponse(hits, Stopwatch.GetElapsedTime(started).TotalMilliseconds, name, uploads.Add(embedding)));
+        return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name), Stopwatch.GetElapsedTime(started).TotalMilliseconds, name, uploads.Add(embedding)));
     }
 
     internal static int FormInt(IFormCollection form, string field, int fallback) =>

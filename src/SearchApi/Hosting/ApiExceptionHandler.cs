@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClipSearch.Clip.Models;
 using ClipSearch.Core.Index;
+using ClipSearch.SearchApi.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 

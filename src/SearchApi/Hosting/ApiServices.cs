@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using ClipSearch.Engine;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.SearchApi.Apis;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Services;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -14,7 +15,6 @@ namespace ClipSearch.SearchApi.Hosting;
 /// <summary>The API's composition: services (<see cref="AddClipSearchApi"/>) and the request pipeline with every endpoint (<see cref="MapClipSearchApi"/>).</summary>
 internal static class ApiServices
 {
-    public const string RateLimitPolicy = "per-client";
     private const string CorsPolicy = "configured-origins";
 
     public static WebApplicationBuilder AddClipSearchApi(this WebApplicationBuilder builder)
@@ -34,6 +34,7 @@ internal static class ApiServices
         services.AddSingleton<SearchRunner>();
         services.AddSingleton<Thumbnails>();
         services.AddSingleton<CategorizeJobs>();
+        services.AddHostedService<CategorizeJobRunner>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ApiExceptionHandler>();
@@ -51,7 +52,7 @@ internal static class ApiServices
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(RateLimitPolicy, http =>
+            o.AddPolicy(EndpointConventions.RateLimitPolicy, http =>
             {
                 var perMinute = http.RequestServices.GetRequiredService<IOptions<ClipSearchOptions>>().Value.RequestsPerMinute;
                 var client = http.Connection.RemoteIpAddress ?? IPAddress.None;

@@ -26,7 +26,7 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
 
     public CancellationTokenSource Cancellation { get; } = new();
 
-    private string _state = "running";
+    private CategorizeJobState _state = CategorizeJobState.Running;
     private string? _error;
     private CategorizeSummary? _summary;
     private (Categorized[] All, Dictionary<string, Categorized[]> ByLabel)? _gallery;
@@ -37,14 +37,14 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         {
             lock (_gate)
             {
-                return _state != "running";
+                return _state != CategorizeJobState.Running;
             }
         }
     }
 
     /// <summary>
-    /// State (running, completed, failed or cancelled), summary, progress and error read together: a job that
-    /// completes between two separate reads would otherwise show "completed" with a half-counted distribution.
+    /// State, summary, progress and error read together: a job that completes between two separate reads would
+    /// otherwise show "completed" with a half-counted distribution.
     /// </summary>
     public JobSnapshot Snapshot()
     {
@@ -114,11 +114,12 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         lock (_gate)
         {
             _gallery = (all, byLabel);
-            (_summary, _done, _total, _state) = (summary, summary.Images, summary.Images, "completed");
+            (_summary, _done, _total, _state) = (summary, summary.Images, summary.Images, CategorizeJobState.Completed);
         }
     }
 
-    public void Fail(string state, string? error)
+    /// <summary>Ends the job as failed or cancelled, with why, in words for the client.</summary>
+    public void End(CategorizeJobState state, string error)
     {
         lock (_gate)
         {

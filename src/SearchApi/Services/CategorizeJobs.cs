@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Categorization;
@@ -6,10 +7,11 @@ using ClipSearch.Engine.Categorization;
 namespace ClipSearch.SearchApi.Services;
 
 /// <summary>
-/// Categorization jobs run in the background, one at a time per collection and label set. The most recent
-/// <see cref="Kept"/> jobs are kept in memory for their results; older finished ones are forgotten.
+/// The categorization jobs: which may start, and each one's results. Started jobs go to <see cref="CategorizeJobRunner"/>
+/// through <see cref="Started"/>. The most recent <see cref="Kept"/> jobs are kept in memory for their results; older
+/// finished ones are forgotten.
 /// </summary>
-internal sealed partial class CategorizeJobs(ILogger<CategorizeJobs> logger) : IDisposable
+internal sealed class CategorizeJobs
 {
     public const int Kept = 32;
 
@@ -17,6 +19,12 @@ internal sealed partial class CategorizeJobs(ILogger<CategorizeJobs> logger) : I
     public const int MaxRunning = 4;
 
     private readonly ConcurrentDictionary<string, CategorizeJob> _jobs = new(StringComparer.Ordinal);
+
+    // Unbounded, yet never longer than MaxRunning: Start admits no more unfinished jobs than that.
+    private readonly Channel<CategorizeRun> _started = Channel.CreateUnbounded<CategorizeRun>();
+
+    /// <summary>The jobs started and not yet taken by the runner, in the order they started.</summary>
+    public ChannelReader<CategorizeRun> Started => _started.Reader;
 
     public CategorizeJob? Find(string id) => _jobs.GetValueOrDefault(id);
 
@@ -42,27 +50,8 @@ internal sealed partial class CategorizeJobs(ILogger<CategorizeJobs> logger) : I
             Prune();
             var job = new CategorizeJob(Guid.NewGuid().ToString("N"), collection.Name, labelSet, classifier.Labels, apply);
             _jobs[job.Id] = job;
-            _ = Task.Run(() => RunAsync(job, new Categorizer(collection, classifier, promptKey, thresholds), filter));
+            _started.Writer.TryWrite(new CategorizeRun(job, new Categorizer(collection, classifier, promptKey, thresholds), filter));
             return (job, null);
-        }
-    }
-
-    private async Task RunAsync(CategorizeJob job, Categorizer categorizer, PointFilter? filter)
-    {
-        try
-        {
-            var summary = await categorizer.RunAsync(job.LabelSet, filter, dryRun: !job.Apply, job.Add, new SyncProgress(job), job.Cancellation.Token)
-                .ConfigureAwait(false);
-            job.Complete(summary);
-        }
-        catch (OperationCanceledException)
-        {
-            job.Fail("cancelled", job.Apply ? "Cancelled; the batches written before stayed written, and running the same categorization again resumes." : "Cancelled.");
-        }
-        catch (VectorStoreException e)
-        {
-            LogFailed(logger, job.Id, e.Message);
-            job.Fail("failed", e.Message);
         }
     }
 
@@ -73,22 +62,5 @@ internal sealed partial class CategorizeJobs(ILogger<CategorizeJobs> logger) : I
             _jobs.TryRemove(old.Id, out _);
             old.Cancellation.Dispose();
         }
-    }
-
-    public void Dispose()
-    {
-        foreach (var job in _jobs.Values)
-        {
-            job.Cancellation.Cancel();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Categorization job {JobId} failed: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string jobId, string reason);
-
-    /// <summary>Progress reported straight into the job, on the reporting thread.</summary>
-    private sealed class SyncProgress(CategorizeJob job) : IProgress<(int Done, long Total)>
-    {
-        public void Report((int Done, long Total) value) => job.Report(value);
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
 using ClipSearch.Engine.Search;
-using ClipSearch.SearchApi.Hosting;
+using ClipSearch.SearchApi.Common;
 using Microsoft.Extensions.Options;
 
 namespace ClipSearch.SearchApi.Services;

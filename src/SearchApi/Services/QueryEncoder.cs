@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ClipSearch.Core.Embeddings;
-using ClipSearch.SearchApi.Hosting;
+using ClipSearch.SearchApi.Common;
 
 namespace ClipSearch.SearchApi.Services;
 

@@ -1,7 +1,7 @@
 using ClipSearch.Core;
 using ClipSearch.Core.Index;
+using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
-using ClipSearch.SearchApi.Hosting;
 
 namespace ClipSearch.SearchApi.Services;
 

@@ -1,4 +1,4 @@
-using ClipSearch.SearchApi.Hosting;
+using ClipSearch.SearchApi.Common;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using ClipSearch.Core;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Imaging;
-using ClipSearch.SearchApi.Hosting;
+using ClipSearch.SearchApi.Common;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ClipSearch.SearchApi.Services;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ClipSearch.Core.Index;
 
-namespace ClipSearch.SearchApi.Hosting;
+namespace ClipSearch.SearchApi.Common;
 
 /// <summary>
 /// The API's own keys of the <c>ClipSearch</c> configuration section: appsettings.json, environment variables

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ClipSearch.SearchApi.Hosting;
+namespace ClipSearch.SearchApi.Common;
 
 /// <summary>The checks data annotations cannot express, so that a bad setting stops the start with a message naming it.</summary>
 internal sealed class ClipSearchOptionsValidator : IValidateOptions<ClipSearchOptions>

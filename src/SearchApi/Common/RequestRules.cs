@@ -2,7 +2,7 @@ using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.SearchApi.Contracts;
 
-namespace ClipSearch.SearchApi.Hosting;
+namespace ClipSearch.SearchApi.Common;
 
 /// <summary>Validation of client input where it enters (STYLE: boundaries validate, the inside trusts); each rule throws a 400 that says what is wrong.</summary>
 internal static class RequestRules

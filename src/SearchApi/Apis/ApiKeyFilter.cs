@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClipSearch.SearchApi.Common;
 using Microsoft.Extensions.Options;
 
-namespace ClipSearch.SearchApi.Hosting;
+namespace ClipSearch.SearchApi.Apis;
 
 /// <summary>When <see cref="ClipSearchOptions.ApiKey"/> is set, write endpoints need it in the <c>X-Api-Key</c> header (401 otherwise).</summary>
 internal sealed class ApiKeyFilter(IOptions<ClipSearchOptions> options) : IEndpointFilter

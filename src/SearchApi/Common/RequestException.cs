@@ -1,4 +1,4 @@
-namespace ClipSearch.SearchApi.Hosting;
+namespace ClipSearch.SearchApi.Common;
 
 /// <summary>A request the API refuses, with the status and the message the client gets as ProblemDetails.</summary>
 internal sealed class RequestException(int status, string title, string detail) : Exception(detail)
