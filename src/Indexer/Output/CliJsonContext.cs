@@ -13,6 +13,10 @@ namespace ClipSearch.Indexer.Output;
 [JsonSerializable(typeof(SearchOutput))]
 [JsonSerializable(typeof(IReadOnlyList<SkippedFileOutput>), TypeInfoPropertyName = "SkippedFiles")]
 [JsonSerializable(typeof(DuplicatesOutput))]
+[JsonSerializable(typeof(ClassifyOutput))]
+[JsonSerializable(typeof(ClassifyErrorOutput))]
+[JsonSerializable(typeof(CategorizeOutput))]
+[JsonSerializable(typeof(EvalOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     // The encoder is no source-generation option. Relaxed escaping writes non-ASCII text, '+', '<' and the like as they
