@@ -17,6 +17,9 @@ namespace ClipSearch.Indexer.Output;
 [JsonSerializable(typeof(ClassifyErrorOutput))]
 [JsonSerializable(typeof(CategorizeOutput))]
 [JsonSerializable(typeof(EvalOutput))]
+[JsonSerializable(typeof(EmbedOutput))]
+[JsonSerializable(typeof(EmbedErrorOutput))]
+[JsonSerializable(typeof(TokenizeOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     // The encoder is no source-generation option. Relaxed escaping writes non-ASCII text, '+', '<' and the like as they
