@@ -24,6 +24,12 @@ namespace ClipSearch.Indexer.Output;
 [JsonSerializable(typeof(EmbedOutput))]
 [JsonSerializable(typeof(EmbedErrorOutput))]
 [JsonSerializable(typeof(TokenizeOutput))]
+[JsonSerializable(typeof(BenchIndexOutput))]
+[JsonSerializable(typeof(BenchPipelineOutput))]
+[JsonSerializable(typeof(BenchCategorizeOutput))]
+[JsonSerializable(typeof(BenchApiOutput))]
+[JsonSerializable(typeof(LoadRunOutput))]
+[JsonSerializable(typeof(double))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     // The encoder is no source-generation option. Relaxed escaping writes non-ASCII text, '+', '<' and the like as they
