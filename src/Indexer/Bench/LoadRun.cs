@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace ClipSearch.Indexer.Bench;
 
@@ -36,17 +35,6 @@ internal static class LoadRun
         var elapsed = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToList();
         return new Result(all.Count, errors, all.Count / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
-    }
-
-    public static void Write(Utf8JsonWriter w, string name, Result r)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("requests", r.Requests);
-        w.WriteNumber("errors", r.Errors);
-        w.WriteNumber("per_second", Math.Round(r.PerSecond, 1));
-        w.WriteNumber("p50_ms", Math.Round(r.P50, 3));
-        w.WriteNumber("p99_ms", Math.Round(r.P99, 3));
-        w.WriteEndObject();
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];

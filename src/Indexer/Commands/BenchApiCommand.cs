@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Indexer.Bench;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 using ClipSearch.Storage.Embedded;
 
 namespace ClipSearch.Indexer.Commands;
@@ -86,26 +88,20 @@ internal static class BenchApiCommand
                 httpN = await LoadRun.RunAsync(concurrency, duration, queries, OverHttp, ct).ConfigureAwait(false);
             }
 
-            var line = JsonLine.Write(w =>
+            var measured = new BenchApiOutput("text search through the Search API vs in-process", count, clip.Dimension, clip.ModelId, concurrency, duration.TotalSeconds);
+            measured.Add("in_process_1_client", local1);
+            measured.Add($"in_process_{concurrency}_clients", localN);
+            if (http1 is not null && httpN is not null)
             {
-                w.WriteString("benchmark", "text search through the Search API vs in-process");
-                w.WriteNumber("points", count);
-                w.WriteNumber("dimension", clip.Dimension);
-                w.WriteString("model", clip.ModelId);
-                w.WriteNumber("clients", concurrency);
-                w.WriteNumber("seconds", duration.TotalSeconds);
-                LoadRun.Write(w, "in_process_1_client", local1);
-                LoadRun.Write(w, $"in_process_{concurrency}_clients", localN);
-                if (http1 is not null && httpN is not null)
-                {
-                    LoadRun.Write(w, "http_floor_health_live_1_client", floor!);
-                    LoadRun.Write(w, "http_1_client", http1);
-                    LoadRun.Write(w, $"http_{concurrency}_clients", httpN);
-                    w.WriteNumber("p50_overhead_1_client", Math.Round(http1.P50 / local1.P50, 2));
-                    w.WriteNumber($"p50_overhead_{concurrency}_clients", Math.Round(httpN.P50 / localN.P50, 2));
-                    w.WriteNumber("throughput_ratio", Math.Round(httpN.PerSecond / localN.PerSecond, 2));
-                }
-            });
+                measured.Add("http_floor_health_live_1_client", floor!);
+                measured.Add("http_1_client", http1);
+                measured.Add($"http_{concurrency}_clients", httpN);
+                measured.Add("p50_overhead_1_client", http1.P50 / local1.P50);
+                measured.Add($"p50_overhead_{concurrency}_clients", httpN.P50 / localN.P50);
+                measured.Add("throughput_ratio", httpN.PerSecond / localN.PerSecond);
+            }
+
+            var line = JsonSerializer.Serialize(measured, CliJsonContext.Relaxed.BenchApiOutput);
             await (parse.GetValue(json) ? parse.InvocationConfiguration.Output : error).WriteLineAsync(line).ConfigureAwait(false);
             return httpN is { Errors: > 0 } ? ExitCodes.PartialFailure : ExitCodes.Success;
         });

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Indexer.Bench;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 using ClipSearch.Engine.Categorization;
 using ClipSearch.Storage.Embedded;
 
@@ -98,19 +100,9 @@ internal static class BenchCategorizeCommand
                 var writeSeconds = wet.Elapsed.TotalSeconds;
                 times.Sort();
                 var median = times[times.Count / 2];
-                var line = JsonLine.Write(w =>
-                {
-                    w.WriteString("pipeline", "clipsearch categorize");
-                    w.WriteNumber("vectors", n);
-                    w.WriteNumber("dimension", d);
-                    w.WriteNumber("labels", l);
-                    w.WriteNumber("read_seconds_median", Math.Round(reads[reads.Count / 2], 4));
-                    w.WriteNumber("score_seconds_median", Math.Round(scoring[scoring.Count / 2], 4));
-                    w.WriteNumber("dry_run_seconds_median", Math.Round(median, 4));
-                    w.WriteNumber("dry_run_images_per_second", Math.Round(n / median, 0));
-                    w.WriteNumber("with_writes_seconds", Math.Round(writeSeconds, 3));
-                    w.WriteNumber("with_writes_images_per_second", Math.Round(n / writeSeconds, 0));
-                });
+                var line = JsonSerializer.Serialize(new BenchCategorizeOutput("clipsearch categorize", n, d, l, Math.Round(reads[reads.Count / 2], 4),
+                    Math.Round(scoring[scoring.Count / 2], 4), Math.Round(median, 4), Math.Round(n / median, 0), Math.Round(writeSeconds, 3),
+                    Math.Round(n / writeSeconds, 0)), CliJsonContext.Relaxed.BenchCategorizeOutput);
                 await (parse.GetValue(json) ? parse.InvocationConfiguration.Output : parse.InvocationConfiguration.Error).WriteLineAsync(line).ConfigureAwait(false);
                 return ExitCodes.Success;
             }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Indexer.Bench;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -64,19 +66,7 @@ internal static class BenchIndexCommand
                 await error.WriteLineAsync().ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
-                    await output.WriteLineAsync(JsonLine.Write(w =>
-                    {
-                        w.WriteString("mode", r.Mode.StartsWith("exact", StringComparison.Ordinal) ? r.Mode : $"{r.Mode}-ef{parse.GetValue(ef)}");
-                        w.WriteNumber("threads", r.Threads);
-                        w.WriteNumber("vectors", r.Vectors);
-                        w.WriteNumber("build_seconds", Math.Round(r.BuildSeconds, 2));
-                        w.WriteNumber("queries_per_second", Math.Round(r.QueriesPerSecond, 1));
-                        w.WriteNumber("recall_at_10", Math.Round(r.RecallAt10, 4));
-                        w.WriteNumber("peak_rss_mb", Math.Round(r.PeakRssMb, 1));
-                        w.WriteNumber("index_rss_mb", Math.Round(r.IndexRssMb, 1));
-                        w.WriteNumber("bandwidth_gbps", Math.Round(r.BandwidthGbps, 2));
-                        w.WriteNumber("bandwidth_bound_qps", Math.Round(r.BoundQueriesPerSecond, 1));
-                    })).ConfigureAwait(false);
+                    await output.WriteLineAsync(JsonSerializer.Serialize(BenchIndexOutput.From(r, parse.GetValue(ef)), CliJsonContext.Relaxed.BenchIndexOutput)).ConfigureAwait(false);
                 }
                 else
                 {

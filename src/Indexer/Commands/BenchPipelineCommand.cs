@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Engine.Imaging;
 using ClipSearch.Engine.Stores;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 using ClipSearch.Indexing;
 using ClipSearch.Storage.Embedded;
 
@@ -47,27 +49,14 @@ internal static class BenchPipelineCommand
                 var summary = await indexer.RunAsync([parse.GetValue(folder)!.FullName], null, ct).ConfigureAwait(false);
                 var n = Math.Max(1, summary.Indexed + summary.Updated);
                 double PerImage(TimeSpan t) => Math.Round(t.TotalMilliseconds / n, 2);
-                var line = JsonLine.Write(w =>
-                {
-                    w.WriteString("pipeline", "clipsearch");
-                    w.WriteNumber("images", summary.Indexed);
-                    w.WriteNumber("skipped", summary.Skipped.Values.Sum());
-                    w.WriteNumber("seconds", Math.Round(summary.ElapsedSeconds, 2));
-                    w.WriteNumber("images_per_second", Math.Round(summary.ImagesPerSecond, 2));
-                    w.WriteNumber("workers", parse.GetValue(workers) is { } given && given > 0 ? given : Environment.ProcessorCount);
-                    w.WriteNumber("batch", model.BatchSize(parse));
-                    w.WriteString("jpeg_decode", exactDecode ? "full" : "scaled");
-                    w.WriteStartObject("stage_ms_per_image");
-                    w.WriteNumber("read", PerImage(summary.Stages.Read));
-                    w.WriteNumber("decode", PerImage(summary.Stages.Decode));
-                    w.WriteNumber("preprocess", PerImage(summary.Stages.Preprocess));
-                    w.WriteNumber("encode", PerImage(summary.Stages.Encode));
-                    w.WriteNumber("store", PerImage(summary.Stages.Store));
-                    w.WriteEndObject();
-                });
                 if (parse.GetValue(json))
                 {
-                    await parse.InvocationConfiguration.Output.WriteLineAsync(line).ConfigureAwait(false);
+                    var stages = new StageTimesOutput(PerImage(summary.Stages.Read), PerImage(summary.Stages.Decode), PerImage(summary.Stages.Preprocess),
+                        PerImage(summary.Stages.Encode), PerImage(summary.Stages.Store));
+                    var measured = new BenchPipelineOutput("clipsearch", summary.Indexed, summary.Skipped.Values.Sum(), Math.Round(summary.ElapsedSeconds, 2),
+                        Math.Round(summary.ImagesPerSecond, 2), parse.GetValue(workers) is { } given && given > 0 ? given : Environment.ProcessorCount,
+                        model.BatchSize(parse), exactDecode ? "full" : "scaled", stages);
+                    await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(measured, CliJsonContext.Relaxed.BenchPipelineOutput)).ConfigureAwait(false);
                 }
                 else
                 {

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Categorization;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -89,7 +91,7 @@ internal static class CategorizeCommand
             await error.WriteLineAsync(Describe(summary, parse.GetValue(dryRun))).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(ToJson(summary, parse.GetValue(dryRun))).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(CategorizeOutput.From(summary, parse.GetValue(dryRun)), CliJsonContext.Relaxed.CategorizeOutput)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -109,25 +111,6 @@ internal static class CategorizeCommand
 
         return text.ToString().TrimEnd();
     }
-
-    private static string ToJson(CategorizeSummary s, bool dryRun) => JsonLine.Write(w =>
-    {
-        w.WriteString("label_set", s.LabelSet);
-        w.WriteString("run_id", s.RunId);
-        w.WriteBoolean("dry_run", dryRun);
-        w.WriteNumber("images", s.Images);
-        w.WriteNumber("already_done", s.AlreadyDone);
-        w.WriteNumber("unlabelled", s.Unlabelled);
-        w.WriteStartObject("distribution");
-        foreach (var (label, count) in s.Distribution.Where(kv => kv.Key.Length > 0).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            w.WriteNumber(label, count);
-        }
-
-        w.WriteEndObject();
-        w.WriteNumber("elapsed_seconds", Math.Round(s.ElapsedSeconds, 3));
-        w.WriteNumber("images_per_second", Math.Round(s.ImagesPerSecond, 1));
-    });
 
     private static async Task WriteExportAsync(FileInfo file, List<Categorized> rows, CancellationToken cancellationToken)
     {

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -68,27 +70,9 @@ internal static class ClassifyCommand
         return command;
     }
 
-    private static string Json(string input, Classification? result, EncodedImage encoded, int top) => JsonLine.Write(w =>
-    {
-        w.WriteString("input", input);
-        if (result is null)
-        {
-            w.WriteString("error", encoded.Failure!.ToString());
-            return;
-        }
-
-        w.WriteStartArray("labels");
-        foreach (var s in result.Labels.OrderByDescending(s => s.Probability).Take(top))
-        {
-            w.WriteStartObject();
-            w.WriteString("label", s.Label);
-            w.WriteNumber("probability", Math.Round(s.Probability, 6));
-            w.WriteNumber("score", Math.Round(s.Score, 6));
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    });
+    private static string Json(string input, Classification? result, EncodedImage encoded, int top) => result is null
+        ? JsonSerializer.Serialize(new ClassifyErrorOutput(input, encoded.Failure!.ToString()), CliJsonContext.Relaxed.ClassifyErrorOutput)
+        : JsonSerializer.Serialize(ClassifyOutput.From(input, result, top), CliJsonContext.Relaxed.ClassifyOutput);
 
     private static string Text(string input, Classification? result, EncodedImage encoded, int top) => result is null
         ? $"{input}\terror: {encoded.Failure}"

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -79,18 +81,7 @@ internal static class CollectionsCommand
         {
             foreach (var c in collections)
             {
-                await output.WriteLineAsync(JsonLine.Write(w =>
-                {
-                    w.WriteString("name", c.Name);
-                    w.WriteNumber("count", c.Count);
-                    w.WriteString("model", c.ModelId);
-                    w.WriteNumber("dimension", c.Dimension);
-                    w.WriteString("backend", c.Backend);
-                    if (skipped is { } s)
-                    {
-                        w.WriteNumber("skipped", s);
-                    }
-                })).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(CollectionOutput.From(c, skipped), CliJsonContext.Relaxed.CollectionOutput)).ConfigureAwait(false);
             }
 
             return;

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Core;
 using ClipSearch.Core.Index;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -99,28 +101,8 @@ internal static class DuplicatesCommand
     {
         if (json)
         {
-            await output.WriteLineAsync(JsonLine.Write(w =>
-            {
-                w.WriteStartArray("groups");
-                foreach (var group in groups)
-                {
-                    w.WriteStartObject();
-                    w.WriteStartArray("images");
-                    foreach (var (point, score) in group)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("id", point.Id);
-                        w.WriteString("path", point.Payload.FullPath);
-                        w.WriteNumber("score", Math.Round(score, 6));
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            })).ConfigureAwait(false);
+            var found = new DuplicatesOutput([.. groups.Select(g => new DuplicateGroupOutput([.. g.Select(m => ScoredImageOutput.Of(m.Point.Id, m.Point.Payload, m.Score))]))]);
+            await output.WriteLineAsync(JsonSerializer.Serialize(found, CliJsonContext.Relaxed.DuplicatesOutput)).ConfigureAwait(false);
             return;
         }
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text.Json;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Engine.Imaging;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -113,23 +115,9 @@ internal static class EmbedCommand
         return [.. lines];
     }
 
-    private static string EmbeddingLine(string kind, string input, float[] embedding) => JsonLine.Write(w =>
-    {
-        w.WriteString("kind", kind);
-        w.WriteString("input", input);
-        w.WriteStartArray("embedding");
-        foreach (var v in embedding)
-        {
-            w.WriteNumberValue(v);
-        }
+    private static string EmbeddingLine(string kind, string input, float[] embedding) =>
+        JsonSerializer.Serialize(new EmbedOutput(kind, input, embedding), CliJsonContext.Relaxed.EmbedOutput);
 
-        w.WriteEndArray();
-    });
-
-    private static string ErrorLine(string kind, string input, string error) => JsonLine.Write(w =>
-    {
-        w.WriteString("kind", kind);
-        w.WriteString("input", input);
-        w.WriteString("error", error);
-    });
+    private static string ErrorLine(string kind, string input, string error) =>
+        JsonSerializer.Serialize(new EmbedErrorOutput(kind, input, error), CliJsonContext.Relaxed.EmbedErrorOutput);
 }

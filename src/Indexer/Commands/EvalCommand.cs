@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Imaging;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 using ClipSearch.Indexing;
 
 namespace ClipSearch.Indexer.Commands;
@@ -89,34 +91,8 @@ internal static class EvalCommand
 
             if (parse.GetValue(json))
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonLine.Write(w =>
-                {
-                    w.WriteNumber("images", result.Images);
-                    w.WriteNumber("top1", Math.Round(result.Top1, 6));
-                    w.WriteNumber("top5", Math.Round(result.Top5, 6));
-                    w.WriteNumber("images_per_second", Math.Round(imagesPerSecond, 2));
-                    w.WriteStartObject("per_class");
-                    foreach (var (label, accuracy) in result.PerClass.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                    {
-                        w.WriteNumber(label, Math.Round(accuracy, 6));
-                    }
-
-                    w.WriteEndObject();
-                    if (comparison.Count > 0)
-                    {
-                        w.WriteStartArray("templates");
-                        foreach (var (name, r) in comparison)
-                        {
-                            w.WriteStartObject();
-                            w.WriteString("prompts", name);
-                            w.WriteNumber("top1", Math.Round(r.Top1, 6));
-                            w.WriteNumber("top5", Math.Round(r.Top5, 6));
-                            w.WriteEndObject();
-                        }
-
-                        w.WriteEndArray();
-                    }
-                })).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Output.WriteLineAsync(
+                    JsonSerializer.Serialize(EvalOutput.From(result, imagesPerSecond, comparison), CliJsonContext.Relaxed.EvalOutput)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

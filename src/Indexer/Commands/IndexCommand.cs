@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Engine.Imaging;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 using ClipSearch.Indexing;
 using ClipSearch.Storage.Embedded;
 
@@ -158,7 +160,7 @@ internal static class IndexCommand
         await error.WriteLineAsync(Describe(summary)).ConfigureAwait(false);
         if (json)
         {
-            await output.WriteLineAsync(ToJson(summary)).ConfigureAwait(false);
+            await output.WriteLineAsync(JsonSerializer.Serialize(IndexOutput.From(summary), CliJsonContext.Relaxed.IndexOutput)).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -174,22 +176,4 @@ internal static class IndexCommand
             $"{s.Ignored} not images; {s.Encoded} images encoded in {s.ElapsedSeconds:0.0} s ({s.ImagesPerSecond:0.0} images/s)");
     }
 
-    /// <summary>The summary object of <c>--json</c>.</summary>
-    internal static string ToJson(IndexSummary s) => JsonLine.Write(w =>
-    {
-        w.WriteNumber("indexed", s.Indexed);
-        w.WriteNumber("unchanged", s.Unchanged);
-        w.WriteNumber("updated", s.Updated);
-        w.WriteNumber("moved", s.Moved);
-        w.WriteNumber("deleted", s.Deleted);
-        w.WriteStartObject("skipped");
-        foreach (var (reason, count) in s.Skipped)
-        {
-            w.WriteNumber(reason, count);
-        }
-
-        w.WriteEndObject();
-        w.WriteNumber("elapsed_seconds", Math.Round(s.ElapsedSeconds, 3));
-        w.WriteNumber("images_per_second", Math.Round(s.ImagesPerSecond, 2));
-    });
 }

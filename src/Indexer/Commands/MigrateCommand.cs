@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Engine.Stores;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 using ClipSearch.Storage.Embedded;
 
 namespace ClipSearch.Indexer.Commands;
@@ -90,14 +92,8 @@ internal static class MigrateCommand
                 .ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonLine.Write(w =>
-                {
-                    w.WriteString("collection", name);
-                    w.WriteString("target_collection", targetName);
-                    w.WriteString("target", target);
-                    w.WriteNumber("points", copied);
-                    w.WriteNumber("elapsed_seconds", Math.Round(clock.Elapsed.TotalSeconds, 3));
-                })).ConfigureAwait(false);
+                var migrated = new MigrateOutput(name, targetName, target, copied, Math.Round(clock.Elapsed.TotalSeconds, 3));
+                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(migrated, CliJsonContext.Relaxed.MigrateOutput)).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

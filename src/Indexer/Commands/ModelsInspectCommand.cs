@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Clip;
-using ClipSearch.Clip.Inference;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -35,7 +35,7 @@ internal static class ModelsInspectCommand
             var positional = parse.GetValue(dir) is { } folder ? new Dictionary<string, string?> { [SettingKeys.Model] = folder } : null;
             using var engine = CliEngine.Create(parse, positional, model);
             var loaded = engine.Model;
-            await parse.InvocationConfiguration.Output.WriteAsync(parse.GetValue(json) ? ToJson(loaded) + Environment.NewLine : ToText(loaded)).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteAsync(parse.GetValue(json) ? JsonSerializer.Serialize(ModelsInspectOutput.From(loaded), CliJsonContext.Relaxed.ModelsInspectOutput) + Environment.NewLine : ToText(loaded)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
@@ -50,7 +50,7 @@ internal static class ModelsInspectCommand
         {
             $"model       {f.ModelId}",
             $"folder      {f.Root}",
-            $"layout      {(f.Layout == Clip.Models.ModelLayout.HuggingFace ? "hugging-face" : "fastembed")}",
+            $"layout      {ModelsInspectOutput.LayoutName(f.Layout)}",
             $"variant     {f.Variant ?? "(default)"}; available: {string.Join(", ", f.AvailableVariants.Select(v => v ?? "(default)"))}",
             $"device      {m.Device.ToString().ToLowerInvariant()}",
             $"dimension   {m.Dimension}",
@@ -65,79 +65,5 @@ internal static class ModelsInspectCommand
             $"preprocess  shorter side to {p.ResizeShortestEdge} (bicubic), centre crop {p.CropSize}, mean [{string.Join(", ", p.Mean.Select(v => v.ToString(c)))}], std [{string.Join(", ", p.Std.Select(v => v.ToString(c)))}]{(f.PreprocessorConfigPath is null ? " (CLIP defaults: no preprocessor_config.json)" : string.Empty)}",
         };
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
-    }
-
-    private static string ToJson(ClipModel m)
-    {
-        var f = m.Folder;
-        return JsonLine.Write(w =>
-        {
-            w.WriteString("model_id", f.ModelId);
-            w.WriteString("folder", f.Root);
-            w.WriteString("layout", f.Layout == Clip.Models.ModelLayout.HuggingFace ? "hugging-face" : "fastembed");
-            w.WriteString("variant", f.Variant);
-            w.WriteStartArray("available_variants");
-            foreach (var v in f.AvailableVariants)
-            {
-                w.WriteStringValue(v);
-            }
-
-            w.WriteEndArray();
-            w.WriteString("device", m.Device.ToString().ToLowerInvariant());
-            w.WriteNumber("dimension", m.Dimension);
-            w.WriteNumber("logit_scale", f.LogitScale);
-            w.WriteNumber("context_length", m.ContextLength);
-            WriteTower(w, "vision", f.VisionModelPath, m.VisionInputs, m.VisionOutputs, m.VisionTensors.Embeddings);
-            WriteTower(w, "text", f.TextModelPath, m.TextInputs, m.TextOutputs, m.TextTensors.Embeddings);
-            w.WriteStartObject("preprocessing");
-            w.WriteNumber("resize_shortest_edge", f.Preprocessing.ResizeShortestEdge);
-            w.WriteNumber("crop_size", f.Preprocessing.CropSize);
-            WriteFloats(w, "mean", f.Preprocessing.Mean);
-            WriteFloats(w, "std", f.Preprocessing.Std);
-            w.WriteString("source", f.PreprocessorConfigPath);
-            w.WriteEndObject();
-        });
-    }
-
-    private static void WriteTower(Utf8JsonWriter w, string name, string path, IReadOnlyList<TensorInfo> inputs, IReadOnlyList<TensorInfo> outputs, string used)
-    {
-        w.WriteStartObject(name);
-        w.WriteString("path", path);
-        w.WriteString("embedding_output", used);
-        WriteTensors(w, "inputs", inputs);
-        WriteTensors(w, "outputs", outputs);
-        w.WriteEndObject();
-    }
-
-    private static void WriteTensors(Utf8JsonWriter w, string name, IReadOnlyList<TensorInfo> tensors)
-    {
-        w.WriteStartArray(name);
-        foreach (var t in tensors)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", t.Name);
-            w.WriteString("type", t.ElementType);
-            w.WriteStartArray("shape");
-            foreach (var d in t.Dimensions)
-            {
-                w.WriteNumberValue(d);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void WriteFloats(Utf8JsonWriter w, string name, float[] values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteNumberValue(v);
-        }
-
-        w.WriteEndArray();
     }
 }

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Clip.Models;
 using ClipSearch.Clip.Models.Download;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Engine.Models;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -93,19 +95,8 @@ internal static class ModelsPullCommand
                 var pulled = model.Variants.Where(v => v.Value.Where(f => !f.Optional).All(f => File.Exists(Path.Combine(folder, f.LocalPath)))).Select(v => v.Key).ToList();
                 if (parse.GetValue(json))
                 {
-                    await output.WriteLineAsync(JsonLine.Write(w =>
-                    {
-                        w.WriteString("name", model.Name);
-                        w.WriteString("description", model.Description);
-                        w.WriteNumber("dimension", model.Dimension);
-                        w.WriteStartArray("variants");
-                        model.Variants.Keys.ToList().ForEach(w.WriteStringValue);
-                        w.WriteEndArray();
-                        w.WriteStartArray("pulled");
-                        pulled.ForEach(w.WriteStringValue);
-                        w.WriteEndArray();
-                        w.WriteString("folder", folder);
-                    })).ConfigureAwait(false);
+                    var listed = new ModelsListOutput(model.Name, model.Description, model.Dimension, [.. model.Variants.Keys], pulled, folder);
+                    await output.WriteLineAsync(JsonSerializer.Serialize(listed, CliJsonContext.Relaxed.ModelsListOutput)).ConfigureAwait(false);
                 }
                 else
                 {

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
 using ClipSearch.Engine.Search;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -104,20 +106,8 @@ internal static class SearchCommand
     {
         if (json)
         {
-            await output.WriteLineAsync(JsonLine.Write(w =>
-            {
-                w.WriteStartArray("hits");
-                foreach (var hit in hits)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", hit.Id);
-                    w.WriteString("path", hit.Payload.FullPath);
-                    w.WriteNumber("score", Math.Round(hit.Score, 6));
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            })).ConfigureAwait(false);
+            var found = new SearchOutput([.. hits.Select(h => ScoredImageOutput.Of(h.Id, h.Payload, h.Score))]);
+            await output.WriteLineAsync(JsonSerializer.Serialize(found, CliJsonContext.Relaxed.SearchOutput)).ConfigureAwait(false);
             return;
         }
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Text.Json;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -22,20 +24,8 @@ internal static class SkippedCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
-                await output.WriteLineAsync(JsonLine.Value(w =>
-                {
-                    w.WriteStartArray();
-                    foreach (var s in skipped)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("path", s.Path);
-                        w.WriteString("reason", s.Failure.ReasonText);
-                        w.WriteString("detail", s.Failure.Detail);
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                })).ConfigureAwait(false);
+                var files = skipped.Select(s => new SkippedFileOutput(s.Path, s.Failure.ReasonText, s.Failure.Detail)).ToList();
+                await output.WriteLineAsync(JsonSerializer.Serialize(files, CliJsonContext.Relaxed.SkippedFiles)).ConfigureAwait(false);
             }
             else
             {

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Text.Json;
 using ClipSearch.Clip.Models;
 using ClipSearch.Clip.Tokenization;
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Indexer.Output;
 
 namespace ClipSearch.Indexer.Commands;
 
@@ -29,18 +31,8 @@ internal static class TokenizeCommand
             foreach (var text in parse.GetValue(texts) ?? [])
             {
                 var tokens = tokenizer.Tokenize(text, context);
-                await output.WriteLineAsync(JsonLine.Write(w =>
-                {
-                    w.WriteString("text", text);
-                    w.WriteStartArray("ids");
-                    foreach (var id in tokens.Ids)
-                    {
-                        w.WriteNumberValue(id);
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteBoolean("truncated", tokens.Truncated);
-                })).ConfigureAwait(false);
+                await output.WriteLineAsync(JsonSerializer.Serialize(new TokenizeOutput(text, tokens.Ids, tokens.Truncated), CliJsonContext.Relaxed.TokenizeOutput))
+                    .ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

@@ -1,0 +1,11 @@
+using ClipSearch.Indexing;
+
+namespace ClipSearch.Indexer.Output;
+
+/// <summary><c>clipsearch index --json</c>: one object per pass; <paramref name="Skipped"/> counts skipped files by reason.</summary>
+internal sealed record IndexOutput(int Indexed, int Unchanged, int Updated, int Moved, int Deleted, IReadOnlyDictionary<string, int> Skipped,
+    double ElapsedSeconds, double ImagesPerSecond)
+{
+    public static IndexOutput From(IndexSummary s) => new(s.Indexed, s.Unchanged, s.Updated, s.Moved, s.Deleted, s.Skipped,
+        Math.Round(s.ElapsedSeconds, 3), Math.Round(s.ImagesPerSecond, 2));
+}
