@@ -1,6 +1,7 @@
-using ClipSearch.Core;
 using System.Numerics.Tensors;
+using ClipSearch.Core;
 using ClipSearch.Core.Index;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded;
 
@@ -8,9 +9,10 @@ namespace ClipSearch.Storage.Embedded;
 /// A collection held in memory for search: vectors in one contiguous array (row i at i x dimension),
 /// ids, stable keys and payloads by slot, deleted slots reused. Each slot has a version (bumped when its
 /// vector changes) and the version the approximate index holds, so a slot is "in the graph" only when the
-/// two agree. Not thread-safe by itself: <see cref="Lock"/> guards it (many readers, one writer).
+/// two agree. Not thread-safe by itself: its lock guards it (many readers, one writer), held through
+/// <see cref="ReadLock"/> and <see cref="WriteLock"/>.
 /// </summary>
-internal sealed class VectorTable(int dimension, bool keepInt8 = false)
+internal sealed class VectorTable(int dimension, bool keepInt8 = false) : IDisposable
 {
     private const int InitialCapacity = 1024;
 
@@ -28,9 +30,15 @@ internal sealed class VectorTable(int dimension, bool keepInt8 = false)
     private int _used;
     private int _outsideGraph;
 
-    public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
 
     public int Dimension => dimension;
+
+    /// <summary>Holds the table shared until disposed: <c>using (table.ReadLock()) { ... }</c>.</summary>
+    public LockScope ReadLock() => LockScope.Read(_lock);
+
+    /// <summary>Holds the table exclusively until disposed.</summary>
+    public LockScope WriteLock() => LockScope.Write(_lock);
 
     /// <summary>The change sequence number this table reflects (see the collections table).</summary>
     public long Seq { get; set; }
@@ -358,4 +366,6 @@ internal sealed class VectorTable(int dimension, bool keepInt8 = false)
             Array.Resize(ref _int8, capacity * dimension);
         }
     }
+
+    public void Dispose() => _lock.Dispose();
 }

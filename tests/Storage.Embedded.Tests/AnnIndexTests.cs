@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ClipSearch.Storage.Embedded.Ann;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded.Tests;
 

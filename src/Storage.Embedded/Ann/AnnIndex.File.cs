@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded.Ann;
 
@@ -16,44 +17,36 @@ internal sealed unsafe partial class AnnIndex
     public void Save(string path)
     {
         var temp = path + ".tmp";
-        _gate.EnterReadLock();
-        _changes.EnterWriteLock();
-        try
+        using (LockScope.Read(_gate))
+        using (LockScope.Write(_changes))
         {
             ObjectDisposedException.ThrowIf(_vectors == null, this);
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            using (var writer = new BinaryWriter(stream))
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+            using var writer = new BinaryWriter(stream);
+            var nodes = _nodes;
+            writer.Write(Magic);
+            foreach (var value in new[] { Dimension, _m, _nodes, _entry, _topLevel })
             {
-                var nodes = _nodes;
-                writer.Write(Magic);
-                foreach (var value in new[] { Dimension, _m, _nodes, _entry, _topLevel })
-                {
-                    writer.Write(value);
-                }
-
-                writer.Write(Scale);
-                writer.Write(MemoryMarshal.AsBytes(_keys.AsSpan(0, nodes)));
-                writer.Write(_dead.AsSpan(0, nodes));
-                writer.Write(_levels.AsSpan(0, nodes));
-                writer.Write(new ReadOnlySpan<byte>(_vectors, checked(nodes * RowBytes)));
-                writer.Write(new ReadOnlySpan<byte>(_links0, checked(nodes * LinkInts * sizeof(int))));
-                for (var node = 0; node < nodes; node++)
-                {
-                    if (_upper[node] is { } upper)
-                    {
-                        writer.Write(MemoryMarshal.AsBytes(upper.AsSpan()));
-                    }
-                }
-
-                writer.Write(EndMark);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
+                writer.Write(value);
             }
-        }
-        finally
-        {
-            _changes.ExitWriteLock();
-            _gate.ExitReadLock();
+
+            writer.Write(Scale);
+            writer.Write(MemoryMarshal.AsBytes(_keys.AsSpan(0, nodes)));
+            writer.Write(_dead.AsSpan(0, nodes));
+            writer.Write(_levels.AsSpan(0, nodes));
+            writer.Write(new ReadOnlySpan<byte>(_vectors, checked(nodes * RowBytes)));
+            writer.Write(new ReadOnlySpan<byte>(_links0, checked(nodes * LinkInts * sizeof(int))));
+            for (var node = 0; node < nodes; node++)
+            {
+                if (_upper[node] is { } upper)
+                {
+                    writer.Write(MemoryMarshal.AsBytes(upper.AsSpan()));
+                }
+            }
+
+            writer.Write(EndMark);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
         }
 
         File.Move(temp, path, overwrite: true);

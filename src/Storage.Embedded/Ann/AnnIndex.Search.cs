@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded.Ann;
 
@@ -16,37 +17,31 @@ internal sealed unsafe partial class AnnIndex
             throw new ArgumentException($"Expected {Dimension} components, got {query.Length}.", nameof(query));
         }
 
-        _gate.EnterReadLock();
+        using var gate = LockScope.Read(_gate);
+
+        // Disposed (replaced by a rebuilt graph after this search took it): -1, and the caller scans exactly.
+        if (_vectors == null)
+        {
+            return -1;
+        }
+
+        var entry = _entry;
+        if (entry < 0 || keys.IsEmpty)
+        {
+            return 0;
+        }
+
+        var scratch = _scratch.Rent(_capacity);
         try
         {
-            // Disposed (replaced by a rebuilt graph after this search took it): -1, and the caller scans exactly.
-            if (_vectors == null)
+            fixed (short* q = scratch.Query)
             {
-                return -1;
-            }
-
-            var entry = _entry;
-            if (entry < 0 || keys.IsEmpty)
-            {
-                return 0;
-            }
-
-            var scratch = _scratch.Rent(_capacity);
-            try
-            {
-                fixed (short* q = scratch.Query)
-                {
-                    return SearchWith(scratch, q, query, entry, keys, filter);
-                }
-            }
-            finally
-            {
-                _scratch.Return(scratch);
+                return SearchWith(scratch, q, query, entry, keys, filter);
             }
         }
         finally
         {
-            _gate.ExitReadLock();
+            _scratch.Return(scratch);
         }
     }
 

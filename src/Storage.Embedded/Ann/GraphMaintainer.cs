@@ -105,40 +105,25 @@ internal sealed partial class GraphMaintainer : IDisposable
 
     private ApproximateIndexProgress Status()
     {
-        _table.Lock.EnterReadLock();
-        try
+        using (_table.ReadLock())
         {
             return new ApproximateIndexProgress(Math.Max(0, _table.Count - _table.OutsideGraphCount), _table.Count);
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
         }
     }
 
     private bool BigEnough()
     {
-        _table.Lock.EnterReadLock();
-        try
+        using (_table.ReadLock())
         {
             return _table.Count >= _options.Threshold;
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
         }
     }
 
     private int Pending()
     {
-        _table.Lock.EnterReadLock();
-        try
+        using (_table.ReadLock())
         {
             return _table.Count < _options.Threshold ? 0 : _table.OutsideGraphCount;
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
         }
     }
 
@@ -206,8 +191,7 @@ internal sealed partial class GraphMaintainer : IDisposable
         {
             List<(int Slot, long Key, int Version)> batch;
             float[] vectors;
-            _table.Lock.EnterReadLock();
-            try
+            using (_table.ReadLock())
             {
                 batch = _table.OutsideGraph(AddChunk);
                 vectors = new float[batch.Count * _table.Dimension];
@@ -221,10 +205,6 @@ internal sealed partial class GraphMaintainer : IDisposable
                     _index.Reserve(Math.Max(_table.Count + batch.Count, 1024));
                 }
             }
-            finally
-            {
-                _table.Lock.ExitReadLock();
-            }
 
             if (batch.Count == 0)
             {
@@ -236,17 +216,12 @@ internal sealed partial class GraphMaintainer : IDisposable
                 i => _index.Add((ulong)batch[i].Key, vectors.AsSpan(i * dimension, dimension)));
             // Exclusively: a search must see each slot either in the graph or outside it from start to end. A slot
             // marked between its graph search and its scan of the points outside the graph would be in neither.
-            _table.Lock.EnterWriteLock();
-            try
+            using (_table.WriteLock())
             {
                 foreach (var (slot, _, version) in batch)
                 {
                     _table.MarkInGraph(slot, version);
                 }
-            }
-            finally
-            {
-                _table.Lock.ExitWriteLock();
             }
 
             Interlocked.Add(ref _changesSinceSave, batch.Count);
@@ -266,15 +241,10 @@ internal sealed partial class GraphMaintainer : IDisposable
     {
         string generation;
         int count;
-        _table.Lock.EnterReadLock();
-        try
+        using (_table.ReadLock())
         {
             generation = _table.Generation;
             count = _table.Count;
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
         }
 
         if (_index is not null && generation == _generation)
@@ -306,8 +276,7 @@ internal sealed partial class GraphMaintainer : IDisposable
     {
         const int SampleRows = 4096;
         var max = 0f;
-        _table.Lock.EnterReadLock();
-        try
+        using (_table.ReadLock())
         {
             var step = Math.Max(1, _table.HighWater / SampleRows);
             for (var slot = 0; slot < _table.HighWater; slot += step)
@@ -317,10 +286,6 @@ internal sealed partial class GraphMaintainer : IDisposable
                     max = Math.Max(max, System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(_table.VectorAt(slot)));
                 }
             }
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
         }
 
         var index = AnnIndex.Create(_table.Dimension, _options, AnnIndex.ScaleFor([max]));
@@ -338,14 +303,9 @@ internal sealed partial class GraphMaintainer : IDisposable
         {
         }
 
-        _table.Lock.EnterReadLock();
-        try
+        using (_table.ReadLock())
         {
             _table.ClearGraphMarks();
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
         }
 
         _index = NewIndex();
@@ -366,8 +326,7 @@ internal sealed partial class GraphMaintainer : IDisposable
             var savedSeq = long.Parse(File.ReadAllText(path + ".seq"), CultureInfo.InvariantCulture);
             index = AnnIndex.Load(path, _table.Dimension, _options);
             index.ExpansionSearch = _options.ExpansionSearch;
-            _table.Lock.EnterReadLock();
-            try
+            using (_table.ReadLock())
             {
                 _table.ClearGraphMarks();
                 for (var slot = 0; slot < _table.HighWater; slot++)
@@ -382,23 +341,14 @@ internal sealed partial class GraphMaintainer : IDisposable
                 // they take no place among a search's candidates. Changed ones are re-added by the next pass.
                 index.RemoveWhere(key => !_table.TryGetByKey((long)key, out _));
             }
-            finally
-            {
-                _table.Lock.ExitReadLock();
-            }
 
             // Past a quarter of tombstones, build afresh rather than walk through them.
             if (index.TooManyTombstones)
             {
                 index.Dispose();
-                _table.Lock.EnterReadLock();
-                try
+                using (_table.ReadLock())
                 {
                     _table.ClearGraphMarks();
-                }
-                finally
-                {
-                    _table.Lock.ExitReadLock();
                 }
 
                 return null;
@@ -421,8 +371,7 @@ internal sealed partial class GraphMaintainer : IDisposable
         }
 
         long seq;
-        _table.Lock.EnterReadLock();
-        try
+        using (_table.ReadLock())
         {
             // The saved graph is trusted only for rows no newer than this, and only if nothing is pending.
             if (_table.OutsideGraphCount > 0)
@@ -431,10 +380,6 @@ internal sealed partial class GraphMaintainer : IDisposable
             }
 
             seq = _table.Seq;
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
         }
 
         Directory.CreateDirectory(_folder);
