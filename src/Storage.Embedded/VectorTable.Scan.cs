@@ -5,7 +5,7 @@ using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded;
 
-/// <summary>The table's scans: exact float32 and int8 scoring into a <see cref="TopK"/>, and the filter scans over live slots.</summary>
+// The table's scans: exact float32 and int8 scoring into a TopK, prefetching rows, and the filter scans over live slots.
 internal sealed partial class VectorTable
 {
     /// <summary>
