@@ -31,7 +31,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         ModelId = modelId;
         Dimension = dimension;
         _table = new VectorTable(dimension, options.ScanPrecision == ScanPrecision.Int8Rerank);
-        _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, db.Folder, name, logger) : null;
+        _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, new AnnIndexFactory(options.Ann), new GraphFile(db.Folder, name), name, logger) : null;
     }
 
     public string Name { get; }

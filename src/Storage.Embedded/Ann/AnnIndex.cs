@@ -17,7 +17,7 @@ namespace ClipSearch.Storage.Embedded.Ann;
 /// stepping stone, never returned.
 /// </para>
 /// </summary>
-internal sealed unsafe partial class AnnIndex : IDisposable
+internal sealed unsafe partial class AnnIndex : IGraphIndex
 {
     private const int MaxLevel = 15;
     private const int LockStripes = 1024;
