@@ -70,6 +70,7 @@ internal sealed partial class GraphMaintainer
 
             Interlocked.Add(ref _changesSinceSave, batch.Count);
             changed = true;
+            _passed.Fire(); // waiters report progress chunk by chunk, not only when a long pass ends
             if (index.TooManyTombstones)
             {
                 // Re-added (changed) points left tombstones behind: once past the limit, build afresh right away.

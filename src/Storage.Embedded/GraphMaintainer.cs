@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ClipSearch.Storage.Embedded.Ann;
+using ClipSearch.Storage.Embedded.Primitives;
 using Microsoft.Extensions.Logging;
 
 namespace ClipSearch.Storage.Embedded;
@@ -24,12 +25,16 @@ internal sealed partial class GraphMaintainer : IDisposable
     private readonly ConcurrentQueue<long> _removed = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
+
+    // Fired after every pass of the loop and every chunk it adds: waiters re-check what they wait for then.
+    private readonly Pulse _passed = new();
     private readonly Task _loop;
     private IGraphIndex? _index;
     private string _generation = string.Empty;
     private long _changesSinceSave;
-    private volatile bool _saveNow;
+    private int _saveWaiters;
     private volatile bool _caughtUp;
+    private volatile bool _stopped;
 
     public GraphMaintainer(VectorTable table, AnnOptions options, IGraphFactory factory, GraphFile file, string collection, ILogger logger)
     {
@@ -64,45 +69,51 @@ internal sealed partial class GraphMaintainer : IDisposable
     }
 
     /// <summary>Waits until the graph holds every point (benchmarks, tests, the CLI before it exits; searches never wait).</summary>
-    public async Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken, IProgress<ApproximateIndexProgress>? progress = null)
-    {
-        Signal();
-        while (Pending() != 0 || (BigEnough() && !_caughtUp))
-        {
-            if (LastError is { } error)
-            {
-                throw new InvalidOperationException(error);
-            }
-
-            progress?.Report(Status());
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-            Signal();
-        }
-    }
+    /// <exception cref="InvalidOperationException">A background pass failed (its error is the message).</exception>
+    /// <exception cref="ObjectDisposedException">The maintenance stopped (the collection was dropped or closed) before the graph caught up.</exception>
+    public Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken, IProgress<ApproximateIndexProgress>? progress = null) =>
+        WaitForAsync(() => Pending() == 0 && (_caughtUp || !BigEnough()), progress, cancellationToken);
 
     /// <summary>Waits until the graph holds every point and is saved (benchmarks: the save then no longer competes with what they time).</summary>
     public async Task WaitUntilSavedAsync(CancellationToken cancellationToken, IProgress<ApproximateIndexProgress>? progress = null)
     {
         await WaitUntilCaughtUpAsync(cancellationToken, progress).ConfigureAwait(false);
-        _saveNow = true;
+        Interlocked.Increment(ref _saveWaiters);
         try
         {
-            while (_index is not null && Interlocked.Read(ref _changesSinceSave) > 0)
-            {
-                if (LastError is { } error)
-                {
-                    throw new InvalidOperationException(error);
-                }
-
-                Signal();
-                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-            }
+            await WaitForAsync(() => _index is null || Interlocked.Read(ref _changesSinceSave) == 0, null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _saveNow = false;
+            Interlocked.Decrement(ref _saveWaiters);
         }
     }
+
+    /// <summary>Wakes the loop, then re-checks <paramref name="done"/> after each of its passes (no timer) until it holds.</summary>
+    private async Task WaitForAsync(Func<bool> done, IProgress<ApproximateIndexProgress>? progress, CancellationToken cancellationToken)
+    {
+        Signal();
+        while (true)
+        {
+            // Taken before the checks, so a pass that ends between them and the await still wakes this waiter.
+            var passed = _passed.Next;
+            if (done())
+            {
+                return;
+            }
+
+            if (LastError is { } error)
+            {
+                throw new InvalidOperationException(error);
+            }
+
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            progress?.Report(Status());
+            await passed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool SaveWanted => Volatile.Read(ref _saveWaiters) > 0;
 
     private ApproximateIndexProgress Status()
     {
@@ -125,24 +136,30 @@ internal sealed partial class GraphMaintainer : IDisposable
     private async Task RunAsync()
     {
         var lastWork = DateTime.UtcNow;
+        var again = false;
         while (!_stop.IsCancellationRequested)
         {
-            try
+            if (!again)
             {
-                await _signal.WaitAsync(SaveAfterIdle, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                try
+                {
+                    await _signal.WaitAsync(SaveAfterIdle, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
 
+            var changed = false;
             try
             {
-                if (Work())
+                changed = Work();
+                if (changed)
                 {
                     lastWork = DateTime.UtcNow;
                 }
-                else if (Interlocked.Read(ref _changesSinceSave) > 0 && (_saveNow || DateTime.UtcNow - lastWork >= SaveAfterIdle))
+                else if (Interlocked.Read(ref _changesSinceSave) > 0 && (SaveWanted || DateTime.UtcNow - lastWork >= SaveAfterIdle))
                 {
                     Save();
                 }
@@ -153,10 +170,18 @@ internal sealed partial class GraphMaintainer : IDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                changed = false;
                 LastError = $"{e.GetType().Name}: {e.Message}";
                 LogGraphFailed(_logger, _collection, e);
             }
+
+            // Someone waits for the save: the pass after a change saves it at once rather than after the idle delay.
+            again = changed && SaveWanted;
+            _passed.Fire();
         }
+
+        _stopped = true;
+        _passed.Fire();
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Maintaining the approximate index of collection {Collection} failed; searches stay exact until it recovers")]
