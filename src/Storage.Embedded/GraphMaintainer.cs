@@ -135,6 +135,20 @@ internal sealed partial class GraphMaintainer : IDisposable
 
     private async Task RunAsync()
     {
+        try
+        {
+            await RunPassesAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // However the loop ended, waiters must not wait for passes that will never come.
+            _stopped = true;
+            _passed.Fire();
+        }
+    }
+
+    private async Task RunPassesAsync()
+    {
         var lastWork = DateTime.UtcNow;
         var again = false;
         while (!_stop.IsCancellationRequested)
@@ -179,9 +193,6 @@ internal sealed partial class GraphMaintainer : IDisposable
             again = changed && SaveWanted;
             _passed.Fire();
         }
-
-        _stopped = true;
-        _passed.Fire();
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Maintaining the approximate index of collection {Collection} failed; searches stay exact until it recovers")]
