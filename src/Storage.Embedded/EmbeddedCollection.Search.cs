@@ -30,7 +30,7 @@ internal sealed partial class EmbeddedCollection
     /// Null (search exactly instead) when a filter is selective enough that scanning its matches is cheaper,
     /// or when the graph could not fill the page.
     /// </summary>
-    private List<SearchHit>? SearchGraph(AnnIndex graph, VectorQuery query, int need, float minScore)
+    private List<SearchHit>? SearchGraph(IGraphIndex graph, VectorQuery query, int need, float minScore)
     {
         Func<ulong, bool>? accept = null;
         if (query.Filter is { } filter)

@@ -184,8 +184,7 @@ internal sealed partial class EmbeddedCollection
             }
 
             var inStep = false;
-            _table.Lock.EnterWriteLock();
-            try
+            using (_table.WriteLock())
             {
                 if (_table.Seq == seq - 1)
                 {
@@ -193,10 +192,6 @@ internal sealed partial class EmbeddedCollection
                     _table.Seq = seq;
                     inStep = true;
                 }
-            }
-            finally
-            {
-                _table.Lock.ExitWriteLock();
             }
 
             if (!inStep)

@@ -31,7 +31,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         ModelId = modelId;
         Dimension = dimension;
         _table = new VectorTable(dimension, options.ScanPrecision == ScanPrecision.Int8Rerank);
-        _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, db.Folder, name, logger) : null;
+        _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, new AnnIndexFactory(options.Ann), new GraphFile(db.Folder, name), name, logger) : null;
     }
 
     public string Name { get; }
@@ -119,44 +119,30 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
             }
         }
 
-        _table.Lock.EnterWriteLock();
-        try
+        using var write = _table.WriteLock();
+        if (full)
         {
-            if (full)
-            {
-                _table.Clear();
-            }
-
-            foreach (var id in removed)
-            {
-                _table.Remove(id);
-            }
-
-            foreach (var row in rows)
-            {
-                _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
-            }
-
-            _table.Seq = seq;
-            _table.Generation = generation;
+            _table.Clear();
         }
-        finally
+
+        foreach (var id in removed)
         {
-            _table.Lock.ExitWriteLock();
+            _table.Remove(id);
         }
+
+        foreach (var row in rows)
+        {
+            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+        }
+
+        _table.Seq = seq;
+        _table.Generation = generation;
     }
 
     private T Read<T>(Func<T> read)
     {
-        _table.Lock.EnterReadLock();
-        try
-        {
-            return read();
-        }
-        finally
-        {
-            _table.Lock.ExitReadLock();
-        }
+        using var hold = _table.ReadLock();
+        return read();
     }
 
     internal bool GraphLoadedFromFile => _graph?.LoadedFromFile ?? false;
@@ -202,6 +188,6 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         }
 
         _writeGate.Dispose();
-        _table.Lock.Dispose();
+        _table.Dispose();
     }
 }

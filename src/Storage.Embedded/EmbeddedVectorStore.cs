@@ -136,7 +136,7 @@ public sealed class EmbeddedVectorStore : IVectorStore
     /// </summary>
     /// <param name="name">The collection.</param>
     /// <param name="saved">Also wait for the graph file to be written.</param>
-    /// <param name="progress">Told, every 20 ms or so while waiting, how many points the graph holds.</param>
+    /// <param name="progress">Told how many points the graph holds when the wait begins and after each batch the background build adds.</param>
     /// <param name="cancellationToken">Stops waiting (the graph goes on being built in the background).</param>
     /// <returns>False when there was nothing to wait for (a collection below the graph threshold, or a graph already up to date and saved).</returns>
     public async Task<bool> WaitForApproximateIndexAsync(string name, bool saved = false, IProgress<ApproximateIndexProgress>? progress = null,

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ClipSearch.Storage.Embedded.Ann;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded.Tests;
 
@@ -174,14 +175,13 @@ public sealed class AnnIndexTests
     [Fact]
     public void SaveAndLoad_SameAnswersAndTombstones()
     {
-        using var folder = new TempIndexFolder();
-        Directory.CreateDirectory(folder.Path);
-        var path = Path.Combine(folder.Path, "g.hnsw");
         var vectors = Clustered(3000, seed: 10);
         using var index = Build(vectors);
         index.Remove(5);
-        index.Save(path);
-        using var loaded = AnnIndex.Load(path, Dim, new AnnOptions());
+        using var saved = new MemoryStream();
+        index.Save(saved);
+        saved.Position = 0;
+        using var loaded = AnnIndex.Load(saved, Dim, new AnnOptions());
         Assert.Equal(index.Count, loaded.Count);
         Assert.Equal(index.Dead, loaded.Dead);
         Assert.Equal(index.Scale, loaded.Scale);
@@ -208,16 +208,14 @@ public sealed class AnnIndexTests
     [MemberData(nameof(Damage))]
     public void Load_DamagedFile_RefusedWithInvalidData(string damage)
     {
-        using var folder = new TempIndexFolder();
-        Directory.CreateDirectory(folder.Path);
-        var path = Path.Combine(folder.Path, "g.hnsw");
         var vectors = Clustered(1200, seed: 11);
+        using var saved = new MemoryStream();
         using (var index = Build(vectors))
         {
-            index.Save(path);
+            index.Save(saved);
         }
 
-        var bytes = File.ReadAllBytes(path);
+        var bytes = saved.ToArray();
         const int Header = 8 + (5 * 4) + 4;
         var nodes = vectors.Length;
         var rowBytes = 64;
@@ -248,8 +246,8 @@ public sealed class AnnIndexTests
                 break;
         }
 
-        File.WriteAllBytes(path, bytes);
-        Assert.Throws<InvalidDataException>(() => AnnIndex.Load(path, dimension, new AnnOptions()).Dispose());
+        using var damaged = new MemoryStream(bytes);
+        Assert.Throws<InvalidDataException>(() => AnnIndex.Load(damaged, dimension, new AnnOptions()).Dispose());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ClipSearch.Core;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded.Tests;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded.Ann;
 
@@ -10,67 +11,53 @@ internal sealed unsafe partial class AnnIndex
     private static readonly byte[] EndMark = Encoding.ASCII.GetBytes("CSHNSWOK");
 
     /// <summary>
-    /// Writes the index to <paramref name="path"/> atomically: a temporary file, flushed to disk, then renamed
-    /// over the old one, so a crash leaves either the old file or the new one. Searches continue meanwhile.
+    /// Writes the index to <paramref name="stream"/> (left open): adds and removals wait meanwhile, searches go on.
+    /// Making a file of it crash-safe (a temporary file, flushed, renamed) is the caller's part.
     /// </summary>
-    public void Save(string path)
+    public void Save(Stream stream)
     {
-        var temp = path + ".tmp";
-        _gate.EnterReadLock();
-        _changes.EnterWriteLock();
-        try
+        using var gate = LockScope.Read(_gate);
+        using var changes = LockScope.Write(_changes);
+        ObjectDisposedException.ThrowIf(_vectors == null, this);
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        var nodes = _nodes;
+        writer.Write(Magic);
+        foreach (var value in new[] { Dimension, _m, _nodes, _entry, _topLevel })
         {
-            ObjectDisposedException.ThrowIf(_vectors == null, this);
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            using (var writer = new BinaryWriter(stream))
+            writer.Write(value);
+        }
+
+        writer.Write(Scale);
+        writer.Write(MemoryMarshal.AsBytes(_keys.AsSpan(0, nodes)));
+        writer.Write(_dead.AsSpan(0, nodes));
+        writer.Write(_levels.AsSpan(0, nodes));
+        writer.Write(new ReadOnlySpan<byte>(_vectors, checked(nodes * RowBytes)));
+        writer.Write(new ReadOnlySpan<byte>(_links0, checked(nodes * LinkInts * sizeof(int))));
+        for (var node = 0; node < nodes; node++)
+        {
+            if (_upper[node] is { } upper)
             {
-                var nodes = _nodes;
-                writer.Write(Magic);
-                foreach (var value in new[] { Dimension, _m, _nodes, _entry, _topLevel })
-                {
-                    writer.Write(value);
-                }
-
-                writer.Write(Scale);
-                writer.Write(MemoryMarshal.AsBytes(_keys.AsSpan(0, nodes)));
-                writer.Write(_dead.AsSpan(0, nodes));
-                writer.Write(_levels.AsSpan(0, nodes));
-                writer.Write(new ReadOnlySpan<byte>(_vectors, checked(nodes * RowBytes)));
-                writer.Write(new ReadOnlySpan<byte>(_links0, checked(nodes * LinkInts * sizeof(int))));
-                for (var node = 0; node < nodes; node++)
-                {
-                    if (_upper[node] is { } upper)
-                    {
-                        writer.Write(MemoryMarshal.AsBytes(upper.AsSpan()));
-                    }
-                }
-
-                writer.Write(EndMark);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
+                writer.Write(MemoryMarshal.AsBytes(upper.AsSpan()));
             }
         }
-        finally
-        {
-            _changes.ExitWriteLock();
-            _gate.ExitReadLock();
-        }
 
-        File.Move(temp, path, overwrite: true);
+        writer.Write(EndMark);
+        writer.Flush();
     }
 
     /// <summary>
-    /// Reads an index written by <see cref="Save"/>. Everything is checked before use (every neighbour must be a node of
-    /// the file, every length consistent), so a damaged or foreign file is refused, never trusted.
+    /// Reads an index written by <see cref="Save"/> from <paramref name="stream"/> (seekable, read to its end). Everything
+    /// is checked before use (every neighbour must be a node of the file, every length consistent), so a damaged or
+    /// foreign file is refused, never trusted.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is damaged, truncated, or was built with other dimensions or degree.</exception>
-    public static AnnIndex Load(string path, int dimension, AnnOptions options)
+    public static AnnIndex Load(Stream stream, int dimension, AnnOptions options)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        using var reader = new BinaryReader(stream);
+        var source = stream is FileStream file ? file.Name : "The HNSW stream";
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
         {
-            throw new InvalidDataException($"{path} is not a ClipSearch HNSW file.");
+            throw new InvalidDataException($"{source} is not a ClipSearch HNSW file.");
         }
 
         var fileDimension = reader.ReadInt32();
@@ -81,13 +68,13 @@ internal sealed unsafe partial class AnnIndex
         var scale = reader.ReadSingle();
         if (fileDimension != dimension || m != options.Connectivity)
         {
-            throw new InvalidDataException($"{path} was built for dimension {fileDimension} and degree {m}, not {dimension} and {options.Connectivity}.");
+            throw new InvalidDataException($"{source} was built for dimension {fileDimension} and degree {m}, not {dimension} and {options.Connectivity}.");
         }
 
         if (nodes < 0 || nodes > (stream.Length - stream.Position) / Math.Max(1, dimension) || !(scale >= 1f && float.IsFinite(scale))
             || (nodes == 0 ? entry != -1 : entry < 0 || entry >= nodes))
         {
-            throw new InvalidDataException($"{path} has an inconsistent header.");
+            throw new InvalidDataException($"{source} has an inconsistent header.");
         }
 
         var index = new AnnIndex(dimension, options, scale);
@@ -104,7 +91,7 @@ internal sealed unsafe partial class AnnIndex
                 var level = index._levels[node];
                 if (level > MaxLevel)
                 {
-                    throw new InvalidDataException($"{path}: node {node} has level {level}.");
+                    throw new InvalidDataException($"{source}: node {node} has level {level}.");
                 }
 
                 if (level > 0)
@@ -117,7 +104,7 @@ internal sealed unsafe partial class AnnIndex
 
             if (!reader.ReadBytes(EndMark.Length).AsSpan().SequenceEqual(EndMark) || stream.Position != stream.Length)
             {
-                throw new InvalidDataException($"{path} is truncated or has trailing bytes.");
+                throw new InvalidDataException($"{source} is truncated or has trailing bytes.");
             }
 
             index._nodes = nodes;
@@ -125,10 +112,10 @@ internal sealed unsafe partial class AnnIndex
             index._topLevel = nodes == 0 ? -1 : top;
             if (nodes > 0 && index._levels[entry] != top)
             {
-                throw new InvalidDataException($"{path}: the entry point is not on the top level.");
+                throw new InvalidDataException($"{source}: the entry point is not on the top level.");
             }
 
-            index.CheckLinksAndKeys(path);
+            index.CheckLinksAndKeys(source);
             return index;
         }
         catch
@@ -138,7 +125,7 @@ internal sealed unsafe partial class AnnIndex
         }
     }
 
-    private void CheckLinksAndKeys(string path)
+    private void CheckLinksAndKeys(string source)
     {
         for (var node = 0; node < _nodes; node++)
         {
@@ -147,7 +134,7 @@ internal sealed unsafe partial class AnnIndex
                 var links = Links(node, level);
                 if (links[0] < 0 || links[0] > MaxLinks(level))
                 {
-                    throw new InvalidDataException($"{path}: node {node} has {links[0]} neighbours at level {level}.");
+                    throw new InvalidDataException($"{source}: node {node} has {links[0]} neighbours at level {level}.");
                 }
 
                 for (var i = 1; i <= links[0]; i++)
@@ -155,21 +142,21 @@ internal sealed unsafe partial class AnnIndex
                     // A neighbour must exist and reach this level itself.
                     if ((uint)links[i] >= (uint)_nodes || _levels[links[i]] < level)
                     {
-                        throw new InvalidDataException($"{path}: node {node} links to {links[i]} at level {level}.");
+                        throw new InvalidDataException($"{source}: node {node} links to {links[i]} at level {level}.");
                     }
                 }
             }
 
             if (_dead[node] > 1)
             {
-                throw new InvalidDataException($"{path}: node {node} has a bad tombstone flag.");
+                throw new InvalidDataException($"{source}: node {node} has a bad tombstone flag.");
             }
 
             if (_dead[node] == 0)
             {
                 if (!_nodeOfKey.TryAdd(_keys[node], node))
                 {
-                    throw new InvalidDataException($"{path}: key {_keys[node]} is live twice.");
+                    throw new InvalidDataException($"{source}: key {_keys[node]} is live twice.");
                 }
 
                 _live++;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ClipSearch.Storage.Embedded.Primitives;
 
 namespace ClipSearch.Storage.Embedded.Ann;
 
@@ -16,7 +17,7 @@ namespace ClipSearch.Storage.Embedded.Ann;
 /// stepping stone, never returned.
 /// </para>
 /// </summary>
-internal sealed unsafe partial class AnnIndex : IDisposable
+internal sealed unsafe partial class AnnIndex : IGraphIndex
 {
     private const int MaxLevel = 15;
     private const int LockStripes = 1024;
@@ -108,21 +109,14 @@ internal sealed unsafe partial class AnnIndex : IDisposable
     /// <summary>Room for <paramref name="capacity"/> live keys (beyond the tombstones already held).</summary>
     public void Reserve(int capacity)
     {
-        _gate.EnterWriteLock();
-        try
+        using var gate = LockScope.Write(_gate);
+        var nodes = capacity + (_nodes - _live);
+        if (nodes <= _capacity)
         {
-            var nodes = capacity + (_nodes - _live);
-            if (nodes <= _capacity)
-            {
-                return;
-            }
+            return;
+        }
 
-            Grow(Math.Max(nodes, _capacity + (_capacity / 2)));
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+        Grow(Math.Max(nodes, _capacity + (_capacity / 2)));
     }
 
     private void Grow(int capacity)
@@ -158,97 +152,73 @@ internal sealed unsafe partial class AnnIndex : IDisposable
             throw new ArgumentException($"Expected {Dimension} components, got {vector.Length}.", nameof(vector));
         }
 
-        _gate.EnterReadLock();
-        _changes.EnterReadLock();
-        try
+        using var gate = LockScope.Read(_gate);
+        using var changes = LockScope.Read(_changes);
+        ObjectDisposedException.ThrowIf(_vectors == null, this);
+        int node;
+        lock (_keysLock)
         {
-            ObjectDisposedException.ThrowIf(_vectors == null, this);
-            int node;
-            lock (_keysLock)
+            if (_nodes >= _capacity)
             {
-                if (_nodes >= _capacity)
-                {
-                    throw new InvalidOperationException($"The approximate index is full ({_capacity} nodes); reserve capacity first.");
-                }
-
-                if (_nodeOfKey.Remove(key, out var old))
-                {
-                    Volatile.Write(ref _dead[old], 1);
-                    _live--;
-                }
-
-                node = _nodes;
-                _nodeOfKey[key] = node;
-                _keys[node] = key;
-                _live++;
-                Volatile.Write(ref _nodes, node + 1);
+                throw new InvalidOperationException($"The approximate index is full ({_capacity} nodes); reserve capacity first.");
             }
 
-            Int8Kernels.Quantize(vector, new Span<sbyte>(Row(node), Dimension), Scale);
-            var level = RandomLevel();
-            _levels[node] = (byte)level;
-            if (level > 0)
+            if (_nodeOfKey.Remove(key, out var old))
             {
-                // Pinned: searches take pointers to upper-level lists without fixing them.
-                _upper[node] = GC.AllocateArray<int>(level * (_m + 1), pinned: true);
+                Volatile.Write(ref _dead[old], 1);
+                _live--;
             }
 
-            Insert(node, level);
+            node = _nodes;
+            _nodeOfKey[key] = node;
+            _keys[node] = key;
+            _live++;
+            Volatile.Write(ref _nodes, node + 1);
         }
-        finally
+
+        Int8Kernels.Quantize(vector, new Span<sbyte>(Row(node), Dimension), Scale);
+        var level = RandomLevel();
+        _levels[node] = (byte)level;
+        if (level > 0)
         {
-            _changes.ExitReadLock();
-            _gate.ExitReadLock();
+            // Pinned: searches take pointers to upper-level lists without fixing them.
+            _upper[node] = GC.AllocateArray<int>(level * (_m + 1), pinned: true);
         }
+
+        Insert(node, level);
     }
 
     /// <summary>Removes a key (its node stays as a tombstone). Unknown keys are ignored.</summary>
     public void Remove(ulong key)
     {
-        _gate.EnterReadLock();
-        _changes.EnterReadLock();
-        try
+        using var gate = LockScope.Read(_gate);
+        using var changes = LockScope.Read(_changes);
+        lock (_keysLock)
         {
-            lock (_keysLock)
+            if (_nodeOfKey.Remove(key, out var node))
             {
-                if (_nodeOfKey.Remove(key, out var node))
-                {
-                    Volatile.Write(ref _dead[node], 1);
-                    _live--;
-                }
+                Volatile.Write(ref _dead[node], 1);
+                _live--;
             }
-        }
-        finally
-        {
-            _changes.ExitReadLock();
-            _gate.ExitReadLock();
         }
     }
 
     /// <summary>Removes every key <paramref name="gone"/> accepts (their nodes become tombstones). Returns how many.</summary>
     public int RemoveWhere(Func<ulong, bool> gone)
     {
-        _gate.EnterReadLock();
-        _changes.EnterReadLock();
-        try
+        using var gate = LockScope.Read(_gate);
+        using var changes = LockScope.Read(_changes);
+        lock (_keysLock)
         {
-            lock (_keysLock)
+            var removed = _nodeOfKey.Where(kv => gone(kv.Key)).ToList();
+            foreach (var (key, node) in removed)
             {
-                var removed = _nodeOfKey.Where(kv => gone(kv.Key)).ToList();
-                foreach (var (key, node) in removed)
-                {
-                    _nodeOfKey.Remove(key);
-                    Volatile.Write(ref _dead[node], 1);
-                    _live--;
-                }
-
-                return removed.Count;
+                _nodeOfKey.Remove(key);
+                Volatile.Write(ref _dead[node], 1);
+                _live--;
             }
-        }
-        finally
-        {
-            _changes.ExitReadLock();
-            _gate.ExitReadLock();
+
+            return removed.Count;
         }
     }
 
@@ -272,20 +242,13 @@ internal sealed unsafe partial class AnnIndex : IDisposable
 
     public void Dispose()
     {
-        _gate.EnterWriteLock();
-        try
+        using var gate = LockScope.Write(_gate);
+        if (_vectors != null)
         {
-            if (_vectors != null)
-            {
-                _vectorRegion!.Dispose();
-                _linkRegion!.Dispose();
-                _vectors = null;
-                _links0 = null;
-            }
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
+            _vectorRegion!.Dispose();
+            _linkRegion!.Dispose();
+            _vectors = null;
+            _links0 = null;
         }
     }
 }

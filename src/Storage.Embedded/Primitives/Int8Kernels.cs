@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace ClipSearch.Storage.Embedded;
+namespace ClipSearch.Storage.Embedded.Primitives;
 
 /// <summary>int8 quantization of unit vectors (component x scale, 127 by default) and their integer dot products.</summary>
 internal static unsafe class Int8Kernels
