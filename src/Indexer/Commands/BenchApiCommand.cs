@@ -86,6 +86,13 @@ internal static class BenchApiCommand
                 floor = await LoadRun.RunAsync(1, duration / 4, queries, Floor, ct).ConfigureAwait(false);
                 http1 = await LoadRun.RunAsync(1, duration / 4, queries, OverHttp, ct).ConfigureAwait(false);
                 httpN = await LoadRun.RunAsync(concurrency, duration, queries, OverHttp, ct).ConfigureAwait(false);
+                if (new[] { floor, http1, httpN }.FirstOrDefault(r => r.Requests == 0) is { } empty)
+                {
+                    // No answer at all: there is no latency to report (and a NaN percentile is not JSON).
+                    await error.WriteLineAsync($"bench api: every request to {baseUrl} failed ({empty.Errors} errors): is a Search API over --store listening there, with rate limiting off (--ClipSearch:RequestsPerMinute=0)?")
+                        .ConfigureAwait(false);
+                    return ExitCodes.PartialFailure;
+                }
             }
 
             var measured = new BenchApiOutput("text search through the Search API vs in-process", count, clip.Dimension, clip.ModelId, concurrency, duration.TotalSeconds);
