@@ -297,39 +297,11 @@ public sealed partial class CollectionIndexer
 
         private async Task EncodeLoopAsync(ChannelReader<EncodeJob> queue, int batchSize, CancellationToken token)
         {
-            var jobs = new List<EncodeJob>(batchSize);
-            try
+            // Batches run the model better than single images: a batch waits a little for stragglers.
+            await foreach (var jobs in ChannelBatches.ReadAsync(queue, batchSize, TimeSpan.FromMilliseconds(100), token).ConfigureAwait(false))
             {
-                while (await queue.WaitToReadAsync(token).ConfigureAwait(false))
+                try
                 {
-                    // Fill the batch, waiting a little for stragglers: batches run the model better than single images.
-                    var linger = Stopwatch.StartNew();
-                    while (jobs.Count < batchSize)
-                    {
-                        if (queue.TryRead(out var job))
-                        {
-                            jobs.Add(job);
-                            continue;
-                        }
-
-                        var left = TimeSpan.FromMilliseconds(100) - linger.Elapsed;
-                        if (left <= TimeSpan.Zero || queue.Completion.IsCompleted)
-                        {
-                            break;
-                        }
-
-                        var more = queue.WaitToReadAsync(token).AsTask();
-                        if (await Task.WhenAny(more, Task.Delay(left, token)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-
-                    if (jobs.Count == 0)
-                    {
-                        continue;
-                    }
-
                     var encodeStart = Stopwatch.GetTimestamp();
                     var vectors = owner._encoder.Encode([.. jobs.Select(j => j.Image)], token);
                     Interlocked.Add(ref _encodeTicks, Stopwatch.GetElapsedTime(encodeStart).Ticks);
@@ -338,85 +310,32 @@ public sealed partial class CollectionIndexer
                     {
                         jobs[i].Entry.Result.TrySetResult(new Source(vectors[i], jobs[i].Image.Info, null));
                     }
-
-                    jobs.Clear();
                 }
-            }
-            catch (Exception e)
-            {
-                foreach (var job in jobs)
+                catch (Exception e)
                 {
-                    job.Entry.Result.TrySetException(e);
-                }
+                    foreach (var job in jobs)
+                    {
+                        job.Entry.Result.TrySetException(e);
+                    }
 
-                throw;
+                    throw;
+                }
             }
         }
 
+        /// <summary>Writes finished work in batches of <see cref="IndexOptions.WriteBatchSize"/> points, or sooner once it waited <see cref="IndexOptions.WriteInterval"/>.</summary>
         private async Task WriteLoopAsync(ChannelReader<WriteOp> queue, CancellationToken token)
         {
-            var pending = new List<WriteOp>();
-            var points = 0;
-            var since = Stopwatch.StartNew();
-            while (true)
+            await foreach (var ops in ChannelBatches.ReadAsync(queue, _options.WriteBatchSize * 4, _options.WriteInterval, static op => op.Point is null ? 0 : 1,
+                _options.WriteBatchSize, token).ConfigureAwait(false))
             {
-                var completed = false;
-                if (queue.TryRead(out var op))
-                {
-                    if (pending.Count == 0)
-                    {
-                        since.Restart();
-                    }
-
-                    pending.Add(op);
-                    points += op.Point is null ? 0 : 1;
-                    if (points < _options.WriteBatchSize && pending.Count < _options.WriteBatchSize * 4)
-                    {
-                        continue;
-                    }
-                }
-                else if (pending.Count == 0)
-                {
-                    if (await queue.WaitToReadAsync(token).ConfigureAwait(false))
-                    {
-                        continue;
-                    }
-
-                    completed = true;
-                }
-                else if (_options.WriteInterval - since.Elapsed is var left && left > TimeSpan.Zero)
-                {
-                    // Work is waiting to be written: wait for more, but not past the write interval.
-                    var wait = queue.WaitToReadAsync(token).AsTask();
-                    if (await Task.WhenAny(wait, Task.Delay(left, token)).ConfigureAwait(false) == wait)
-                    {
-                        if (await wait.ConfigureAwait(false))
-                        {
-                            continue;
-                        }
-
-                        completed = true;
-                    }
-                }
-
-                await FlushAsync(pending, token).ConfigureAwait(false);
-                pending.Clear();
-                points = 0;
-                if (completed)
-                {
-                    return;
-                }
+                await FlushAsync(ops, token).ConfigureAwait(false);
             }
         }
 
         /// <summary>Writes a batch: points first (durable), then what they replace, then the skip records.</summary>
-        private async Task FlushAsync(List<WriteOp> ops, CancellationToken token)
+        private async Task FlushAsync(IReadOnlyList<WriteOp> ops, CancellationToken token)
         {
-            if (ops.Count == 0)
-            {
-                return;
-            }
-
             var storeStart = Stopwatch.GetTimestamp();
             var points = ops.Where(o => o.Point is not null).Select(o => o.Point!).ToList();
             if (points.Count > 0)
