@@ -23,8 +23,6 @@ public sealed partial class CollectionIndexer
         public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
     }
 
-    private sealed record WorkItem(ScannedFile File, StoredPoint? Previous);
-
     private sealed record EncodeJob(PreparedImage Image, HashEntry Entry);
 
     private enum Outcome { Indexed, Updated, Moved, Touched, Skipped, Ignored, Vanished }
@@ -32,17 +30,14 @@ public sealed partial class CollectionIndexer
     /// <summary>A file's finished work, written with others in one durable batch.</summary>
     private sealed record WriteOp(Outcome Outcome, string FullPath, VectorPoint? Point = null, Guid[]? Delete = null, SkippedFile? Skip = null);
 
-    private sealed class Run(CollectionIndexer owner, IProgress<IndexProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    private sealed class Run(CollectionIndexer owner, ChangeSet changes, IProgress<IndexProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
     {
-        private readonly List<WorkItem> _work = [];
-        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-        private readonly List<(string Folder, string Error)> _unlisted = [];
-        private readonly Dictionary<string, SkippedFile> _remembered = new(StringComparer.Ordinal);
+        private readonly IReadOnlyList<WorkItem> _work = changes.Work;
         private readonly ConcurrentDictionary<string, SkippedFile> _skippedNow = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<Guid, StoredPoint> _pendingDeletes = new();
+        private readonly ConcurrentDictionary<Guid, StoredPoint> _pendingDeletes = new(changes.PendingDeletes);
         private readonly ConcurrentDictionary<string, HashEntry> _byHash = new(StringComparer.Ordinal);
         private readonly Dictionary<string, StoredPoint> _indexedByHash = new(StringComparer.Ordinal);
-        private int _unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done;
+        private int _unchanged = changes.Unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done;
         private long _readTicks, _decodeTicks, _preprocessTicks, _encodeTicks, _storeTicks;
         private readonly IndexOptions _options = owner._options;
 
@@ -57,73 +52,6 @@ public sealed partial class CollectionIndexer
                 }
             }
         }
-
-        public void Scan(Scope scope, Dictionary<string, StoredPoint> stored, Dictionary<string, SkippedFile> skippedBefore)
-        {
-            IReadOnlyList<ScannedFile> files;
-            if (scope.IsFile)
-            {
-                var info = new FileInfo(scope.Target);
-                files = [new ScannedFile(scope.Root, Path.GetRelativePath(scope.Root, scope.Target).Replace('\\', '/'), info.Length,
-                    FileScanner.NormaliseTime(info.LastWriteTimeUtc))];
-            }
-            else
-            {
-                var result = FileScanner.Scan(scope.Root, scope.Target, _options.Scan, cancellationToken);
-                files = result.Files;
-                foreach (var (folder, error) in result.UnlistedFolders)
-                {
-                    LogUnlisted(owner._logger, folder, error);
-                    _unlisted.Add((Normalise(folder), error));
-                }
-            }
-
-            foreach (var file in files)
-            {
-                var full = file.FullPath;
-                if (!_seen.Add(full))
-                {
-                    continue;
-                }
-
-                if (stored.TryGetValue(full, out var point))
-                {
-                    if (point.Payload.Root == file.Root && point.Payload.SizeBytes == file.Size && point.Payload.ModifiedAt == file.ModifiedAt)
-                    {
-                        _unchanged++;
-                    }
-                    else
-                    {
-                        _work.Add(new WorkItem(file, point));
-                    }
-                }
-                else if (!_options.RetrySkipped && skippedBefore.TryGetValue(full, out var skip) && skip.Size == file.Size && skip.ModifiedAt == file.ModifiedAt
-                    && skip.Failure.Reason != SkipReason.Unreadable) // rights change without touching the file: unreadable ones are always tried again
-                {
-                    _remembered[full] = skip;
-                }
-                else
-                {
-                    _work.Add(new WorkItem(file, null));
-                }
-            }
-
-            Report("scanning");
-        }
-
-        /// <summary>Indexed files in the scopes that the scan did not find: deleted, unless they turn up moved.</summary>
-        public void FindDeletions(Dictionary<string, StoredPoint> stored, List<Scope> scopes)
-        {
-            foreach (var (path, point) in stored)
-            {
-                if (!_seen.Contains(path) && scopes.Any(s => s.Contains(path)) && !InUnlisted(path))
-                {
-                    _pendingDeletes[point.Id] = point;
-                }
-            }
-        }
-
-        private bool InUnlisted(string path) => _unlisted.Any(u => IsUnder(path, u.Folder));
 
         public async Task ProcessAsync()
         {
@@ -433,7 +361,7 @@ public sealed partial class CollectionIndexer
         }
 
 
-        public async Task FinishAsync(List<Scope> scopes, Dictionary<string, SkippedFile> skippedBefore)
+        public async Task FinishAsync()
         {
             Report("finishing");
             var gone = _pendingDeletes.Keys.ToList();
@@ -442,11 +370,7 @@ public sealed partial class CollectionIndexer
                 _deleted += (int)await owner._collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false);
             }
 
-            // Skip records of files that are gone, or were indexed by a run killed before it could forget them.
-            var forget = skippedBefore.Keys
-                .Where(p => scopes.Any(s => s.Contains(p)) && !_remembered.ContainsKey(p) && !_skippedNow.ContainsKey(p) && !InUnlisted(p))
-                .ToList();
-            owner._state.Update(owner._collection.Name, [], forget);
+            owner._state.Update(owner._collection.Name, [], changes.SkipsToForget);
         }
 
         public IndexSummary Summary()
@@ -461,11 +385,11 @@ public sealed partial class CollectionIndexer
                 Deleted = _deleted,
                 Ignored = _ignored,
                 Encoded = _encoded,
-                Skipped = _remembered.Values.Concat(_skippedNow.Values)
+                Skipped = changes.Remembered.Values.Concat(_skippedNow.Values)
                     .GroupBy(s => s.Failure.ReasonText, StringComparer.Ordinal)
                     .OrderBy(g => g.Key, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-                UnlistedFolders = [.. _unlisted.Select(u => u.Folder)],
+                UnlistedFolders = changes.UnlistedFolders,
                 ElapsedSeconds = elapsed,
                 Stages = new StageTimes(TimeSpan.FromTicks(_readTicks), TimeSpan.FromTicks(_decodeTicks), TimeSpan.FromTicks(_preprocessTicks),
                     TimeSpan.FromTicks(_encodeTicks), TimeSpan.FromTicks(_storeTicks)),
