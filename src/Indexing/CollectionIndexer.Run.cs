@@ -25,20 +25,12 @@ public sealed partial class CollectionIndexer
 
     private sealed record EncodeJob(PreparedImage Image, HashEntry Entry);
 
-    private enum Outcome { Indexed, Updated, Moved, Touched, Skipped, Ignored, Vanished }
-
-    /// <summary>A file's finished work, written with others in one durable batch.</summary>
-    private sealed record WriteOp(Outcome Outcome, string FullPath, VectorPoint? Point = null, Guid[]? Delete = null, SkippedFile? Skip = null);
-
-    private sealed class Run(CollectionIndexer owner, ChangeSet changes, IProgress<IndexProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    private sealed class Run(CollectionIndexer owner, ChangeSet changes, RunCounters counters, CancellationToken cancellationToken)
     {
         private readonly IReadOnlyList<WorkItem> _work = changes.Work;
-        private readonly ConcurrentDictionary<string, SkippedFile> _skippedNow = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<Guid, StoredPoint> _pendingDeletes = new(changes.PendingDeletes);
         private readonly ConcurrentDictionary<string, HashEntry> _byHash = new(StringComparer.Ordinal);
         private readonly Dictionary<string, StoredPoint> _indexedByHash = new(StringComparer.Ordinal);
-        private int _unchanged = changes.Unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done;
-        private long _readTicks, _decodeTicks, _preprocessTicks, _encodeTicks, _storeTicks;
         private readonly IndexOptions _options = owner._options;
 
         /// <summary>Remembers every stored point by content hash, so that identical content reuses its embedding.</summary>
@@ -60,7 +52,7 @@ public sealed partial class CollectionIndexer
                 return;
             }
 
-            Report("indexing");
+            counters.Report("indexing");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var batch = Math.Max(1, _options.BatchSize);
             var readers = _options.ReadParallelism > 0 ? _options.ReadParallelism : batch + Environment.ProcessorCount;
@@ -113,7 +105,7 @@ public sealed partial class CollectionIndexer
             var started = Stopwatch.GetTimestamp();
             var read = await ReadAsync(item.File, token).ConfigureAwait(false);
             var previousId = item.Previous is { } p ? new[] { p.Id } : null;
-            if (read.Outcome is Outcome.Vanished or Outcome.Ignored)
+            if (read.Outcome is FileOutcome.Vanished or FileOutcome.Ignored)
             {
                 return new WriteOp(read.Outcome, item.File.FullPath, Delete: previousId);
             }
@@ -121,11 +113,11 @@ public sealed partial class CollectionIndexer
             var file = read.File!;
             if (read.Failure is { } failure)
             {
-                return new WriteOp(Outcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, failure));
+                return new WriteOp(FileOutcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, failure));
             }
 
             var hash = Hash(read.Content);
-            Interlocked.Add(ref _readTicks, Stopwatch.GetElapsedTime(started).Ticks);
+            counters.AddRead(Stopwatch.GetElapsedTime(started));
             var id = PointIds.ForImage(file.Root, file.RelativePath);
             if (item.Previous is { } previous && previous.Payload.ContentHash == hash && previous.Id == id)
             {
@@ -134,7 +126,7 @@ public sealed partial class CollectionIndexer
                 if (kept?.Vector is not null)
                 {
                     var payload = kept.Payload with { SizeBytes = file.Size, ModifiedAt = file.ModifiedAt };
-                    return new WriteOp(Outcome.Touched, file.FullPath, new VectorPoint(id, kept.Vector, payload));
+                    return new WriteOp(FileOutcome.Touched, file.FullPath, new VectorPoint(id, kept.Vector, payload));
                 }
             }
 
@@ -148,10 +140,10 @@ public sealed partial class CollectionIndexer
             var source = await entry.Result.Task.WaitAsync(token).ConfigureAwait(false);
             if (source.Failure is { } f)
             {
-                return new WriteOp(Outcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, f));
+                return new WriteOp(FileOutcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, f));
             }
 
-            var outcome = item.Previous is null ? Outcome.Indexed : Outcome.Updated;
+            var outcome = item.Previous is null ? FileOutcome.Indexed : FileOutcome.Updated;
             IReadOnlyDictionary<string, LabelAssignment> labels = new Dictionary<string, LabelAssignment>();
             var deletes = new List<Guid>();
             if (item.Previous is { } prev)
@@ -163,14 +155,14 @@ public sealed partial class CollectionIndexer
 
                 if (prev.Payload.ContentHash == hash)
                 {
-                    outcome = Outcome.Moved;
+                    outcome = FileOutcome.Moved;
                     labels = prev.Payload.Labels;
                 }
             }
             else if (source.From is { } from && _pendingDeletes.TryRemove(from.Id, out _))
             {
                 // The content of a file that is gone from its old path: a move. Its labels travel with it.
-                outcome = Outcome.Moved;
+                outcome = FileOutcome.Moved;
                 labels = from.Payload.Labels;
                 deletes.Add(from.Id);
             }
@@ -212,8 +204,7 @@ public sealed partial class CollectionIndexer
                     return;
                 }
 
-                Interlocked.Add(ref _decodeTicks, prepared.Image.DecodeTime.Ticks);
-                Interlocked.Add(ref _preprocessTicks, prepared.Image.PreprocessTime.Ticks);
+                counters.AddPrepared(prepared.Image);
                 await encodeQueue.WriteAsync(new EncodeJob(prepared.Image, entry), token).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -232,8 +223,7 @@ public sealed partial class CollectionIndexer
                 {
                     var encodeStart = Stopwatch.GetTimestamp();
                     var vectors = owner._encoder.Encode([.. jobs.Select(j => j.Image)], token);
-                    Interlocked.Add(ref _encodeTicks, Stopwatch.GetElapsedTime(encodeStart).Ticks);
-                    Interlocked.Add(ref _encoded, jobs.Count);
+                    counters.AddEncoded(jobs.Count, Stopwatch.GetElapsedTime(encodeStart));
                     for (var i = 0; i < jobs.Count; i++)
                     {
                         jobs[i].Entry.Result.TrySetResult(new Source(vectors[i], jobs[i].Image.Info, null));
@@ -280,30 +270,19 @@ public sealed partial class CollectionIndexer
             var skips = ops.Where(o => o.Skip is not null).Select(o => o.Skip!).ToList();
             var forget = ops.Where(o => o.Skip is null).Select(o => o.FullPath).ToList();
             owner._state.Update(owner._collection.Name, skips, forget);
-            _storeTicks += Stopwatch.GetElapsedTime(storeStart).Ticks;
+            counters.AddWritten(ops, Stopwatch.GetElapsedTime(storeStart));
             foreach (var op in ops)
             {
-                switch (op.Outcome)
+                if (op.Skip is { } skip)
                 {
-                    case Outcome.Indexed: _indexed++; break;
-                    case Outcome.Updated: _updated++; break;
-                    case Outcome.Moved: _moved++; break;
-                    case Outcome.Touched: _unchanged++; break;
-                    case Outcome.Ignored: _ignored++; _deleted += op.Delete?.Length ?? 0; break;
-                    case Outcome.Vanished: _deleted += op.Delete?.Length ?? 0; break;
-                    case Outcome.Skipped:
-                        _skippedNow[op.FullPath] = op.Skip!;
-                        _deleted += op.Delete?.Length ?? 0;
-                        LogSkipped(owner._logger, op.FullPath, op.Skip!.Failure);
-                        break;
+                    LogSkipped(owner._logger, op.FullPath, skip.Failure);
                 }
             }
 
-            Interlocked.Add(ref _done, ops.Count);
-            Report("indexing");
+            counters.Report("indexing");
         }
 
-        private readonly record struct ReadResult(Outcome Outcome, ScannedFile? File, byte[]? Content, ImageFailure? Failure);
+        private readonly record struct ReadResult(FileOutcome Outcome, ScannedFile? File, byte[]? Content, ImageFailure? Failure);
 
         /// <summary>Reads a file whole, checking it did not change while being read.</summary>
         private async Task<ReadResult> ReadAsync(ScannedFile file, CancellationToken token)
@@ -317,19 +296,19 @@ public sealed partial class CollectionIndexer
                     var before = new FileInfo(full);
                     if (!before.Exists)
                     {
-                        return new ReadResult(Outcome.Vanished, null, null, null);
+                        return new ReadResult(FileOutcome.Vanished, null, null, null);
                     }
 
                     var current = file with { Size = before.Length, ModifiedAt = FileScanner.NormaliseTime(before.LastWriteTimeUtc) };
                     if (before.Length > owner._encoder.Limits.MaxFileBytes)
                     {
-                        return new ReadResult(Outcome.Skipped, current, null, new ImageFailure(SkipReason.TooLarge,
+                        return new ReadResult(FileOutcome.Skipped, current, null, new ImageFailure(SkipReason.TooLarge,
                             $"the file is {before.Length / 1048576.0:0.#} MiB, over the limit of {owner._encoder.Limits.MaxFileBytes / 1048576.0:0.#} MiB"));
                     }
 
                     if (!byExtension && !ImageFiles.LooksLikeImage(full))
                     {
-                        return new ReadResult(Outcome.Ignored, current, null, null);
+                        return new ReadResult(FileOutcome.Ignored, current, null, null);
                     }
 
                     var content = await File.ReadAllBytesAsync(full, token).ConfigureAwait(false);
@@ -340,64 +319,37 @@ public sealed partial class CollectionIndexer
                         continue; // being written: read it again
                     }
 
-                    return new ReadResult(Outcome.Indexed, current, content, null);
+                    return new ReadResult(FileOutcome.Indexed, current, content, null);
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
-                    return new ReadResult(Outcome.Vanished, null, null, null);
+                    return new ReadResult(FileOutcome.Vanished, null, null, null);
                 }
                 catch (UnauthorizedAccessException)
                 {
-                    return new ReadResult(Outcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, "permission denied"));
+                    return new ReadResult(FileOutcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, "permission denied"));
                 }
                 catch (IOException e)
                 {
-                    return new ReadResult(Outcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, e.Message));
+                    return new ReadResult(FileOutcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, e.Message));
                 }
             }
 
-            return new ReadResult(Outcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable,
+            return new ReadResult(FileOutcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable,
                 "the file kept changing while it was read; it is tried again on the next run"));
         }
 
 
         public async Task FinishAsync()
         {
-            Report("finishing");
+            counters.Report("finishing");
             var gone = _pendingDeletes.Keys.ToList();
             for (var i = 0; i < gone.Count; i += 1000)
             {
-                _deleted += (int)await owner._collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false);
+                counters.AddDeleted(await owner._collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false));
             }
 
             owner._state.Update(owner._collection.Name, [], changes.SkipsToForget);
         }
-
-        public IndexSummary Summary()
-        {
-            var elapsed = clock.Elapsed.TotalSeconds;
-            return new IndexSummary
-            {
-                Indexed = _indexed,
-                Unchanged = _unchanged,
-                Updated = _updated,
-                Moved = _moved,
-                Deleted = _deleted,
-                Ignored = _ignored,
-                Encoded = _encoded,
-                Skipped = changes.Remembered.Values.Concat(_skippedNow.Values)
-                    .GroupBy(s => s.Failure.ReasonText, StringComparer.Ordinal)
-                    .OrderBy(g => g.Key, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-                UnlistedFolders = changes.UnlistedFolders,
-                ElapsedSeconds = elapsed,
-                Stages = new StageTimes(TimeSpan.FromTicks(_readTicks), TimeSpan.FromTicks(_decodeTicks), TimeSpan.FromTicks(_preprocessTicks),
-                    TimeSpan.FromTicks(_encodeTicks), TimeSpan.FromTicks(_storeTicks)),
-                ImagesPerSecond = elapsed > 0 ? (_indexed + _updated) / elapsed : 0,
-            };
-        }
-
-        private void Report(string phase) =>
-            progress?.Report(new IndexProgress(phase, _work.Count, Volatile.Read(ref _done), Volatile.Read(ref _encoded), _skippedNow.Count, clock.Elapsed));
     }
 }

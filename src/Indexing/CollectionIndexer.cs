@@ -63,11 +63,12 @@ public sealed partial class CollectionIndexer
         // Scanned scope by scope while the change set is worked out, so that the progress line counts as it goes.
         var changes = ChangeSet.Compute(stored, scopes.Select(s => Scan(s, cancellationToken)), skippedBefore, scopes, _options.RetrySkipped,
             toDo => progress?.Report(new IndexProgress("scanning", toDo, 0, 0, 0, clock.Elapsed)));
-        var run = new Run(this, changes, progress, clock, cancellationToken);
+        var counters = new RunCounters(changes.Work.Count, changes.Unchanged, progress, clock);
+        var run = new Run(this, changes, counters, cancellationToken);
         run.KnowContents(stored.Values);
         await run.ProcessAsync().ConfigureAwait(false);
         await run.FinishAsync().ConfigureAwait(false);
-        return run.Summary();
+        return counters.Summary(changes.Remembered.Values, changes.UnlistedFolders);
     }
 
     /// <summary>What the index holds, by absolute path (payloads only).</summary>
