@@ -1,49 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using ClipSearch.Core;
-using ClipSearch.Core.Embeddings;
-using ClipSearch.Core.Imaging;
 using ClipSearch.Core.Index;
 
 namespace ClipSearch.Indexing;
 
 public sealed partial class CollectionIndexer
 {
-    /// <summary>Where an embedding comes from: encoded now, or the stored one of identical content.</summary>
-    private sealed record Source(float[]? Vector, ImageInfo? Info, ImageFailure? Failure, StoredPoint? From = null);
-
-    /// <summary>The one embedding per distinct content in a run: the first file with a hash produces it, later ones wait for it.</summary>
-    private sealed class HashEntry
-    {
-        private int _claimed;
-
-        public TaskCompletionSource<Source> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
-    }
-
-    private sealed record EncodeJob(PreparedImage Image, HashEntry Entry);
-
-    private sealed class Run(CollectionIndexer owner, ChangeSet changes, RunCounters counters, CancellationToken cancellationToken)
+    private sealed class Run(CollectionIndexer owner, ChangeSet changes, ContentReader reader, RunCounters counters, CancellationToken cancellationToken)
     {
         private readonly IReadOnlyList<WorkItem> _work = changes.Work;
         private readonly ConcurrentDictionary<Guid, StoredPoint> _pendingDeletes = new(changes.PendingDeletes);
-        private readonly ConcurrentDictionary<string, HashEntry> _byHash = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, StoredPoint> _indexedByHash = new(StringComparer.Ordinal);
         private readonly IndexOptions _options = owner._options;
-
-        /// <summary>Remembers every stored point by content hash, so that identical content reuses its embedding.</summary>
-        public void KnowContents(IEnumerable<StoredPoint> stored)
-        {
-            foreach (var point in stored)
-            {
-                if (point.Payload.ContentHash is { } hash)
-                {
-                    _indexedByHash.TryAdd(hash, point);
-                }
-            }
-        }
 
         public async Task ProcessAsync()
         {
@@ -103,7 +71,7 @@ public sealed partial class CollectionIndexer
         private async Task<WriteOp> ProcessFileAsync(WorkItem item, ChannelWriter<EncodeJob> encodeQueue, CancellationToken token)
         {
             var started = Stopwatch.GetTimestamp();
-            var read = await ReadAsync(item.File, token).ConfigureAwait(false);
+            var read = await reader.ReadAsync(item.File, token).ConfigureAwait(false);
             var previousId = item.Previous is { } p ? new[] { p.Id } : null;
             if (read.Outcome is FileOutcome.Vanished or FileOutcome.Ignored)
             {
@@ -116,7 +84,7 @@ public sealed partial class CollectionIndexer
                 return new WriteOp(FileOutcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, failure));
             }
 
-            var hash = Hash(read.Content);
+            var hash = read.Hash!;
             counters.AddRead(Stopwatch.GetElapsedTime(started));
             var id = PointIds.ForImage(file.Root, file.RelativePath);
             if (item.Previous is { } previous && previous.Payload.ContentHash == hash && previous.Id == id)
@@ -130,14 +98,9 @@ public sealed partial class CollectionIndexer
                 }
             }
 
-            var entry = _byHash.GetOrAdd(hash, _ => new HashEntry());
-            if (entry.TryClaim())
-            {
-                await ProduceAsync(entry, hash, read.Content!, encodeQueue, token).ConfigureAwait(false);
-            }
-
+            var embedding = reader.EmbeddingAsync(hash, read.Content!, encodeQueue, token);
             read = default; // the file's bytes are not needed while waiting for the encoder
-            var source = await entry.Result.Task.WaitAsync(token).ConfigureAwait(false);
+            var source = await embedding.ConfigureAwait(false);
             if (source.Failure is { } f)
             {
                 return new WriteOp(FileOutcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, f));
@@ -184,36 +147,6 @@ public sealed partial class CollectionIndexer
             return new WriteOp(outcome, file.FullPath, point, [.. deletes]);
         }
 
-        /// <summary>Produces the embedding for new content: reused from the index when known there, else decoded and encoded.</summary>
-        private async Task ProduceAsync(HashEntry entry, string hash, byte[] content, ChannelWriter<EncodeJob> encodeQueue, CancellationToken token)
-        {
-            try
-            {
-                if (_indexedByHash.TryGetValue(hash, out var known)
-                    && await owner._collection.GetAsync(known.Id, withVector: true, token).ConfigureAwait(false) is { Vector: not null } stored)
-                {
-                    var p = stored.Payload;
-                    entry.Result.TrySetResult(new Source(stored.Vector, new ImageInfo(p.Format ?? "unknown", p.Width, p.Height, false, p.TakenAt), null, stored));
-                    return;
-                }
-
-                var prepared = await owner._encoder.PrepareBytesAsync(content, token).ConfigureAwait(false);
-                if (!prepared.Succeeded)
-                {
-                    entry.Result.TrySetResult(new Source(null, null, prepared.Failure));
-                    return;
-                }
-
-                counters.AddPrepared(prepared.Image);
-                await encodeQueue.WriteAsync(new EncodeJob(prepared.Image, entry), token).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                entry.Result.TrySetException(e);
-                throw;
-            }
-        }
-
         private async Task EncodeLoopAsync(ChannelReader<EncodeJob> queue, int batchSize, CancellationToken token)
         {
             // Batches run the model better than single images: a batch waits a little for stragglers.
@@ -226,14 +159,14 @@ public sealed partial class CollectionIndexer
                     counters.AddEncoded(jobs.Count, Stopwatch.GetElapsedTime(encodeStart));
                     for (var i = 0; i < jobs.Count; i++)
                     {
-                        jobs[i].Entry.Result.TrySetResult(new Source(vectors[i], jobs[i].Image.Info, null));
+                        jobs[i].Result.TrySetResult(new EmbeddingSource(vectors[i], jobs[i].Image.Info, null));
                     }
                 }
                 catch (Exception e)
                 {
                     foreach (var job in jobs)
                     {
-                        job.Entry.Result.TrySetException(e);
+                        job.Result.TrySetException(e);
                     }
 
                     throw;
@@ -281,64 +214,6 @@ public sealed partial class CollectionIndexer
 
             counters.Report("indexing");
         }
-
-        private readonly record struct ReadResult(FileOutcome Outcome, ScannedFile? File, byte[]? Content, ImageFailure? Failure);
-
-        /// <summary>Reads a file whole, checking it did not change while being read.</summary>
-        private async Task<ReadResult> ReadAsync(ScannedFile file, CancellationToken token)
-        {
-            var full = file.FullPath;
-            var byExtension = ImageFiles.HasImageExtension(Path.GetFileName(full));
-            for (var attempt = 0; attempt < 3; attempt++)
-            {
-                try
-                {
-                    var before = new FileInfo(full);
-                    if (!before.Exists)
-                    {
-                        return new ReadResult(FileOutcome.Vanished, null, null, null);
-                    }
-
-                    var current = file with { Size = before.Length, ModifiedAt = FileScanner.NormaliseTime(before.LastWriteTimeUtc) };
-                    if (before.Length > owner._encoder.Limits.MaxFileBytes)
-                    {
-                        return new ReadResult(FileOutcome.Skipped, current, null, new ImageFailure(SkipReason.TooLarge,
-                            $"the file is {before.Length / 1048576.0:0.#} MiB, over the limit of {owner._encoder.Limits.MaxFileBytes / 1048576.0:0.#} MiB"));
-                    }
-
-                    if (!byExtension && !ImageFiles.LooksLikeImage(full))
-                    {
-                        return new ReadResult(FileOutcome.Ignored, current, null, null);
-                    }
-
-                    var content = await File.ReadAllBytesAsync(full, token).ConfigureAwait(false);
-                    before.Refresh();
-                    if (before.Length != current.Size || FileScanner.NormaliseTime(before.LastWriteTimeUtc) != current.ModifiedAt || content.Length != current.Size)
-                    {
-                        await Task.Delay(200 * (attempt + 1), token).ConfigureAwait(false);
-                        continue; // being written: read it again
-                    }
-
-                    return new ReadResult(FileOutcome.Indexed, current, content, null);
-                }
-                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-                {
-                    return new ReadResult(FileOutcome.Vanished, null, null, null);
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    return new ReadResult(FileOutcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, "permission denied"));
-                }
-                catch (IOException e)
-                {
-                    return new ReadResult(FileOutcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable, e.Message));
-                }
-            }
-
-            return new ReadResult(FileOutcome.Skipped, file, null, new ImageFailure(SkipReason.Unreadable,
-                "the file kept changing while it was read; it is tried again on the next run"));
-        }
-
 
         public async Task FinishAsync()
         {

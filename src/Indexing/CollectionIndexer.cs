@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using ClipSearch.Core;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
@@ -64,8 +63,7 @@ public sealed partial class CollectionIndexer
         var changes = ChangeSet.Compute(stored, scopes.Select(s => Scan(s, cancellationToken)), skippedBefore, scopes, _options.RetrySkipped,
             toDo => progress?.Report(new IndexProgress("scanning", toDo, 0, 0, 0, clock.Elapsed)));
         var counters = new RunCounters(changes.Work.Count, changes.Unchanged, progress, clock);
-        var run = new Run(this, changes, counters, cancellationToken);
-        run.KnowContents(stored.Values);
+        var run = new Run(this, changes, new ContentReader(_collection, _encoder, stored.Values, counters), counters, cancellationToken);
         await run.ProcessAsync().ConfigureAwait(false);
         await run.FinishAsync().ConfigureAwait(false);
         return counters.Summary(changes.Remembered.Values, changes.UnlistedFolders);
@@ -96,8 +94,6 @@ public sealed partial class CollectionIndexer
 
         return result;
     }
-
-    internal static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Cannot list {Folder}: {Error}. What the index holds from there is kept.")]
     private static partial void LogUnlisted(ILogger logger, string folder, string error);
