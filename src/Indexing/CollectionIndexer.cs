@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using ClipSearch.Core;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
 using Microsoft.Extensions.Logging;
@@ -63,9 +63,22 @@ public sealed partial class CollectionIndexer
         var changes = ChangeSet.Compute(stored, scopes.Select(s => Scan(s, cancellationToken)), skippedBefore, scopes, _options.RetrySkipped,
             toDo => progress?.Report(new IndexProgress("scanning", toDo, 0, 0, 0, clock.Elapsed)));
         var counters = new RunCounters(changes.Work.Count, changes.Unchanged, progress, clock);
-        var run = new Run(this, changes, new ContentReader(_collection, _encoder, stored.Values, counters), counters, cancellationToken);
-        await run.ProcessAsync().ConfigureAwait(false);
-        await run.FinishAsync().ConfigureAwait(false);
+        var pendingDeletes = new ConcurrentDictionary<Guid, StoredPoint>(changes.PendingDeletes);
+        if (changes.Work.Count > 0)
+        {
+            counters.Report("indexing");
+            var files = new FileProcessor(_collection, new ContentReader(_collection, _encoder, stored.Values, counters), pendingDeletes, counters);
+            await new IndexPipeline(_collection, _encoder, _state, _options, counters, _logger).RunAsync(changes.Work, files, cancellationToken).ConfigureAwait(false);
+        }
+
+        counters.Report("finishing");
+        var gone = pendingDeletes.Keys.ToList(); // what no move claimed
+        for (var i = 0; i < gone.Count; i += 1000)
+        {
+            counters.AddDeleted(await _collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false));
+        }
+
+        _state.Update(_collection.Name, [], changes.SkipsToForget);
         return counters.Summary(changes.Remembered.Values, changes.UnlistedFolders);
     }
 
@@ -97,7 +110,4 @@ public sealed partial class CollectionIndexer
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Cannot list {Folder}: {Error}. What the index holds from there is kept.")]
     private static partial void LogUnlisted(ILogger logger, string folder, string error);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Skipped {Path}: {Failure}")]
-    private static partial void LogSkipped(ILogger logger, string path, ImageFailure failure);
 }
