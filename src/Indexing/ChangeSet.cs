@@ -71,18 +71,19 @@ internal sealed record ChangeSet(int Unchanged, IReadOnlyList<WorkItem> Work, IR
             scanned?.Invoke(work.Count);
         }
 
-        bool Judged(string path) => scopes.Any(s => s.Contains(path)) && !unlisted.Any(u => IndexPaths.IsUnder(path, u));
+        // Whether the scan would have seen the file: inside a scope, and not below a folder it could not list.
+        bool Listed(string path) => scopes.Any(s => s.Contains(path)) && !unlisted.Any(u => IndexPaths.IsUnder(path, u));
         var pendingDeletes = new Dictionary<Guid, StoredPoint>();
         foreach (var (path, point) in stored)
         {
-            if (!seen.Contains(path) && Judged(path))
+            if (!seen.Contains(path) && Listed(path))
             {
                 pendingDeletes[point.Id] = point;
             }
         }
 
         var working = work.Select(w => w.File.FullPath).ToHashSet(StringComparer.Ordinal);
-        var forget = skippedBefore.Keys.Where(p => !remembered.ContainsKey(p) && !working.Contains(p) && Judged(p)).ToList();
+        var forget = skippedBefore.Keys.Where(p => !remembered.ContainsKey(p) && !working.Contains(p) && Listed(p)).ToList();
         return new ChangeSet(unchanged, work, remembered, pendingDeletes, unlisted, forget);
     }
 }
