@@ -1,6 +1,5 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
-using ClipSearch.Core;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
 using Microsoft.Extensions.Logging;
@@ -57,20 +56,30 @@ public sealed partial class CollectionIndexer
         var clock = Stopwatch.StartNew();
         progress?.Report(new IndexProgress("scanning", 0, 0, 0, 0, clock.Elapsed));
         var stored = await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
-        var scopes = ResolveScopes(paths, stored.Values.Select(s => s.Payload.Root).ToHashSet(StringComparer.Ordinal));
+        var scopes = Scope.Resolve(paths, stored.Values.Select(s => s.Payload.Root).ToHashSet(StringComparer.Ordinal));
         var skippedBefore = _state.Skipped(_collection.Name);
 
-        var run = new Run(this, progress, clock, cancellationToken);
-        run.KnowContents(stored.Values);
-        foreach (var scope in scopes)
+        // Scanned scope by scope while the change set is worked out, so that the progress line counts as it goes.
+        var changes = ChangeSet.Compute(stored, scopes.Select(s => Scan(s, cancellationToken)), skippedBefore, scopes, _options.RetrySkipped,
+            toDo => progress?.Report(new IndexProgress("scanning", toDo, 0, 0, 0, clock.Elapsed)));
+        var counters = new RunCounters(changes.Work.Count, changes.Unchanged, progress, clock);
+        var pendingDeletes = new ConcurrentDictionary<Guid, StoredPoint>(changes.PendingDeletes);
+        if (changes.Work.Count > 0)
         {
-            run.Scan(scope, stored, skippedBefore);
+            counters.Report("indexing");
+            var files = new FileProcessor(_collection, new ContentReader(_collection, _encoder, stored.Values, counters), pendingDeletes, counters);
+            await new IndexPipeline(_collection, _encoder, _state, _options, counters, _logger).RunAsync(changes.Work, files, cancellationToken).ConfigureAwait(false);
         }
 
-        run.FindDeletions(stored, scopes);
-        await run.ProcessAsync().ConfigureAwait(false);
-        await run.FinishAsync(scopes, skippedBefore).ConfigureAwait(false);
-        return run.Summary();
+        counters.Report("finishing");
+        var gone = pendingDeletes.Keys.ToList(); // what no move claimed
+        for (var i = 0; i < gone.Count; i += 1000)
+        {
+            counters.AddDeleted(await _collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false));
+        }
+
+        _state.Update(_collection.Name, [], changes.SkipsToForget);
+        return counters.Summary(changes.Remembered.Values, changes.UnlistedFolders);
     }
 
     /// <summary>What the index holds, by absolute path (payloads only).</summary>
@@ -88,63 +97,17 @@ public sealed partial class CollectionIndexer
         return stored;
     }
 
-    /// <summary>A folder (or single file) to scan, and the root its paths are relative to.</summary>
-    internal sealed record Scope(string Root, string Target, bool IsFile)
+    private ScanResult Scan(Scope scope, CancellationToken cancellationToken)
     {
-        public bool Contains(string fullPath) => IsFile ? fullPath == Target : IsUnder(fullPath, Target);
-    }
-
-    /// <summary>
-    /// Each path becomes a scope. A path inside a folder the collection already has as a root keeps that root,
-    /// so indexing a subfolder again neither duplicates its images nor changes their ids.
-    /// </summary>
-    internal static List<Scope> ResolveScopes(IReadOnlyList<string> paths, IReadOnlySet<string> knownRoots)
-    {
-        var scopes = new List<Scope>();
-        foreach (var path in paths)
+        var result = scope.Scan(_options.Scan, cancellationToken);
+        foreach (var (folder, error) in result.UnlistedFolders)
         {
-            var full = Normalise(Path.GetFullPath(path));
-            bool isFile;
-            if (File.Exists(full))
-            {
-                isFile = true;
-            }
-            else if (Directory.Exists(full))
-            {
-                isFile = false;
-            }
-            else
-            {
-                throw new ArgumentException($"{path}: no such file or folder.");
-            }
-
-            var root = knownRoots.Where(r => IsUnder(full, r) && (!isFile || full != r)).OrderBy(r => r.Length).FirstOrDefault()
-                ?? (isFile ? Normalise(Path.GetDirectoryName(full)!) : full);
-            var scope = new Scope(root, full, isFile);
-            if (!scopes.Any(s => s.Contains(full)))
-            {
-                scopes.RemoveAll(s => scope.Contains(s.Target));
-                scopes.Add(scope);
-            }
+            LogUnlisted(_logger, folder, error);
         }
 
-        return scopes;
+        return result;
     }
-
-    internal static string Normalise(string path)
-    {
-        var p = path.Replace(Path.DirectorySeparatorChar, '/');
-        return p.Length > 1 ? p.TrimEnd('/') : p;
-    }
-
-    internal static bool IsUnder(string path, string folder) =>
-        path == folder || (path.StartsWith(folder, StringComparison.Ordinal) && (folder.EndsWith('/') || path[folder.Length] == '/'));
-
-    internal static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Cannot list {Folder}: {Error}. What the index holds from there is kept.")]
     private static partial void LogUnlisted(ILogger logger, string folder, string error);
-
-    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Skipped {Path}: {Failure}")]
-    private static partial void LogSkipped(ILogger logger, string path, ImageFailure failure);
 }

@@ -8,7 +8,12 @@ public sealed record IndexOptions
     /// <summary>Images per inference call.</summary>
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Files read, hashed and decoded at once; 0 means <see cref="BatchSize"/> plus one per core, so that the decoders stay fed while a batch is encoded.</summary>
+    /// <summary>
+    /// Files in flight at once. A file holds its place from being read and hashed, through decoding, until its
+    /// embedding is back from the model (or reused), so this bounds the files being read or decoded and those
+    /// waiting for an encode batch together. 0 means <see cref="BatchSize"/> plus one per core: a full batch can
+    /// wait for the model while one file per core is read and decoded.
+    /// </summary>
     public int ReadParallelism { get; init; }
 
     /// <summary>Points per durable write to the index (a killed run loses at most the batch in flight).</summary>

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using ClipSearch.Core;
+using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.Index;
+using Microsoft.Extensions.Logging;
+
+namespace ClipSearch.Indexing;
+
+/// <summary>
+/// The stages between the change set and the index, joined by bounded queues so that memory stays flat: files
+/// are processed in parallel (read, hashed, decoded), decoded images are encoded in batches, and finished files
+/// are written in batches, each durable before its files count as done. A stage that fails stops the others.
+/// </summary>
+internal sealed partial class IndexPipeline(IVectorCollection collection, IImageEncoder encoder, IndexerState state, IndexOptions options,
+    RunCounters counters, ILogger logger)
+{
+    // How long a batch for the model waits for stragglers: batches run the model better than single images.
+    private static readonly TimeSpan EncodeLinger = TimeSpan.FromMilliseconds(100);
+
+    public async Task RunAsync(IReadOnlyList<WorkItem> work, FileProcessor files, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batch = Math.Max(1, options.BatchSize);
+        var inFlight = options.ReadParallelism > 0 ? options.ReadParallelism : batch + Environment.ProcessorCount;
+        var encodeQueue = Channel.CreateBounded<EncodeJob>(new BoundedChannelOptions(batch * 2) { SingleReader = true });
+        var writeQueue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(Math.Max(64, options.WriteBatchSize * 2)) { SingleReader = true });
+
+        var produce = Guard(stop, async token =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = token },
+                    async (item, t) => await writeQueue.Writer.WriteAsync(await files.ProcessAsync(item, encodeQueue.Writer, t).ConfigureAwait(false), t)
+                        .ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            finally
+            {
+                encodeQueue.Writer.TryComplete();
+            }
+        });
+        var encode = Guard(stop, token => EncodeAsync(encodeQueue.Reader, batch, token));
+        var write = Guard(stop, token => WriteAsync(writeQueue.Reader, token));
+        try
+        {
+            await Task.WhenAll(produce, encode).ConfigureAwait(false);
+        }
+        finally
+        {
+            writeQueue.Writer.TryComplete();
+        }
+
+        await write.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a stage; its failure stops the others (instead of leaving them blocked on a full queue).</summary>
+    private static Task Guard(CancellationTokenSource stop, Func<CancellationToken, Task> stage) => Task.Run(async () =>
+    {
+        try
+        {
+            await stage(stop.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    });
+
+    private async Task EncodeAsync(ChannelReader<EncodeJob> queue, int batchSize, CancellationToken token)
+    {
+        await foreach (var jobs in ChannelBatches.ReadAsync(queue, batchSize, EncodeLinger, token).ConfigureAwait(false))
+        {
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                var vectors = encoder.Encode([.. jobs.Select(j => j.Image)], token);
+                counters.AddEncoded(jobs.Count, Stopwatch.GetElapsedTime(started));
+                for (var i = 0; i < jobs.Count; i++)
+                {
+                    jobs[i].Result.TrySetResult(new EmbeddingSource(vectors[i], jobs[i].Image.Info, null));
+                }
+            }
+            catch (Exception e)
+            {
+                // The files waiting for this batch fail with the encoder's error, not with a cancellation.
+                foreach (var job in jobs)
+                {
+                    job.Result.TrySetException(e);
+                }
+
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Writes finished files in batches of <see cref="IndexOptions.WriteBatchSize"/> points, or sooner once they waited <see cref="IndexOptions.WriteInterval"/>.</summary>
+    private async Task WriteAsync(ChannelReader<WriteOp> queue, CancellationToken token)
+    {
+        // Files without a point (skipped, ignored, vanished) weigh nothing, but a batch holds at most four times as many files as points.
+        await foreach (var ops in ChannelBatches.ReadAsync(queue, options.WriteBatchSize * 4, options.WriteInterval, static op => op.Point is null ? 0 : 1,
+            options.WriteBatchSize, token).ConfigureAwait(false))
+        {
+            await FlushAsync(ops, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes a batch: points first (durable), then what they replace, then the skip records.</summary>
+    private async Task FlushAsync(IReadOnlyList<WriteOp> ops, CancellationToken token)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var points = ops.Where(o => o.Point is not null).Select(o => o.Point!).ToList();
+        if (points.Count > 0)
+        {
+            await collection.UpsertAsync(points, token).ConfigureAwait(false);
+        }
+
+        var deletes = ops.Where(o => o.Delete is not null).SelectMany(o => o.Delete!).ToHashSet();
+        if (deletes.Count > 0)
+        {
+            await collection.DeleteAsync(deletes, token).ConfigureAwait(false);
+        }
+
+        var skips = ops.Where(o => o.Skip is not null).Select(o => o.Skip!).ToList();
+        var forget = ops.Where(o => o.Skip is null).Select(o => o.FullPath).ToList();
+        state.Update(collection.Name, skips, forget);
+        counters.AddWritten(ops, Stopwatch.GetElapsedTime(started));
+        foreach (var skip in skips)
+        {
+            LogSkipped(logger, skip.Path, skip.Failure);
+        }
+
+        counters.Report("indexing");
+    }
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Skipped {Path}: {Failure}")]
+    private static partial void LogSkipped(ILogger logger, string path, ImageFailure failure);
+}
