@@ -57,6 +57,14 @@ internal sealed partial class GraphMaintainer
 
             Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.BuildThreads },
                 i => index.Add((ulong)batch[i].Key, vectors.AsSpan(i * dimension, dimension)));
+            changed = true;
+            if (index.TooManyTombstones)
+            {
+                // Re-added (changed) points left tombstones behind: past the limit, build afresh right away. Before
+                // the chunk is marked: a waiter woken by a marked chunk must never see the graph it replaces.
+                index = Rebuild();
+                continue;
+            }
 
             // Exclusively: a search must see each slot either in the graph or outside it from start to end. A slot
             // marked between its graph search and its scan of the points outside the graph would be in neither.
@@ -69,13 +77,7 @@ internal sealed partial class GraphMaintainer
             }
 
             Interlocked.Add(ref _changesSinceSave, batch.Count);
-            changed = true;
             _passed.Fire(); // waiters report progress chunk by chunk, not only when a long pass ends
-            if (index.TooManyTombstones)
-            {
-                // Re-added (changed) points left tombstones behind: once past the limit, build afresh right away.
-                index = Rebuild();
-            }
         }
 
         _caughtUp = true;
