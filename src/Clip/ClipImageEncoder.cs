@@ -18,6 +18,11 @@ public sealed class ClipImageEncoder : IImageEncoder
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(preparer);
         ArgumentNullException.ThrowIfNull(decode);
+        if (!model.HasImageTower)
+        {
+            throw new Models.ClipModelException(model.Folder.Root, model.NoImageTower);
+        }
+
         _model = model;
         _preparer = preparer;
         Limits = new ImageLimits(decode.MaxFileBytes, decode.MaxPixels, decode.Timeout);

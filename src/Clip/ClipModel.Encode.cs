@@ -1,4 +1,5 @@
 using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Models;
 using ClipSearch.Clip.Tokenization;
 using ClipSearch.Core;
 using Microsoft.ML.OnnxRuntime;
@@ -7,11 +8,11 @@ namespace ClipSearch.Clip;
 
 public sealed partial class ClipModel
 {
-    /// <summary>Embeds texts (tokenized as CLIP does), in batches; one unit vector per text, in order.</summary>
+    /// <summary>Embeds texts (tokenized as the model's family does), in batches; one unit vector per text, in order.</summary>
     public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var tokenized = texts.Select(t => Tokenizer.Tokenize(t, ContextLength)).ToList();
+        var tokenized = texts.Select(Tokenizer.Tokenize).ToList();
         return EncodeTokenized(tokenized, cancellationToken);
     }
 
@@ -20,9 +21,9 @@ public sealed partial class ClipModel
     {
         ArgumentNullException.ThrowIfNull(rows);
         var result = new float[rows.Count][];
-        for (var start = 0; start < rows.Count; start += _batchSize)
+        for (var start = 0; start < rows.Count; start += _textBatch)
         {
-            var batch = rows.Skip(start).Take(_batchSize).ToList();
+            var batch = rows.Skip(start).Take(_textBatch).ToList();
             var matrix = RunText(batch, cancellationToken);
             CopyNormalized(matrix, result, start);
         }
@@ -40,9 +41,9 @@ public sealed partial class ClipModel
         ArgumentNullException.ThrowIfNull(tensors);
         var length = Preprocessor.TensorLength;
         var result = new float[tensors.Count][];
-        for (var start = 0; start < tensors.Count; start += _batchSize)
+        for (var start = 0; start < tensors.Count; start += _visionBatch)
         {
-            var n = Math.Min(_batchSize, tensors.Count - start);
+            var n = Math.Min(_visionBatch, tensors.Count - start);
             var buffer = new float[n * length];
             for (var i = 0; i < n; i++)
             {
@@ -61,6 +62,10 @@ public sealed partial class ClipModel
         return result;
     }
 
+    /// <summary>What a text tower alone says when asked to embed images.</summary>
+    internal string NoImageTower =>
+        $"an image tower to embed images, but this model is a text tower alone, trained to share the image space of '{SharedSpace}': index the images with that model, then search them with this one";
+
     private static void CopyNormalized(float[,] matrix, float[][] result, int offset)
     {
         var dim = matrix.GetLength(1);
@@ -72,7 +77,7 @@ public sealed partial class ClipModel
                 v[j] = matrix[i, j];
             }
 
-            // Exported CLIP towers return projected but unnormalised embeddings.
+            // Hugging Face exports return projected but unnormalised embeddings (open_clip's are normalised: a no-op).
             VectorMath.NormalizeInPlace(v);
             result[offset + i] = v;
         }
@@ -80,6 +85,11 @@ public sealed partial class ClipModel
 
     private float[,] RunVision(float[] buffer, int count, CancellationToken cancellationToken)
     {
+        if (_vision is null || _visionSig is null)
+        {
+            throw new ClipModelException(Folder.Root, NoImageTower);
+        }
+
         var size = Preprocessor.Size;
         using var input = OrtValue.CreateTensorValueFromMemory(buffer, [count, 3, size, size]);
         return Run(_vision, [_visionSig.PixelInput], [input], _visionSig.Output, count, cancellationToken);

@@ -110,3 +110,8 @@ def clip_transform_uint8(img, size=224):
     left = int(round((nw - size) / 2.0))
     top = int(round((nh - size) / 2.0))
     return np.asarray(img.crop((left, top, left + size, top + size)), dtype=np.uint8)
+
+
+def squash_transform_uint8(img, size=224):
+    """SigLIP's transform up to rescaling: the whole picture stretched to size x size (bicubic), no crop."""
+    return np.asarray(img.convert("RGB").resize((size, size), Image.BICUBIC), dtype=np.uint8)

@@ -32,7 +32,7 @@ TOKENIZER_DIR = os.path.join(REPO, "..", "shared", "reference", "clip-tokenizer"
 
 
 def _make_chunk(args):
-    seed, count = args
+    seed, count, transform = args
     rng = np.random.default_rng(seed)
     pixels = np.empty((count, 224, 224, 3), dtype=np.uint8)
     labels = np.empty(count, dtype=np.int64)
@@ -42,13 +42,14 @@ def _make_chunk(args):
         img = shapes.render(rng, color, shape, *shapes.random_size(rng))
         data, _ = shapes.encode(rng, img)
         import io
-        pixels[i] = shapes.clip_transform_uint8(Image.open(io.BytesIO(data)))
+        pixels[i] = getattr(shapes, transform)(Image.open(io.BytesIO(data)))
         labels[i] = label
     return pixels, labels
 
 
-def make_dataset(n, seed, chunk=500):
-    jobs = [(seed * 1000 + k, min(chunk, n - k * chunk)) for k in range(math.ceil(n / chunk))]
+def make_dataset(n, seed, chunk=500, transform="clip_transform_uint8"):
+    """n training images (uint8, 224x224, already resized as the model's transform does) and their label indexes."""
+    jobs = [(seed * 1000 + k, min(chunk, n - k * chunk), transform) for k in range(math.ceil(n / chunk))]
     with Pool(2) as pool:
         parts = pool.map(_make_chunk, jobs)
     return np.concatenate([p for p, _ in parts]), np.concatenate([l for _, l in parts])

@@ -5,10 +5,11 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace ClipSearch.Clip.Imaging;
 
 /// <summary>
-/// OpenAI CLIP's image transform: shorter side to the target size with Pillow's bicubic resampling
-/// (torchvision's truncated new size), centre crop (offsets rounded half to even), RGB, scale to
-/// [0,1], normalise by mean/std, CHW float32. Images with transparency are resized premultiplied, as
-/// Pillow does, so fully transparent pixels come out black. Thread-safe.
+/// A model's image transform as torchvision/Pillow compute it: the shorter side to the target size (torchvision's
+/// truncated new size) or both sides to it (squash), with Pillow's bicubic or bilinear resampling, centre crop
+/// (offsets rounded half to even), RGB, scale to [0,1], normalise by mean/std unless the model says not to, CHW
+/// float32. Images with transparency are resized premultiplied, as Pillow does, so fully transparent pixels come out
+/// black. Thread-safe.
 /// </summary>
 public sealed class ClipImagePreprocessor(PreprocessorConfig config)
 {
@@ -41,19 +42,21 @@ public sealed class ClipImagePreprocessor(PreprocessorConfig config)
         var channels = hasAlpha ? 4 : 3;
         var src = Interleave(pixels, channels);
 
-        var (newWidth, newHeight) = ResizedSize(width, height, Config.ResizeShortestEdge);
+        var (newWidth, newHeight) = Config.Mode == ResizeMode.Squash
+            ? (Config.ResizeShortestEdge, Config.ResizeShortestEdge)
+            : ResizedSize(width, height, Config.ResizeShortestEdge);
         var crop = Size;
         var left = (int)Math.Round((newWidth - crop) / 2.0, MidpointRounding.ToEven);
         var top = (int)Math.Round((newHeight - crop) / 2.0, MidpointRounding.ToEven);
-        var window = PillowResampler.ResizeWindow(src, width, height, channels, newWidth, newHeight, left, top, crop, crop);
+        var window = PillowResampler.ResizeWindow(src, width, height, channels, newWidth, newHeight, left, top, crop, crop, Config.Resample);
 
         var plane = crop * crop;
         Span<float> scale = stackalloc float[3];
         Span<float> shift = stackalloc float[3];
         for (var c = 0; c < 3; c++)
         {
-            scale[c] = Config.Std[c];
-            shift[c] = Config.Mean[c];
+            scale[c] = Config.Normalize ? Config.Std[c] : 1f;
+            shift[c] = Config.Normalize ? Config.Mean[c] : 0f;
         }
 
         for (var i = 0; i < plane; i++)

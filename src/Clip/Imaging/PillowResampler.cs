@@ -1,8 +1,10 @@
+using ClipSearch.Clip.Models;
+
 namespace ClipSearch.Clip.Imaging;
 
 /// <summary>
-/// Pillow's 8-bit bicubic resampling (libImaging/Resample.c), reproduced to the rounding: Keys cubic
-/// with a = -0.5 and support widened by the scale when shrinking (antialiasing), coefficients in
+/// Pillow's 8-bit resampling (libImaging/Resample.c), reproduced to the rounding: Keys cubic with a = -0.5
+/// (BICUBIC) or the triangle filter (BILINEAR), support widened by the scale when shrinking (antialiasing), coefficients in
 /// 22-bit fixed point, horizontal pass then vertical with 8-bit clipping in between. CLIP models were
 /// trained on exactly this; a float resampler (ImageSharp's) drifts by a level or two per pixel.
 /// Only the cropped window of the resized image is computed (each output pixel is independent).
@@ -10,7 +12,6 @@ namespace ClipSearch.Clip.Imaging;
 internal static class PillowResampler
 {
     private const int PrecisionBits = 32 - 8 - 2;
-    private const double Support = 2.0;
 
     /// <summary>
     /// Resizes interleaved 8-bit pixels (<paramref name="channels"/> per pixel) from <paramref name="width"/> x
@@ -18,10 +19,10 @@ internal static class PillowResampler
     /// at (<paramref name="left"/>, <paramref name="top"/>) of <paramref name="cropWidth"/> x <paramref name="cropHeight"/>.
     /// </summary>
     public static byte[] ResizeWindow(byte[] src, int width, int height, int channels, int newWidth, int newHeight,
-        int left, int top, int cropWidth, int cropHeight)
+        int left, int top, int cropWidth, int cropHeight, Resample filter = Resample.Bicubic)
     {
-        var (xBounds, xCoeffs, xK) = Coefficients(width, newWidth, left, cropWidth);
-        var (yBounds, yCoeffs, yK) = Coefficients(height, newHeight, top, cropHeight);
+        var (xBounds, xCoeffs, xK) = Coefficients(width, newWidth, left, cropWidth, filter);
+        var (yBounds, yCoeffs, yK) = Coefficients(height, newHeight, top, cropHeight, filter);
 
         // Source rows the vertical pass reads.
         var firstRow = yBounds[0];
@@ -104,11 +105,11 @@ internal static class PillowResampler
     private static byte Clip8(int value) => value >= (1 << PrecisionBits << 8) ? (byte)255 : value <= 0 ? (byte)0 : (byte)(value >> PrecisionBits);
 
     /// <summary>Pillow's precompute_coeffs + normalize_coeffs_8bpc for output positions [first, first+count).</summary>
-    private static (int[] Bounds, int[] Coeffs, int KSize) Coefficients(int inSize, int outSize, int first, int count)
+    private static (int[] Bounds, int[] Coeffs, int KSize) Coefficients(int inSize, int outSize, int first, int count, Resample filter)
     {
         var scale = (double)inSize / outSize;
         var filterScale = Math.Max(scale, 1.0);
-        var support = Support * filterScale;
+        var support = (filter == Resample.Bilinear ? 1.0 : 2.0) * filterScale;
         var kSize = ((int)Math.Ceiling(support) * 2) + 1;
         var bounds = new int[count * 2];
         var coeffs = new int[count * kSize];
@@ -123,7 +124,8 @@ internal static class PillowResampler
             var ww = 0.0;
             for (var x = 0; x < xmax; x++)
             {
-                var w = Bicubic((x + xmin - center + 0.5) * ss);
+                var t = (x + xmin - center + 0.5) * ss;
+                var w = filter == Resample.Bilinear ? Triangle(t) : Bicubic(t);
                 weights[x] = w;
                 ww += w;
             }
@@ -139,6 +141,12 @@ internal static class PillowResampler
         }
 
         return (bounds, coeffs, kSize);
+    }
+
+    private static double Triangle(double x)
+    {
+        x = Math.Abs(x);
+        return x < 1.0 ? 1.0 - x : 0.0;
     }
 
     private static double Bicubic(double x)

@@ -4,7 +4,11 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace ClipSearch.Clip.Inference;
 
-/// <summary>What the text graph takes and gives: int64 or int32 ids, an attention mask only when declared.</summary>
+/// <summary>
+/// What the text graph takes and gives: int64 or int32 ids (<c>input_ids</c>, or <c>text</c> in open_clip exports), an
+/// attention mask only when declared (SigLIP's towers take none: their embedding is read at the last position), the
+/// embedding output by name, and a batch size the graph may fix (immich's exports take one row at a time).
+/// </summary>
 internal sealed class TextSignature
 {
     public required List<TensorInfo> Inputs { get; init; }
@@ -23,18 +27,21 @@ internal sealed class TextSignature
 
     public required int ContextLength { get; init; }
 
+    /// <summary>The batch size the graph fixes, or null when it is dynamic.</summary>
+    public int? FixedBatch { get; init; }
+
     public int Dimension { get; set; }
 
-    public static TextSignature Read(string path, InferenceSession session, int defaultContext)
+    public static TextSignature Read(string path, InferenceSession session, int contextLength)
     {
         var inputs = TensorInfo.From(session.InputMetadata);
         var outputs = TensorInfo.From(session.OutputMetadata);
         var mask = inputs.FirstOrDefault(i => i.Name == "attention_mask");
-        var ids = inputs.FirstOrDefault(i => i.Name == "input_ids") ?? inputs.FirstOrDefault(i => i != mask);
+        var ids = inputs.FirstOrDefault(i => i.Name is "input_ids" or "text") ?? inputs.FirstOrDefault(i => i != mask);
         var unknown = inputs.Where(i => i != ids && i != mask).ToList();
         if (ids is null || unknown.Count > 0)
         {
-            throw new ClipModelException(path, $"a text tower taking input_ids (and optionally attention_mask), found {VisionSignature.Describe(inputs)}");
+            throw new ClipModelException(path, $"a text tower taking input_ids or text (and optionally attention_mask), found {VisionSignature.Describe(inputs)}");
         }
 
         var idsType = session.InputMetadata[ids.Name].ElementDataType;
@@ -54,6 +61,11 @@ internal sealed class TextSignature
             throw new ClipModelException(path, $"an int64 or int32 attention_mask of rank 2, found {mask}");
         }
 
+        if (ids.Dimensions[1] > 0 && ids.Dimensions[1] != contextLength)
+        {
+            throw new ClipModelException(path, $"token rows of {contextLength} positions as the tokenizer's configuration says, but the graph takes {ids}");
+        }
+
         var output = VisionSignature.ChooseOutput(path, outputs, "text_embeds");
         return new TextSignature
         {
@@ -64,7 +76,8 @@ internal sealed class TextSignature
             MaskInput = mask?.Name,
             MaskIsInt32 = maskType == TensorElementType.Int32,
             Output = output.Name,
-            ContextLength = ids.Dimensions[1] > 0 ? ids.Dimensions[1] : defaultContext,
+            ContextLength = contextLength,
+            FixedBatch = ids.Dimensions[0] > 0 ? ids.Dimensions[0] : null,
             Dimension = Math.Max(0, output.Dimensions[1]),
         };
     }

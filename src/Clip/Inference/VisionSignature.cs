@@ -4,7 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace ClipSearch.Clip.Inference;
 
-/// <summary>What the vision graph takes and gives, read from its metadata and checked against CLIP's contract.</summary>
+/// <summary>What the vision graph takes and gives, read from its metadata and checked against the contract of a CLIP-style image tower.</summary>
 internal sealed class VisionSignature
 {
     public required List<TensorInfo> Inputs { get; init; }
@@ -14,6 +14,9 @@ internal sealed class VisionSignature
     public required string PixelInput { get; init; }
 
     public required string Output { get; init; }
+
+    /// <summary>The batch size the graph fixes, or null when it is dynamic.</summary>
+    public int? FixedBatch { get; init; }
 
     /// <summary>Embedding dimension; 0 until learned when the graph declares it symbolically.</summary>
     public int Dimension { get; set; }
@@ -41,7 +44,7 @@ internal sealed class VisionSignature
 
         foreach (var side in pixels.Dimensions.Skip(2).Where(d => d > 0 && d != cropSize))
         {
-            throw new ClipModelException(path, $"a pixel input of {cropSize}x{cropSize} as preprocessor_config.json's crop_size says, found {pixels}");
+            throw new ClipModelException(path, $"a pixel input of {cropSize}x{cropSize} as the preprocessing configuration's size says, found {pixels}");
         }
 
         var output = ChooseOutput(path, outputs, "image_embeds");
@@ -52,15 +55,22 @@ internal sealed class VisionSignature
             PixelInput = pixels.Name,
             Output = output.Name,
             Dimension = Math.Max(0, output.Dimensions[1]),
+            FixedBatch = pixels.Dimensions[0] > 0 ? pixels.Dimensions[0] : null,
         };
     }
 
-    /// <summary>The embedding output: the one named <paramref name="preferred"/>, else the only float output; it must be rank 2 [batch, dimension].</summary>
+    /// <summary>
+    /// The embedding output: the one named <paramref name="preferred"/> (Transformers.js CLIP exports), else
+    /// <c>embedding</c> (open_clip/immich), else <c>pooler_output</c> (SigLIP, beside <c>last_hidden_state</c>), else the
+    /// only output; it must be float32 of rank 2 [batch, dimension].
+    /// </summary>
     internal static TensorInfo ChooseOutput(string path, List<TensorInfo> outputs, string preferred)
     {
         var output = outputs.FirstOrDefault(o => o.Name == preferred)
+            ?? outputs.FirstOrDefault(o => o.Name == "embedding")
+            ?? outputs.FirstOrDefault(o => o.Name == "pooler_output")
             ?? (outputs.Count == 1 ? outputs[0] : null)
-            ?? throw new ClipModelException(path, $"an output named {preferred} (or a single output), found {Describe(outputs)}");
+            ?? throw new ClipModelException(path, $"an output named {preferred}, embedding or pooler_output (or a single output), found {Describe(outputs)}");
         if (output.ElementType != "float32")
         {
             throw new ClipModelException(path, $"a float32 embedding output, found {output}");

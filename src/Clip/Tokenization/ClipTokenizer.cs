@@ -10,7 +10,7 @@ namespace ClipSearch.Clip.Tokenization;
 /// code-point pre-tokenizer, merges with the <c>&lt;/w&gt;</c> end-of-word suffix, then SOT + ids + EOT
 /// in a fixed context (truncated to SOT + the first context-2 ids + EOT). Thread-safe.
 /// </summary>
-public sealed class ClipTokenizer
+public sealed class ClipTokenizer : ITextTokenizer
 {
     public const string StartOfTextToken = "<|startoftext|>";
     public const string EndOfTextToken = "<|endoftext|>";
@@ -18,12 +18,18 @@ public sealed class ClipTokenizer
 
     private readonly BpeTokenizer _bpe;
 
-    private ClipTokenizer(BpeTokenizer bpe, int startOfText, int endOfText)
+    private ClipTokenizer(BpeTokenizer bpe, int startOfText, int endOfText, int contextLength)
     {
         _bpe = bpe;
         StartOfText = startOfText;
         EndOfText = endOfText;
+        ContextLength = contextLength;
     }
+
+    /// <summary>Token positions of a row (77 for CLIP).</summary>
+    public int ContextLength { get; }
+
+    public string Kind => "CLIP BPE";
 
     /// <summary>Id of <c>&lt;|startoftext|&gt;</c> (49406 in CLIP's vocabulary).</summary>
     public int StartOfText { get; }
@@ -36,8 +42,9 @@ public sealed class ClipTokenizer
 
     /// <summary>Loads a Hugging Face CLIP tokenizer pair (vocab.json, merges.txt).</summary>
     /// <exception cref="ClipModelException">A file is missing or is not a CLIP vocabulary.</exception>
-    public static ClipTokenizer FromFiles(string vocabPath, string mergesPath)
+    public static ClipTokenizer FromFiles(string vocabPath, string mergesPath, int contextLength = DefaultContextLength)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(contextLength, 2);
         Dictionary<string, int> vocab;
         try
         {
@@ -76,7 +83,7 @@ public sealed class ClipTokenizer
             PreTokenizer = ClipPreTokenizer.Instance,
             SpecialTokens = new Dictionary<string, int> { [StartOfTextToken] = sot, [EndOfTextToken] = eot },
         };
-        return new ClipTokenizer(BpeTokenizer.Create(options), sot, eot);
+        return new ClipTokenizer(BpeTokenizer.Create(options), sot, eot, contextLength);
     }
 
     /// <summary>The BPE ids of <paramref name="text"/>, without start/end tokens (the reference's <c>SimpleTokenizer.encode</c>).</summary>
@@ -86,12 +93,15 @@ public sealed class ClipTokenizer
         return _bpe.EncodeToIds(text);
     }
 
+    /// <summary>One row of <see cref="ContextLength"/> ids, padded with 0 (the reference's <c>clip.tokenize(text, truncate=True)</c>).</summary>
+    public TokenizedText Tokenize(string text) => Tokenize(text, ContextLength);
+
     /// <summary>
     /// One model input row (the reference's <c>clip.tokenize(text, truncate=True)</c>): SOT, ids, EOT,
     /// then <paramref name="padId"/> up to <paramref name="contextLength"/>; too long a text keeps
     /// SOT + its first contextLength-2 ids + EOT.
     /// </summary>
-    public TokenizedText Tokenize(string text, int contextLength = DefaultContextLength, int padId = 0)
+    public TokenizedText Tokenize(string text, int contextLength, int padId = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(contextLength, 2);
         var ids = Encode(text);

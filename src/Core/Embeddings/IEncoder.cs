@@ -11,4 +11,11 @@ public interface IEncoder
 
     /// <summary>Floats per embedding.</summary>
     int Dimension { get; }
+
+    /// <summary>
+    /// Another model whose image space these embeddings were trained to share (a multilingual text tower distilled
+    /// onto that model's text tower, or another export of the same weights), or null. Collections that model filled,
+    /// whatever its weight variant, accept this encoder's queries (see <see cref="ModelCompatibility"/>).
+    /// </summary>
+    string? SharedSpace => null;
 }

@@ -217,10 +217,8 @@ public sealed class ZeroShotClassifier
 
     private Classification Decide(float[] scores, Thresholds? thresholds)
     {
-        var logits = new float[scores.Length];
-        TensorPrimitives.Multiply(scores, Scoring.LogitScale, logits);
         var probabilities = new float[scores.Length];
-        TensorPrimitives.SoftMax(logits, probabilities);
+        Scoring.Probabilities(scores, probabilities);
         var ranked = Enumerable.Range(0, scores.Length)
             .Select(i => new LabelScore(Labels[i], probabilities[i], scores[i]))
             .OrderByDescending(s => s.Score).ThenBy(s => s.Label, StringComparer.Ordinal)

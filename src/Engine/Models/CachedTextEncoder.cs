@@ -27,6 +27,8 @@ public sealed class CachedTextEncoder : ITextEncoder, IDisposable
 
     public int Dimension => _inner.Dimension;
 
+    public string? SharedSpace => _inner.SharedSpace;
+
     public ZeroShotScoring Scoring => _inner.Scoring;
 
     /// <summary>Texts encoded by the model so far (not answered from the cache).</summary>

@@ -18,6 +18,18 @@ public sealed class CollectionAccess(StoreContext store, EngineHost host)
     public async Task<IVectorCollection> OpenAsync(string name, IEncoder encoder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
+        if (encoder.SharedSpace is { } space)
+        {
+            // A model sharing another's image space: the store's exact check would refuse that model's collections.
+            var stored = await OpenStoredAsync(name, cancellationToken).ConfigureAwait(false);
+            return ModelCompatibility.CanQuery(stored.ModelId, stored.Dimension, encoder)
+                ? stored
+                : throw new VectorStoreException(VectorStoreErrorKind.ModelMismatch,
+                    $"Collection '{name}' holds {stored.Dimension}-dimensional embeddings of model '{stored.ModelId}', but the model in use, '{encoder.ModelId}' ({encoder.Dimension} dimensions), "
+                    + $"shares the image space of '{space}' and searches only its own collections and those indexed with '{space}': "
+                    + $"{ModelIds.WhatToChange(stored.ModelId, encoder.ModelId, host.Names)}, or index the images with '{space}'.");
+        }
+
         try
         {
             return await Store.Store.OpenCollectionAsync(name, encoder.ModelId, encoder.Dimension, cancellationToken).ConfigureAwait(false);

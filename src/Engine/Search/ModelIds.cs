@@ -1,3 +1,4 @@
+using ClipSearch.Core.Embeddings;
 using ClipSearch.Engine.Configuration;
 
 namespace ClipSearch.Engine.Search;
@@ -7,8 +8,8 @@ internal static class ModelIds
 {
     public static (string Name, string? Variant) Split(string modelId)
     {
-        var colon = modelId.LastIndexOf(':');
-        return colon > 0 && colon < modelId.Length - 1 && modelId.IndexOf('/', colon) < 0 ? (modelId[..colon], modelId[(colon + 1)..]) : (modelId, null);
+        var name = ModelCompatibility.ModelName(modelId);
+        return (name, name.Length < modelId.Length ? modelId[(name.Length + 1)..] : null);
     }
 
     /// <summary>The settings that would select the model <paramref name="wanted"/> instead of <paramref name="inUse"/>, in the front end's words.</summary>

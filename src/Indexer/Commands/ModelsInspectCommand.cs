@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Clip;
+using ClipSearch.Clip.Models;
+using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Output;
@@ -44,26 +46,42 @@ internal static class ModelsInspectCommand
     private static string ToText(ClipModel m)
     {
         var f = m.Folder;
-        var p = f.Preprocessing;
+        var s = f.Scoring;
         var c = CultureInfo.InvariantCulture;
+        var scoring = s.Kind == ZeroShotScoringKind.Sigmoid
+            ? s.Missing is null ? $"sigmoid(cosine x {s.LogitScale.ToString("0.###", c)} + {s.LogitBias.ToString("0.###", c)}) per label" : "sigmoid per label; scale and bias unknown (ranking only)"
+            : $"softmax over labels of cosine x {s.LogitScale.ToString("0.###", c)}";
         var lines = new List<string>
         {
             $"model       {f.ModelId}",
+            $"family      {ModelFamilies.Name(f.Family)}{(f.SharedSpace is { } space ? $"; shares the image space of {space}" : string.Empty)}{(f.Languages.Count > 0 ? $"; languages {string.Join(", ", f.Languages)}" : string.Empty)}",
             $"folder      {f.Root}",
             $"layout      {ModelsInspectOutput.LayoutName(f.Layout)}",
             $"variant     {f.Variant ?? "(default)"}; available: {string.Join(", ", f.AvailableVariants.Select(v => v ?? "(default)"))}",
             $"device      {m.Device.ToString().ToLowerInvariant()}",
             $"dimension   {m.Dimension}",
-            $"logit scale {f.LogitScale.ToString("0.###", c)}",
-            $"vision      {f.VisionModelPath}",
-            $"  inputs    {string.Join("; ", m.VisionInputs)}",
-            $"  outputs   {string.Join("; ", m.VisionOutputs)} (using {m.VisionTensors.Embeddings})",
-            $"text        {f.TextModelPath}",
-            $"  inputs    {string.Join("; ", m.TextInputs)}{(m.TextTensors.Mask is null ? " (no attention_mask: none fed)" : string.Empty)}",
-            $"  outputs   {string.Join("; ", m.TextOutputs)} (using {m.TextTensors.Embeddings})",
-            $"  context   {m.ContextLength} tokens; vocabulary {m.Tokenizer.VocabularySize}",
-            $"preprocess  shorter side to {p.ResizeShortestEdge} (bicubic), centre crop {p.CropSize}, mean [{string.Join(", ", p.Mean.Select(v => v.ToString(c)))}], std [{string.Join(", ", p.Std.Select(v => v.ToString(c)))}]{(f.PreprocessorConfigPath is null ? " (CLIP defaults: no preprocessor_config.json)" : string.Empty)}",
+            $"scoring     {scoring}",
         };
+        if (f.VisionModelPath is { } vision && m.VisionTensors is { } v)
+        {
+            lines.Add($"vision      {vision}");
+            lines.Add($"  inputs    {string.Join("; ", m.VisionInputs)}");
+            lines.Add($"  outputs   {string.Join("; ", m.VisionOutputs)} (using {v.Embeddings})");
+        }
+        else
+        {
+            lines.Add("vision      none: a text tower alone");
+        }
+
+        lines.Add($"text        {f.TextModelPath}");
+        lines.Add($"  inputs    {string.Join("; ", m.TextInputs)}{(m.TextTensors.Mask is null ? " (no attention_mask: none fed)" : string.Empty)}");
+        lines.Add($"  outputs   {string.Join("; ", m.TextOutputs)} (using {m.TextTensors.Embeddings})");
+        lines.Add($"  tokenizer {m.Tokenizer.Kind} ({Path.GetFileName(f.Tokenizer.Path)}), cleaning {f.Tokenizer.Cleaning.ToString().ToLowerInvariant()}; context {m.ContextLength} tokens; vocabulary {m.Tokenizer.VocabularySize}");
+        if (!f.IsTextOnly)
+        {
+            lines.Add($"preprocess  {f.Preprocessing.Describe()}{(f.PreprocessorConfigPath is null ? " (CLIP defaults: no preprocessing configuration)" : string.Empty)}");
+        }
+
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 }

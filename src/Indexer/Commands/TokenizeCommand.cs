@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using ClipSearch.Clip.Models;
-using ClipSearch.Clip.Tokenization;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Output;
 
@@ -9,7 +8,8 @@ namespace ClipSearch.Indexer.Commands;
 
 /// <summary>
 /// <c>clipsearch tokenize</c>: one JSON line per text, <c>{"text", "ids": [context ids], "truncated"}</c>,
-/// exactly the text tower's input (SOT, BPE ids, EOT, zero padding), as OpenAI's <c>clip.tokenize</c>.
+/// exactly the text tower's input as the model's family frames it (CLIP: SOT, BPE ids, EOT, zero padding, as OpenAI's
+/// <c>clip.tokenize</c>; SigLIP: pieces, &lt;/s&gt;, padding to 64).
 /// </summary>
 internal static class TokenizeCommand
 {
@@ -17,7 +17,7 @@ internal static class TokenizeCommand
     {
         var model = new ModelOptions();
         var texts = new Argument<string[]>("text") { Description = "Texts to tokenize.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("tokenize", "Print CLIP's token ids for each text (the text tower's input), one JSON line each.");
+        var command = new Command("tokenize", "Print the model's token ids for each text (the text tower's input), one JSON line each.");
         model.AddTo(command, folderOnly: true);
         command.Arguments.Add(texts);
         command.SetAction(async (parse, ct) =>
@@ -25,12 +25,11 @@ internal static class TokenizeCommand
             using var engine = CliEngine.Create(parse, model);
             var location = engine.ModelLocation;
             var folder = ClipModelFolder.Open(location.Folder, location.Variant);
-            var tokenizer = ClipTokenizer.FromFiles(folder.VocabPath, folder.MergesPath);
-            var context = folder.TextContextLength ?? ClipTokenizer.DefaultContextLength;
+            var tokenizer = folder.Tokenizer.Open(folder.Family);
             var output = parse.InvocationConfiguration.Output;
             foreach (var text in parse.GetValue(texts) ?? [])
             {
-                var tokens = tokenizer.Tokenize(text, context);
+                var tokens = tokenizer.Tokenize(text);
                 await output.WriteLineAsync(JsonSerializer.Serialize(new TokenizeOutput(text, tokens.Ids, tokens.Truncated), CliJsonContext.Relaxed.TokenizeOutput))
                     .ConfigureAwait(false);
             }

@@ -13,10 +13,10 @@ internal static class CollectionsApi
         {
             var collections = await index.Store.ListCollectionsAsync(ct).ConfigureAwait(false);
             return TypedResults.Ok(collections.Select(c => new CollectionSummary(c.Name, c.Count, c.ModelId, c.Dimension, c.Backend,
-                c.ModelId == model.ModelId && c.Dimension == model.Dimension)).ToList());
+                ModelCompatibility.CanQuery(c.ModelId, c.Dimension, model))).ToList());
         })
         .WithName("ListCollections").WithTags("Collections")
-        .WithSummary("The collections of the index, with their size and model; only those filled by the API's model are searchable.")
+        .WithSummary("The collections of the index, with their size and model; only those filled by the API's model (or by the model whose image space it shares) are searchable.")
         .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         return app;
     }

@@ -1,4 +1,5 @@
 using ClipSearch.Clip.Models;
+using ClipSearch.Clip.Tokenization;
 using ClipSearch.Tests.Shared;
 
 namespace ClipSearch.Clip.Tests.Models;
@@ -41,8 +42,6 @@ public sealed class ClipModelFolderTests
     [Theory]
     [InlineData("onnx/text_model.onnx")]
     [InlineData("onnx/vision_model.onnx")]
-    [InlineData("vocab.json")]
-    [InlineData("merges.txt")]
     public void Open_MissingFile_NamesTheFile(string file)
     {
         using var temp = TempModelFolder.CopyOfTinyClip();
@@ -50,6 +49,26 @@ public sealed class ClipModelFolderTests
         var e = Assert.Throws<ClipModelException>(() => ClipModelFolder.Open(temp.Root));
         Assert.Equal(Path.Combine(temp.Root, file), e.Path);
         Assert.Contains(Path.GetFileName(file), e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("vocab.json")]
+    [InlineData("merges.txt")]
+    public void Open_WithoutTheBpePair_ReadsTokenizerJson_AndWithoutEitherSaysWhatIsNeeded(string file)
+    {
+        using var temp = TempModelFolder.CopyOfTinyClip();
+        temp.Delete(file);
+        var folder = ClipModelFolder.Open(temp.Root);
+        Assert.Equal(TokenizerKind.HuggingFace, folder.Tokenizer.Kind);
+        Assert.Equal(Path.Combine(temp.Root, "tokenizer.json"), folder.Tokenizer.Path);
+        Assert.Equal(TextCleaning.Clip, folder.Tokenizer.Cleaning);
+
+        temp.Delete("tokenizer.json");
+        var e = Assert.Throws<ClipModelException>(() => ClipModelFolder.Open(temp.Root));
+        Assert.Equal(temp.Root, e.Path);
+        Assert.Contains("vocab.json + merges.txt", e.Message, StringComparison.Ordinal);
+        Assert.Contains("tokenizer.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("spiece.model", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class ClipModelLoadTests
         Assert.Equal("attention_mask", model.TextTensors.Mask);
         Assert.Equal("int32", model.TextInputs.Single(t => t.Name == "input_ids").ElementType);
 
-        var row = model.Tokenizer.Tokenize("a red star", 77);
+        var row = model.Tokenizer.Tokenize("a red star");
         var expected = new double[8];
         for (var i = 0; i < row.Length; i++)
         {

@@ -55,7 +55,7 @@ public sealed class ClipTokenizerReferenceTests(ITestOutputHelper output)
     [Fact]
     public void Tokenize_ShortText_PadsWithRequestedId()
     {
-        var t = Tokenizer.Tokenize("a dog", padId: 49407);
+        var t = Tokenizer.Tokenize("a dog", 77, padId: 49407);
         Assert.False(t.Truncated);
         Assert.Equal(4, t.Length);
         Assert.Equal([49406, 320, 1929, 49407, 49407], t.Ids[..5]);

@@ -14,7 +14,7 @@ public sealed class ZeroShotClassifierTests
 
         public int Dimension => 2;
 
-        public ZeroShotScoring Scoring { get; } = new(42f);
+        public ZeroShotScoring Scoring { get; } = ZeroShotScoring.Softmax(42f);
 
         public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
         {
@@ -24,7 +24,7 @@ public sealed class ZeroShotClassifierTests
     }
 
     private static ZeroShotClassifier TwoLabels(float logitScale) =>
-        ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], new ZeroShotScoring(logitScale));
+        ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], ZeroShotScoring.Softmax(logitScale));
 
     [Fact]
     public void Embed_Ensemble_IsTheRenormalisedMeanOfTheNormalisedPrompts()
@@ -76,7 +76,7 @@ public sealed class ZeroShotClassifierTests
     [Fact]
     public void ClassifyMany_EqualsOneByOne()
     {
-        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b", "c"], [[1f, 0f, 0f], [0f, 1f, 0f], [0f, 0f, 1f]], new ZeroShotScoring(50f));
+        var classifier = ZeroShotClassifier.FromEmbeddings(["a", "b", "c"], [[1f, 0f, 0f], [0f, 1f, 0f], [0f, 0f, 1f]], ZeroShotScoring.Softmax(50f));
         var random = new Random(5);
         var images = Enumerable.Range(0, 100).Select(_ =>
         {

@@ -15,7 +15,7 @@ public sealed class CachedTextEncoderTests
 
         public int Dimension => 2;
 
-        public ZeroShotScoring Scoring { get; } = new(7f);
+        public ZeroShotScoring Scoring { get; } = ZeroShotScoring.Softmax(7f);
 
         public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
         {

@@ -1,4 +1,3 @@
-using ClipSearch.Clip.Models;
 
 namespace ClipSearch.Clip.Imaging.Isolation;
 
@@ -48,7 +47,7 @@ public static class DecodeWorker
             ApplyExifOrientation = request.ApplyExif,
             JpegDecodeSize = request.JpegDecodeSize,
         });
-        var preprocessor = new ClipImagePreprocessor(new PreprocessorConfig(request.Resize, request.Crop, request.Mean, request.Std));
+        var preprocessor = new ClipImagePreprocessor(request.Transform);
         var result = ImagePreparation.Prepare(decoder, preprocessor, request.Path is null ? payload : null, request.Path, cancellationToken);
         tensor = (result.Image as PixelTensor)?.Values;
         if (!result.Succeeded)

@@ -53,9 +53,8 @@ public sealed class IsolatedImagePreparer : IImagePreparer
         try
         {
             worker = _idle.TryTake(out var idle) && !idle.HasExited ? idle : DecodeWorkerProcess.Start(_command, _options.MemoryLimitBytes);
-            var config = _preprocessor.Config;
             var request = new WorkerRequest(path, _decode.MaxPixels, _decode.MaxFileBytes, (int)_decode.Timeout.TotalMilliseconds,
-                _decode.ApplyExifOrientation, config.ResizeShortestEdge, config.CropSize, config.Mean, config.Std, _decode.JpegDecodeSize);
+                _decode.ApplyExifOrientation, _preprocessor.Config, _decode.JpegDecodeSize);
             var exchange = ExchangeAsync(worker, request, payload);
             var limit = Task.Delay(_decode.Timeout + HardTimeoutMargin, cancellationToken);
             if (await Task.WhenAny(exchange, limit).ConfigureAwait(false) != exchange)

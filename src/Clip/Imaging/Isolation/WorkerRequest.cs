@@ -1,3 +1,5 @@
+using ClipSearch.Clip.Models;
+
 namespace ClipSearch.Clip.Imaging.Isolation;
 
 /// <summary>Parent to worker: one image to prepare (a path, or the bytes that follow the header).</summary>
@@ -7,8 +9,5 @@ internal sealed record WorkerRequest(
     long MaxFileBytes,
     int TimeoutMs,
     bool ApplyExif,
-    int Resize,
-    int Crop,
-    float[] Mean,
-    float[] Std,
+    PreprocessorConfig Transform,
     int? JpegDecodeSize);
