@@ -108,11 +108,12 @@ public sealed class ModelJsonShapeTests
         var (exit, stdout, stderr) = await CliRunner.RunAsync("models", "inspect", "--json", "--device", "cpu");
         Assert.True(exit == 0, stderr);
         var root = JsonShape.Single(stdout);
-        JsonShape.AssertNames(root, "model_id", "folder", "layout", "variant", "available_variants", "device", "dimension", "logit_scale", "context_length",
-            "vision", "text", "preprocessing");
+        JsonShape.AssertNames(root, "model_id", "family", "folder", "layout", "variant", "available_variants", "device", "dimension", "shared_space",
+            "languages", "logit_scale", "scoring", "context_length", "tokenizer", "vision", "text", "preprocessing");
+        Assert.Equal("CLIP", root.GetProperty("family").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("variant").ValueKind);
         JsonShape.AssertNames(root.GetProperty("vision"), "path", "embedding_output", "inputs", "outputs");
         JsonShape.AssertNames(root.GetProperty("vision").GetProperty("inputs")[0], "name", "type", "shape");
-        JsonShape.AssertNames(root.GetProperty("preprocessing"), "resize_shortest_edge", "crop_size", "mean", "std", "source");
+        JsonShape.AssertNames(root.GetProperty("preprocessing"), "mode", "resize_shortest_edge", "crop_size", "resample", "normalize", "mean", "std", "source");
     }
 }
