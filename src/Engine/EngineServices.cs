@@ -1,5 +1,7 @@
 using ClipSearch.Clip;
 using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Imaging.Isolation;
+using ClipSearch.Clip.Imaging.Thumbnails;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Engine.Configuration;
@@ -49,6 +51,11 @@ public static class EngineServices
         services.AddSingleton<ITextEncoder>(sp => sp.GetRequiredService<CachedTextEncoder>());
         services.AddSingleton<ImageEncoderFactory>();
         services.AddSingleton(sp => sp.GetRequiredService<ImageEncoderFactory>().Create(ImageDecoding.Exact));
+        services.AddSingleton<IThumbnailRenderer>(sp =>
+        {
+            var (limits, settings) = (sp.GetRequiredService<IOptions<ImageDecodeOptions>>().Value, sp.GetRequiredService<IOptions<DecodingSettings>>().Value);
+            return settings.Isolate ? new IsolatedThumbnailRenderer(limits, settings.WorkerOptions(host)) : new InProcessThumbnailRenderer(limits);
+        });
 
         services.AddSingleton(sp => StoreFactory.Open(sp.GetRequiredService<IOptions<IndexSettings>>().Value, sp.GetService<ILoggerFactory>()));
         services.AddSingleton<CollectionAccess>();

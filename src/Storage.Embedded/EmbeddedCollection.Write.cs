@@ -173,7 +173,8 @@ internal sealed partial class EmbeddedCollection
                 using var connection = _db.Open();
                 using var tx = connection.BeginTransaction(deferred: false);
                 seq = Convert.ToInt64(IndexDatabase.Scalar(connection, "UPDATE collections SET seq = seq + 1 WHERE name = $n RETURNING seq", tx, ("$n", Name))
-                    ?? throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{Name}' no longer exists in {_db.Folder} (it was dropped)."),
+                    ?? throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{Name}' no longer exists in {_db.Folder} (it was dropped).",
+                $"Collection '{Name}' no longer exists (it was dropped).", null),
                     System.Globalization.CultureInfo.InvariantCulture);
                 result = write(connection, tx, seq);
                 tx.Commit();

@@ -93,7 +93,8 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         using var r = command.ExecuteReader();
         return r.Read()
             ? (r.GetInt64(0), r.GetString(1))
-            : throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{Name}' no longer exists in {_db.Folder} (it was dropped).");
+            : throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{Name}' no longer exists in {_db.Folder} (it was dropped).",
+                $"Collection '{Name}' no longer exists (it was dropped).", null);
     }
 
     private void ApplyChanges(SqliteConnection connection, SqliteTransaction tx, long since, bool full, long seq, string generation)

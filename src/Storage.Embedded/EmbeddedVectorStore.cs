@@ -52,7 +52,8 @@ public sealed class EmbeddedVectorStore : IVectorStore
             using var tx = connection.BeginTransaction();
             if (IndexDatabase.Scalar(connection, "SELECT 1 FROM collections WHERE name = $n", tx, ("$n", name)) is not null)
             {
-                throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists in {_db.Folder}.");
+                throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists in {_db.Folder}.",
+                    $"Collection '{name}' already exists.", null);
             }
 
             using var insert = IndexDatabase.Command(connection, tx, "INSERT INTO collections(name, model_id, dimension, seq, generation) VALUES ($n, $m, $d, 0, $g)",
@@ -68,7 +69,8 @@ public sealed class EmbeddedVectorStore : IVectorStore
     {
         CollectionNames.Validate(name);
         var info = ReadCollection(name) ?? throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound,
-            $"Collection '{name}' does not exist in {_db.Folder}; index some images into it first.");
+            $"Collection '{name}' does not exist in {_db.Folder}; index some images into it first.",
+            $"Collection '{name}' does not exist; index some images into it first.", null);
         if ((modelId is not null && modelId != info.ModelId) || (dimension is not null && dimension != info.Dimension))
         {
             throw new VectorStoreException(VectorStoreErrorKind.ModelMismatch,

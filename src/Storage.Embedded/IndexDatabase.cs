@@ -26,7 +26,7 @@ internal sealed class IndexDatabase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new VectorStoreException(VectorStoreErrorKind.Failed, $"Cannot create the index folder {Folder}: {e.Message}", e);
+            throw new VectorStoreException(VectorStoreErrorKind.Failed, $"Cannot create the index folder {Folder}: {e.Message}", "Cannot create the index folder.", e);
         }
 
         _busyMs = (int)busyTimeout.TotalMilliseconds;
@@ -101,10 +101,13 @@ internal sealed class IndexDatabase
     public VectorStoreException Wrap(SqliteException e, string doing) => e.SqliteErrorCode switch
     {
         5 or 6 => new VectorStoreException(VectorStoreErrorKind.Busy,
-            $"Could not {doing}: the index at {Folder} is being written by another process (a running 'clipsearch index' or API); try again when it has finished.", e),
+            $"Could not {doing}: the index at {Folder} is being written by another process (a running 'clipsearch index' or API); try again when it has finished.",
+            $"Could not {doing}: the index is being written by another process; try again when it has finished.", e),
         11 or 26 => new VectorStoreException(VectorStoreErrorKind.Failed,
-            $"Could not {doing}: {Path.Combine(Folder, FileName)} is damaged or not a ClipSearch index ({e.Message}).", e),
-        _ => new VectorStoreException(VectorStoreErrorKind.Failed, $"Could not {doing} in the index at {Folder}: {e.Message}", e),
+            $"Could not {doing}: {Path.Combine(Folder, FileName)} is damaged or not a ClipSearch index ({e.Message}).",
+            $"Could not {doing}: the index is damaged.", e),
+        _ => new VectorStoreException(VectorStoreErrorKind.Failed, $"Could not {doing} in the index at {Folder}: {e.Message}",
+            $"Could not {doing}: the index failed; the error is in the server's log.", e),
     };
 
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)

@@ -12,15 +12,22 @@ internal static class QdrantErrors
     public static VectorStoreException Wrap(Exception e, string doing, Uri server) => e switch
     {
         VectorStoreException v => v,
-        RpcException { StatusCode: StatusCode.NotFound } r => new(VectorStoreErrorKind.CollectionNotFound, $"Could not {doing}: {r.Status.Detail}", e),
-        RpcException { StatusCode: StatusCode.AlreadyExists } r => new(VectorStoreErrorKind.CollectionExists, $"Could not {doing}: {r.Status.Detail}", e),
-        RpcException { StatusCode: StatusCode.InvalidArgument } r => new(VectorStoreErrorKind.InvalidRequest, $"Could not {doing}: Qdrant refused the request ({r.Status.Detail}).", e),
+        RpcException { StatusCode: StatusCode.NotFound } r => new(VectorStoreErrorKind.CollectionNotFound, $"Could not {doing}: {r.Status.Detail}",
+            $"Could not {doing}: not found.", e),
+        RpcException { StatusCode: StatusCode.AlreadyExists } r => new(VectorStoreErrorKind.CollectionExists, $"Could not {doing}: {r.Status.Detail}",
+            $"Could not {doing}: it already exists.", e),
+        RpcException { StatusCode: StatusCode.InvalidArgument } r => new(VectorStoreErrorKind.InvalidRequest, $"Could not {doing}: Qdrant refused the request ({r.Status.Detail}).",
+            $"Could not {doing}: the index refused the request.", e),
         RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } => new(VectorStoreErrorKind.Unavailable,
-            $"Could not {doing}: Qdrant at {server} refused the API key (set ClipSearch:Index:Qdrant:ApiKey).", e),
-        RpcException r when IsTransient(r) => new(VectorStoreErrorKind.Unavailable, $"Could not {doing}: Qdrant at {server} is unreachable or overloaded ({r.StatusCode}: {r.Status.Detail}).", e),
-        RpcException r => new(VectorStoreErrorKind.Failed, $"Could not {doing}: Qdrant at {server} answered {r.StatusCode}: {r.Status.Detail}", e),
-        QdrantException q => new(VectorStoreErrorKind.Failed, $"Could not {doing}: {q.Message}", e),
-        HttpRequestException or IOException => new(VectorStoreErrorKind.Unavailable, $"Could not {doing}: cannot reach Qdrant at {server} ({e.Message}).", e),
-        _ => new(VectorStoreErrorKind.Failed, $"Could not {doing}: {e.Message}", e),
+            $"Could not {doing}: Qdrant at {server} refused the API key (set ClipSearch:Index:Qdrant:ApiKey).", $"Could not {doing}: the index server refused the server's credentials.", e),
+        RpcException r when IsTransient(r) => new(VectorStoreErrorKind.Unavailable, $"Could not {doing}: Qdrant at {server} is unreachable or overloaded ({r.StatusCode}: {r.Status.Detail}).",
+            $"Could not {doing}: the index server is unreachable or overloaded.", e),
+        RpcException r => new(VectorStoreErrorKind.Failed, $"Could not {doing}: Qdrant at {server} answered {r.StatusCode}: {r.Status.Detail}", Neutral(doing), e),
+        QdrantException q => new(VectorStoreErrorKind.Failed, $"Could not {doing}: {q.Message}", Neutral(doing), e),
+        HttpRequestException or IOException => new(VectorStoreErrorKind.Unavailable, $"Could not {doing}: cannot reach Qdrant at {server} ({e.Message}).",
+            $"Could not {doing}: the index server is unreachable.", e),
+        _ => new(VectorStoreErrorKind.Failed, $"Could not {doing}: {e.Message}", Neutral(doing), e),
     };
+
+    private static string Neutral(string doing) => $"Could not {doing}: the index failed; the error is in the server's log.";
 }

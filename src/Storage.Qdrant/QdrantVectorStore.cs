@@ -44,7 +44,7 @@ public sealed class QdrantVectorStore : IVectorStore
         {
             if (await _client.CollectionExistsAsync(name, ct).ConfigureAwait(false))
             {
-                throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists on {Url}.");
+                throw new VectorStoreException(VectorStoreErrorKind.CollectionExists, $"Collection '{name}' already exists on {Url}.", $"Collection '{name}' already exists.", null);
             }
 
             await _client.CreateCollectionAsync(CreateRequest(name, modelId, dimension, Options), ct).ConfigureAwait(false);
@@ -104,14 +104,16 @@ public sealed class QdrantVectorStore : IVectorStore
         {
             if (!await _client.CollectionExistsAsync(name, ct).ConfigureAwait(false))
             {
-                throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{name}' does not exist on {Url}; index some images into it first.");
+                throw new VectorStoreException(VectorStoreErrorKind.CollectionNotFound, $"Collection '{name}' does not exist on {Url}; index some images into it first.",
+                    $"Collection '{name}' does not exist; index some images into it first.", null);
             }
 
             var info = await _client.GetCollectionInfoAsync(name, ct).ConfigureAwait(false);
             var meta = info.Config.Metadata;
             if (!meta.TryGetValue(ModelKey, out var model) || !meta.TryGetValue(DimensionKey, out var dim))
             {
-                throw new VectorStoreException(VectorStoreErrorKind.ModelMismatch, $"Collection '{name}' on {Url} was not created by ClipSearch (no model recorded in its metadata).");
+                throw new VectorStoreException(VectorStoreErrorKind.ModelMismatch, $"Collection '{name}' on {Url} was not created by ClipSearch (no model recorded in its metadata).",
+                    $"Collection '{name}' was not created by ClipSearch (no model recorded in its metadata).", null);
             }
 
             return (model.StringValue, int.Parse(dim.StringValue, CultureInfo.InvariantCulture), (long)info.PointsCount);

@@ -41,7 +41,11 @@ public sealed class IndexedPhotos : IDisposable
             }
         }
 
-        IndexAsync().GetAwaiter().GetResult();
+        var summary = IndexFolderAsync(Photos, Store, Collection).GetAwaiter().GetResult();
+        if (summary.Indexed != Files.Count)
+        {
+            throw new InvalidOperationException($"indexed {summary.Indexed} of {Files.Count} images; skipped: {string.Join(", ", summary.Skipped.Select(kv => $"{kv.Key} {kv.Value}"))}");
+        }
     }
 
     public string Root { get; }
@@ -66,13 +70,14 @@ public sealed class IndexedPhotos : IDisposable
     /// <summary>The first indexed file of a class, e.g. "green-triangle".</summary>
     public string FileOf(string className) => Files.First(f => ClassOf(f) == className);
 
-    private async Task IndexAsync()
+    /// <summary>Indexes <paramref name="folder"/> into the embedded index at <paramref name="store"/> with the bundled model, as the CLI would.</summary>
+    public static async Task<IndexSummary> IndexFolderAsync(string folder, string store, string collection)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [SettingKeys.Model] = TestPaths.TinyClip,
             [SettingKeys.Device] = "cpu",
-            [SettingKeys.StorePath] = Store,
+            [SettingKeys.StorePath] = store,
             ["ClipSearch:Decoding:Isolate"] = "false",
             // A generous decode limit: these are small valid images, and a CI machine running several test hosts at once
             // must not turn a slow start into a "timed out" skip (seen once with the default 15 s).
@@ -82,12 +87,8 @@ public sealed class IndexedPhotos : IDisposable
             .BuildServiceProvider();
         var encoder = services.GetRequiredService<IImageEncoder>();
         var state = services.GetRequiredService<StoreContext>().State;
-        var collection = await services.GetRequiredService<CollectionAccess>().OpenOrCreateAsync(Collection, encoder);
-        var summary = await new CollectionIndexer(collection, encoder, state).RunAsync([Photos]);
-        if (summary.Indexed != Files.Count)
-        {
-            throw new InvalidOperationException($"indexed {summary.Indexed} of {Files.Count} images; skipped: {string.Join(", ", summary.Skipped.Select(kv => $"{kv.Key} {kv.Value}"))}");
-        }
+        var opened = await services.GetRequiredService<CollectionAccess>().OpenOrCreateAsync(collection, encoder);
+        return await new CollectionIndexer(opened, encoder, state).RunAsync([folder]);
     }
 
     public void Dispose()

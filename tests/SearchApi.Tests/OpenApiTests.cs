@@ -40,7 +40,7 @@ public sealed class OpenApiTests(SharedApi api)
     [InlineData("post", "/api/search/image", new[] { 400, 404, 409, 413, 415, 422, 429, 503 })]
     [InlineData("get", "/api/images/{id}", new[] { 400, 404, 409, 503 })]
     [InlineData("get", "/api/images/{id}/similar", new[] { 400, 404, 409, 429, 503 })]
-    [InlineData("get", "/api/images/{id}/thumbnail", new[] { 400, 404, 409, 503 })]
+    [InlineData("get", "/api/images/{id}/thumbnail", new[] { 400, 404, 409, 422, 429, 503 })]
     [InlineData("get", "/api/images/{id}/file", new[] { 400, 404, 409, 503 })]
     [InlineData("get", "/api/collections", new[] { 503 })]
     [InlineData("post", "/api/classify", new[] { 400, 404, 409, 413, 415, 422, 429, 503 })]

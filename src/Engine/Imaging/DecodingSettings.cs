@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ClipSearch.Clip.Imaging.Isolation;
 using ClipSearch.Engine.Configuration;
 
 namespace ClipSearch.Engine.Imaging;
@@ -21,4 +22,16 @@ public sealed class DecodingSettings
     /// <summary>Managed heap limit of each worker: an image that needs more is skipped as too large.</summary>
     [Range(64L * 1024 * 1024, long.MaxValue)]
     public long WorkerMemoryLimitBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>The worker pool these settings describe, relaunching <paramref name="host"/>'s program as the workers.</summary>
+    public IsolatedImagePreparerOptions WorkerOptions(EngineHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new IsolatedImagePreparerOptions
+        {
+            Command = WorkerCommand.For(host.Program),
+            Workers = Workers,
+            MemoryLimitBytes = WorkerMemoryLimitBytes,
+        };
+    }
 }

@@ -27,12 +27,7 @@ public sealed class ImageEncoderFactory(ClipModel model, IOptions<ImageDecodeOpt
         };
         var settings = decoding.Value;
         IImagePreparer preparer = settings.Isolate
-            ? new IsolatedImagePreparer(options, model.Preprocessor, new IsolatedImagePreparerOptions
-            {
-                Command = WorkerCommand.For(host.Program),
-                Workers = settings.Workers,
-                MemoryLimitBytes = settings.WorkerMemoryLimitBytes,
-            })
+            ? new IsolatedImagePreparer(options, model.Preprocessor, settings.WorkerOptions(host))
             : new InProcessImagePreparer(options, model.Preprocessor);
         return new ClipImageEncoder(model, preparer, options);
     }

@@ -55,7 +55,7 @@ internal static class ImagesApi
         .OpensCollection()
         .RateLimited();
 
-        group.MapGet("/thumbnail", async Task<Results<PhysicalFileHttpResult, StatusCodeHttpResult>> (string id, string? collection, int? size, HttpContext http,
+        group.MapGet("/thumbnail", async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> (string id, string? collection, int? size, HttpContext http,
             IndexAccess index, Thumbnails thumbnails, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
         {
             var wanted = size ?? ImageUrls.DefaultThumbnailSize;
@@ -65,8 +65,7 @@ internal static class ImagesApi
             }
 
             var (point, _) = await FindAsync(id, collection, false, index, options.Value, ct).ConfigureAwait(false);
-            var thumbnail = await thumbnails.GetAsync(point, Thumbnails.Snap(wanted), ct).ConfigureAwait(false)
-                ?? throw RequestException.NotFound($"the file of image {point.Id} is gone or can no longer be read; re-index its folder.");
+            var thumbnail = await thumbnails.GetAsync(point, Thumbnails.Snap(wanted), ct).ConfigureAwait(false);
             http.Response.Headers.CacheControl = "public, max-age=86400";
             if (http.Request.Headers.IfNoneMatch.Contains(thumbnail.ETag))
             {
@@ -74,21 +73,23 @@ internal static class ImagesApi
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            return TypedResults.PhysicalFile(thumbnail.Path, thumbnail.ContentType, entityTag: new EntityTagHeaderValue(thumbnail.ETag));
+            return TypedResults.File(thumbnail.Bytes, thumbnail.ContentType, entityTag: new EntityTagHeaderValue(thumbnail.ETag));
         })
-        .WithName("ImageThumbnail").WithSummary("A thumbnail (longest side snapped up to 64, 128, 256, 512 or 1024 pixels), made once and cached, with ETag.")
+        .WithName("ImageThumbnail").WithSummary("A thumbnail (longest side snapped up to 64, 128, 256, 512 or 1024 pixels), made once per version of the file and cached, with ETag.")
         .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png")
         .Produces(StatusCodes.Status304NotModified)
-        .OpensCollection();
+        .ProducesProblems(StatusCodes.Status422UnprocessableEntity)
+        .OpensCollection()
+        .RateLimited();
 
         group.MapGet("/file", async (string id, string? collection, HttpContext http, IndexAccess index, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
         {
             var (point, _) = await FindAsync(id, collection, false, index, options.Value, ct).ConfigureAwait(false);
-            var path = CollectionFiles.Resolve(point.Payload)
+            // Served from the handle that was checked: the result disposes the stream, which closes the file.
+            var file = CollectionFiles.Open(point.Payload)
                 ?? throw RequestException.NotFound($"the file of image {point.Id} is gone, or now lies outside its collection root; re-index its folder.");
             http.Response.Headers.CacheControl = "private, max-age=3600";
-            return TypedResults.PhysicalFile(path, ContentType(point.Payload.Format), enableRangeProcessing: true,
-                lastModified: File.GetLastWriteTimeUtc(path));
+            return TypedResults.Stream(file.OpenRead(), ContentType(point.Payload.Format), lastModified: file.LastModified, enableRangeProcessing: true);
         })
         .WithName("ImageFile").WithSummary("The full image file.")
         .Produces<Stream>(StatusCodes.Status200OK, UnknownFormat, [.. ContentTypes.Values])

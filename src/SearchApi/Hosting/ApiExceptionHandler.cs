@@ -25,6 +25,10 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         {
             LogUnexpected(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
         }
+        else if (exception is VectorStoreException store && store.PublicMessage != store.Message)
+        {
+            LogStoreDetail(logger, httpContext.Request.Method, httpContext.Request.Path, store.Message);
+        }
 
         if (exception is VectorStoreException { Kind: VectorStoreErrorKind.Busy or VectorStoreErrorKind.Unavailable })
         {
@@ -47,17 +51,18 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             (b.StatusCode, "Invalid request body", $"The body is not valid JSON for this request: {JsonDetail(json)}"),
         BadHttpRequestException b when b.StatusCode == StatusCodes.Status413PayloadTooLarge => (b.StatusCode, "Request too large", b.Message),
         BadHttpRequestException b => (b.StatusCode, "Invalid request", b.Message),
+        // Clients read the store's public wording: the server's paths, addresses and library text stay in the log.
         VectorStoreException v => v.Kind switch
         {
-            VectorStoreErrorKind.CollectionNotFound => (StatusCodes.Status404NotFound, "Collection not found", v.Message),
-            VectorStoreErrorKind.ModelMismatch => (StatusCodes.Status409Conflict, "Model mismatch", v.Message),
-            VectorStoreErrorKind.InvalidRequest => (StatusCodes.Status400BadRequest, "Invalid request", v.Message),
-            VectorStoreErrorKind.CollectionExists => (StatusCodes.Status409Conflict, "Collection exists", v.Message),
-            VectorStoreErrorKind.Busy => (StatusCodes.Status503ServiceUnavailable, "Index busy", v.Message),
-            VectorStoreErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Index unreachable", v.Message),
-            _ => (StatusCodes.Status500InternalServerError, "Index failure", v.Message),
+            VectorStoreErrorKind.CollectionNotFound => (StatusCodes.Status404NotFound, "Collection not found", v.PublicMessage),
+            VectorStoreErrorKind.ModelMismatch => (StatusCodes.Status409Conflict, "Model mismatch", v.PublicMessage),
+            VectorStoreErrorKind.InvalidRequest => (StatusCodes.Status400BadRequest, "Invalid request", v.PublicMessage),
+            VectorStoreErrorKind.CollectionExists => (StatusCodes.Status409Conflict, "Collection exists", v.PublicMessage),
+            VectorStoreErrorKind.Busy => (StatusCodes.Status503ServiceUnavailable, "Index busy", v.PublicMessage),
+            VectorStoreErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Index unreachable", v.PublicMessage),
+            _ => (StatusCodes.Status500InternalServerError, "Index failure", v.PublicMessage),
         },
-        ClipModelException m => (StatusCodes.Status500InternalServerError, "Model failure", m.Message),
+        ClipModelException => (StatusCodes.Status500InternalServerError, "Model failure", "The model failed on this request; the error is in the server's log."),
         _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The server failed to handle this request; the error is in its log."),
     };
 
@@ -69,6 +74,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         var what = json.Message.Contains("could not be converted", StringComparison.Ordinal) ? "a value of the wrong type" : "malformed JSON";
         return $"{what}{where}{line}.";
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered from the index's refusal: {Detail}")]
+    private static partial void LogStoreDetail(ILogger logger, string method, PathString path, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure of {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, string method, PathString path, Exception exception);

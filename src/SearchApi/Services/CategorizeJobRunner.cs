@@ -58,9 +58,9 @@ internal sealed partial class CategorizeJobRunner(CategorizeJobs jobs, ILogger<C
         }
         catch (VectorStoreException e)
         {
-            // The stores word their exceptions for clients (the API's problems show them too).
+            // The log keeps the store's own words (folder, library error); the client reads its public wording.
             LogFailed(logger, job.Id, e.Message);
-            job.End(CategorizeJobState.Failed, e.Message);
+            job.End(CategorizeJobState.Failed, e.PublicMessage);
         }
 #pragma warning disable CA1031 // any other failure must still end the job and free its slot; the client gets a neutral message
         catch (Exception e)

@@ -3,13 +3,14 @@ using ClipSearch.Core.Index;
 namespace ClipSearch.SearchApi.Services;
 
 /// <summary>
-/// The one way the API reaches image files: from a point found by id in the index, and only when the file, with
-/// every symbolic link resolved, is still inside its collection root (itself resolved). Never from a client path.
+/// The one way the API reaches image files: from a point found by id in the index, opened once, and kept only when the
+/// opened file is inside its collection root (itself resolved): see <see cref="OpenedFile"/>. Never from a client path,
+/// and never by opening a checked name a second time, which a link swapped in between would redirect.
 /// </summary>
 internal static class CollectionFiles
 {
-    /// <summary>The real path of the point's file, or null when it is missing, not a regular file, or resolves outside its root.</summary>
-    public static string? Resolve(ImagePayload payload)
+    /// <summary>The point's file, opened; null when it is missing, not a regular file, or lies outside its root.</summary>
+    public static OpenedFile? Open(ImagePayload payload)
     {
         if (payload.Root.Length == 0 || !Path.IsPathFullyQualified(payload.Root) || payload.Path.Length == 0
             || payload.Path.Split('/').Any(part => part is "" or "." or ".."))
@@ -18,14 +19,7 @@ internal static class CollectionFiles
         }
 
         var root = RealPath(payload.Root);
-        var file = RealPath(payload.FullPath);
-        if (root is null || file is null || !Directory.Exists(root) || !File.Exists(file))
-        {
-            return null;
-        }
-
-        var prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
-        return file.StartsWith(prefix, StringComparison.Ordinal) ? file : null;
+        return root is null || !Directory.Exists(root) ? null : OpenedFile.Open(payload.FullPath, root);
     }
 
     /// <summary>The path with every link along it resolved (as realpath(3)), or null when a part is missing or links loop.</summary>

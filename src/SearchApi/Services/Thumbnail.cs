@@ -1,4 +1,4 @@
 namespace ClipSearch.SearchApi.Services;
 
-/// <summary>A thumbnail file on disk, its content type and its entity tag.</summary>
-internal sealed record Thumbnail(string Path, string ContentType, string ETag);
+/// <summary>A thumbnail's bytes, its content type and its entity tag.</summary>
+internal sealed record Thumbnail(byte[] Bytes, string ContentType, string ETag);

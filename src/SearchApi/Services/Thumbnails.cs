@@ -2,52 +2,60 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Imaging.Thumbnails;
+using ClipSearch.Core;
 using ClipSearch.Core.Index;
+using ClipSearch.SearchApi.Common;
 using Microsoft.Extensions.Options;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.Processing;
 
 namespace ClipSearch.SearchApi.Services;
 
 /// <summary>
-/// Thumbnails, resized once per image version and size and kept on disk. Sizes snap to a few steps so that the
-/// cache stays small whatever sizes clients ask for. Sources are decoded with the indexer's limits.
+/// Thumbnails, made once per version of a file and size and kept on disk. The file is opened once (see
+/// <see cref="CollectionFiles"/>) and the thumbnail made from that handle's bytes, in a decode worker with the indexer's
+/// limits; the cache key is that opened file's identity, so a changed or replaced file never gets an old thumbnail.
+/// Sizes snap to a few steps so that the cache stays small whatever sizes clients ask for. A cache folder that cannot
+/// be written costs only the caching: thumbnails are then served as they are made.
 /// </summary>
-internal sealed class Thumbnails(IndexAccess index, IOptions<ImageDecodeOptions> decode)
+internal sealed partial class Thumbnails(IndexAccess index, IThumbnailRenderer renderer, IOptions<ImageDecodeOptions> decode, ILogger<Thumbnails> logger)
 {
     /// <summary>The sizes served (longest side, pixels); a request gets the smallest step at least as large.</summary>
     public static readonly int[] Sizes = [64, 128, 256, 512, 1024];
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<Thumbnail?>>> _making = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ThumbnailResult>>> _making = new(StringComparer.Ordinal);
+    private int _cacheFailed;
 
     public static int Snap(int size) => Sizes.FirstOrDefault(s => s >= size, Sizes[^1]);
 
-    /// <summary>A thumbnail of the point's file (made now if not cached), or null when the file cannot be served.</summary>
-    public async Task<Thumbnail?> GetAsync(StoredPoint point, int size, CancellationToken cancellationToken)
+    /// <summary>A thumbnail of the point's file, made now if not cached.</summary>
+    /// <exception cref="RequestException">404 when the file cannot be served; 422 when it cannot be decoded within the limits.</exception>
+    public async Task<Thumbnail> GetAsync(StoredPoint point, int size, CancellationToken cancellationToken)
     {
-        var source = CollectionFiles.Resolve(point.Payload);
-        if (source is null)
+        byte[] source;
+        string etag;
+        using (var file = CollectionFiles.Open(point.Payload) ?? throw Gone(point))
         {
-            return null;
-        }
-
-        var version = point.Payload.ContentHash ?? $"{point.Payload.SizeBytes}-{point.Payload.ModifiedAt.UtcTicks}";
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{point.Id}|{version}|{size}")))[..32] + "\"";
-        var cached = Path.Combine(index.ThumbnailFolder, etag[1..3], etag[1..^1]);
-        foreach (var ext in (string[])[".jpg", ".png"])
-        {
-            if (File.Exists(cached + ext))
+            var key = FormattableString.Invariant($"{point.Id}|{file.Identity}|{size}");
+            etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] + "\"";
+            if (ReadCached(etag) is { } cached)
             {
-                return new Thumbnail(cached + ext, ext == ".png" ? "image/png" : "image/jpeg", etag);
+                return cached;
             }
+
+            var limits = decode.Value;
+            if (file.Length > limits.MaxFileBytes)
+            {
+                throw TooLarge(limits);
+            }
+
+            source = file.ReadAll();
         }
 
-        var making = _making.GetOrAdd(etag, _ => new Lazy<Task<Thumbnail?>>(() => Task.Run(() => Make(source, cached, size, etag), CancellationToken.None)));
+        var making = _making.GetOrAdd(etag, _ => new Lazy<Task<ThumbnailResult>>(() => renderer.RenderAsync(source, size, CancellationToken.None)));
+        ThumbnailResult result;
         try
         {
-            return await making.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            result = await making.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -56,47 +64,83 @@ internal sealed class Thumbnails(IndexAccess index, IOptions<ImageDecodeOptions>
                 _making.TryRemove(etag, out _);
             }
         }
+
+        var image = result.Image ?? throw Unreadable(point, result.Failure!, decode.Value);
+        Store(etag, image);
+        return new Thumbnail(image.Bytes, image.ContentType, etag);
     }
 
-    private Thumbnail? Make(string source, string cached, int size, string etag)
+    private string CachePath(string etag) => Path.Combine(index.ThumbnailFolder, etag[1..3], etag[1..^1]);
+
+    private Thumbnail? ReadCached(string etag)
     {
-        var options = new ImageDecodeOptions
+        foreach (var (ext, type) in (ReadOnlySpan<(string, string)>)[(".jpg", "image/jpeg"), (".png", "image/png")])
         {
-            MaxPixels = decode.Value.MaxPixels,
-            MaxFileBytes = decode.Value.MaxFileBytes,
-            Timeout = decode.Value.Timeout,
-            ApplyExifOrientation = true,
-            JpegDecodeSize = size,
-        };
-        var decoded = new SafeImageDecoder(options).DecodeFile(source);
-        if (!decoded.Succeeded)
-        {
-            return null;
-        }
-
-        using var image = decoded.Image;
-        var pixels = image.Pixels;
-        if (Math.Max(pixels.Width, pixels.Height) > size)
-        {
-            pixels.Mutate(p => p.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(size, size), Sampler = KnownResamplers.Lanczos3 }));
-        }
-
-        var ext = image.HasAlpha ? ".png" : ".jpg";
-        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
-        var temp = cached + ext + "." + Environment.ProcessId + ".tmp";
-        using (var stream = File.Create(temp))
-        {
-            if (image.HasAlpha)
+            try
             {
-                pixels.Save(stream, new PngEncoder());
+                return new Thumbnail(File.ReadAllBytes(CachePath(etag) + ext), type, etag);
             }
-            else
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
-                pixels.Save(stream, new JpegEncoder { Quality = 85 });
+                // not cached in this format
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                CacheFailed(e);
+                return null;
             }
         }
 
-        File.Move(temp, cached + ext, overwrite: true);
-        return new Thumbnail(cached + ext, image.HasAlpha ? "image/png" : "image/jpeg", etag);
+        return null;
     }
+
+    private void Store(string etag, ThumbnailImage image)
+    {
+        var target = CachePath(etag) + (image.ContentType == "image/png" ? ".png" : ".jpg");
+        var temp = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllBytes(temp, image.Bytes);
+            File.Move(temp, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            CacheFailed(e);
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // nothing was written
+            }
+        }
+    }
+
+    private void CacheFailed(Exception e)
+    {
+        if (Interlocked.Exchange(ref _cacheFailed, 1) == 0)
+        {
+            LogCacheFailed(logger, index.ThumbnailFolder, e.Message);
+        }
+    }
+
+    private static RequestException Gone(StoredPoint point) =>
+        RequestException.NotFound($"the file of image {point.Id} is gone, or now lies outside its collection root; re-index its folder.");
+
+    private static RequestException TooLarge(ImageDecodeOptions limits) => new(StatusCodes.Status422UnprocessableEntity, "Image too large",
+        $"the image is larger than the server decodes (at most {limits.MaxPixels:N0} pixels and {limits.MaxFileBytes:N0} bytes).");
+
+    private static RequestException Unreadable(StoredPoint point, ImageFailure failure, ImageDecodeOptions limits) => failure.Reason switch
+    {
+        SkipReason.TooLarge => TooLarge(limits),
+        SkipReason.TimedOut => new(StatusCodes.Status422UnprocessableEntity, "Unreadable image",
+            $"decoding the file of image {point.Id} took longer than the {limits.Timeout.TotalSeconds:0.###} s limit; the decoder was stopped."),
+        _ => new(StatusCodes.Status422UnprocessableEntity, "Unreadable image",
+            $"the file of image {point.Id} can no longer be decoded (damaged, or changed since it was indexed); re-index its folder."),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Thumbnails are served without caching: the cache folder {Folder} cannot be used ({Reason})")]
+    private static partial void LogCacheFailed(ILogger logger, string folder, string reason);
 }

@@ -1,4 +1,6 @@
 
+using ClipSearch.Clip.Imaging.Thumbnails;
+
 namespace ClipSearch.Clip.Imaging.Isolation;
 
 /// <summary>
@@ -31,10 +33,26 @@ public static class DecodeWorker
                 return 0;
             }
 
+            if (m.Header.ThumbnailSize is { } size)
+            {
+                var (answer, bytes) = Thumbnail(m.Header, m.Payload, size, cancellationToken);
+                await WorkerProtocol.WriteAsync(output, answer, bytes, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var response = Prepare(m.Header, m.Payload, cancellationToken, out var tensor);
             await WorkerProtocol.WriteAsync(output, response, tensor is null ? ReadOnlyMemory<byte>.Empty : WorkerProtocol.ToBytes(tensor), cancellationToken)
                 .ConfigureAwait(false);
         }
+    }
+
+    private static (WorkerResponse, byte[]) Thumbnail(WorkerRequest request, byte[] payload, int size, CancellationToken cancellationToken)
+    {
+        var limits = new ImageDecodeOptions { MaxPixels = request.MaxPixels, MaxFileBytes = request.MaxFileBytes, Timeout = TimeSpan.FromMilliseconds(request.TimeoutMs) };
+        var result = ThumbnailRendering.Render(limits, payload, size, cancellationToken);
+        return result.Image is { } image
+            ? (new WorkerResponse(true, null, null, image.ContentType, 0, 0, false, null, 0, 0), image.Bytes)
+            : (new WorkerResponse(false, result.Failure!.Reason.ToString(), result.Failure.Detail, null, 0, 0, false, null, 0, 0), []);
     }
 
     private static WorkerResponse Prepare(WorkerRequest request, byte[] payload, CancellationToken cancellationToken, out float[]? tensor)
@@ -47,7 +65,7 @@ public static class DecodeWorker
             ApplyExifOrientation = request.ApplyExif,
             JpegDecodeSize = request.JpegDecodeSize,
         });
-        var preprocessor = new ClipImagePreprocessor(request.Transform);
+        var preprocessor = new ClipImagePreprocessor(request.Transform ?? throw new InvalidDataException("a prepare request without its transform"));
         var result = ImagePreparation.Prepare(decoder, preprocessor, request.Path is null ? payload : null, request.Path, cancellationToken);
         tensor = (result.Image as PixelTensor)?.Values;
         if (!result.Succeeded)

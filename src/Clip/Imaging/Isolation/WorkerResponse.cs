@@ -1,6 +1,6 @@
 namespace ClipSearch.Clip.Imaging.Isolation;
 
-/// <summary>Worker to parent: the outcome; a float32 tensor follows when <see cref="Ok"/>.</summary>
+/// <summary>Worker to parent: the outcome; a float32 tensor follows when <see cref="Ok"/> (a thumbnail's bytes, <see cref="Format"/> its content type, for a thumbnail request).</summary>
 internal sealed record WorkerResponse(
     bool Ok,
     string? Reason,
