@@ -31,6 +31,19 @@ public sealed class EmbeddedStoreTests
     }
 
     [Fact]
+    public async Task OpenCollection_Missing_PublicMessageLeavesOutTheFolder()
+    {
+        using var folder = new TempIndexFolder();
+        using var store = folder.Open();
+
+        var e = await Assert.ThrowsAsync<VectorStoreException>(() => store.OpenCollectionAsync("absent", Model, Dimension));
+
+        Assert.Equal(VectorStoreErrorKind.CollectionNotFound, e.Kind);
+        Assert.Contains(folder.Path, e.Message, StringComparison.Ordinal); // the operator's (CLI, log) wording names it
+        Assert.Equal("Collection 'absent' does not exist; index some images into it first.", e.PublicMessage);
+    }
+
+    [Fact]
     public async Task DroppedAndRecreatedElsewhere_OpenInstanceReloadsTheNewOne()
     {
         using var folder = new TempIndexFolder();
@@ -71,6 +84,9 @@ public sealed class EmbeddedStoreTests
             var e = await Assert.ThrowsAsync<VectorStoreException>(() => c.UpsertAsync([Point("b.jpg", Axis(1))]));
             Assert.Equal(VectorStoreErrorKind.Busy, e.Kind);
             Assert.Contains("being written by another process", e.Message, StringComparison.Ordinal);
+            Assert.Contains(folder.Path, e.Message, StringComparison.Ordinal);
+            Assert.Contains("being written by another process", e.PublicMessage, StringComparison.Ordinal);
+            Assert.DoesNotContain(folder.Path, e.PublicMessage, StringComparison.Ordinal);
 
             // Readers are not blocked by the writer.
             Assert.Equal(1, await c.CountAsync());
