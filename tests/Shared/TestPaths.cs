@@ -8,6 +8,10 @@ internal static class TestPaths
     /// <summary>The bundled tiny CLIP model (models/tiny-clip).</summary>
     public static string TinyClip => Path.Combine(RepoRoot, "models", "tiny-clip");
 
+    public static string TinyClipMultilingual => Path.Combine(RepoRoot, "models", "tiny-clip-multilingual");
+
+    public static string TinySiglip => Path.Combine(RepoRoot, "models", "tiny-siglip");
+
     public static string Data(params string[] parts) => Path.Combine([RepoRoot, "tests", "data", .. parts]);
 
     /// <summary>The workplace's shared/ folder beside the checkout, or null when absent (a fresh clone elsewhere).</summary>

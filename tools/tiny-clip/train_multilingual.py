@@ -127,15 +127,19 @@ def train_tokenizer(captions, out_dir):
     return spm.SentencePieceProcessor(model_file=prefix + ".model")
 
 
-def heldout_accuracy(model, sp, heldout, image_embeddings, languages, seed=11):
+def label_phrases(languages, seed=11):
+    """Each label as typed in each language ("une étoile jaune", ...): the zero-shot prompts of the held-out evaluation."""
+    rng = np.random.default_rng(seed)
+    return {language: [multilingual.label_phrase(rng, language, label) for label in shapes.LABELS] for language in languages}
+
+
+def heldout_accuracy(model, sp, heldout, image_embeddings, languages):
     """Zero-shot top-1 on the held-out images with the labels typed in each language ("une étoile jaune", ...)."""
     rows = [ln.split("\t") for ln in open(os.path.join(heldout, "labels.tsv"), encoding="utf-8").read().splitlines()[1:]]
-    rng = np.random.default_rng(seed)
     result = {}
     model.eval()
     with torch.no_grad():
-        for language in languages:
-            phrases = [multilingual.label_phrase(rng, language, label) for label in shapes.LABELS]
+        for language, phrases in label_phrases(languages).items():
             text = model(*batch_tensors(sp, phrases)).numpy()
             predicted = (image_embeddings @ text.T).argmax(axis=1)
             result[language] = float(np.mean([shapes.LABELS[p] == label for p, (_, label) in zip(predicted, rows)]))
@@ -195,6 +199,7 @@ def main():
                       dynamic_axes={"input_ids": {0: "batch_size"}, "attention_mask": {0: "batch_size"}, "embedding": {0: "batch_size"}})
     write_folder(a.out, textual, sp, accuracy, a)
     write_embedding_reference(model, sp)
+    write_label_reference(accuracy)
     tokenizer_json.sentencepiece_unigram(os.path.join(textual, "sentencepiece.bpe.model"), os.path.join(textual, "tokenizer.json"),
                                          begin="<s>", end="</s>")
     write_token_reference(sp)
@@ -243,6 +248,18 @@ def write_embedding_reference(model, sp):
                    "texts": [{"text": t, "embedding": [round(float(v), 7) for v in e]} for t, e in zip(EMBEDDING_TEXTS, out)]}, f, ensure_ascii=False)
         f.write("\n")
     print(f"wrote {len(EMBEDDING_TEXTS)} reference embeddings to {path}")
+
+
+def write_label_reference(accuracy):
+    """The held-out evaluation's label phrases per language and PyTorch's accuracy with them, for the engine's zero-shot test."""
+    path = os.path.join(REPO, "tests", "data", "reference", "tiny-clip-multilingual-labels.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"source": "tools/tiny-clip/train_multilingual.py: label_phrases(); labels in the order of shapes.LABELS; "
+                   "accuracy = PyTorch's zero-shot top-1 on tests/data/tiny-clip-heldout against models/tiny-clip's image embeddings",
+                   "labels": shapes.LABELS, "phrases": label_phrases(multilingual.LANGUAGES),
+                   "pytorch_top1": {k: round(v, 4) for k, v in accuracy.items()}}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print(f"wrote the label phrases to {path}")
 
 
 def write_token_reference(sp):
