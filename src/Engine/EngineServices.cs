@@ -45,7 +45,7 @@ public static class EngineServices
         services.AddSingleton(sp =>
         {
             var model = sp.GetRequiredService<ClipModel>();
-            return new LoadedModel(model.ModelId, model.Dimension, model.Device.ToString().ToLowerInvariant(), sp.GetRequiredService<ModelLocation>());
+            return new LoadedModel(model.ModelId, model.Dimension, model.Device.ToString().ToLowerInvariant(), sp.GetRequiredService<ModelLocation>(), model.HasImageTower);
         });
         services.AddSingleton(sp => new CachedTextEncoder(sp.GetRequiredService<ClipModel>(), sp.GetRequiredService<IOptions<ModelSettings>>().Value.TextCacheEntries));
         services.AddSingleton<ITextEncoder>(sp => sp.GetRequiredService<CachedTextEncoder>());

@@ -5,4 +5,5 @@ namespace ClipSearch.Engine.Models;
 /// <param name="Dimension">Floats per embedding.</param>
 /// <param name="Device">"cpu" or "cuda": where inference really runs (after any fallback).</param>
 /// <param name="Location">Where it was loaded from.</param>
-public sealed record LoadedModel(string ModelId, int Dimension, string Device, ModelLocation Location);
+/// <param name="HasImageTower">False for a text tower alone (it queries collections of the image space it shares; it embeds no image).</param>
+public sealed record LoadedModel(string ModelId, int Dimension, string Device, ModelLocation Location, bool HasImageTower = true);

@@ -21,8 +21,12 @@ internal static partial class StartupErrors
             app.Services.GetRequiredService<IStartupValidator>().Validate();
             // Load the model and open the index now: the first request must not pay for it, nor find it broken.
             _ = app.Services.GetRequiredService<ITextEncoder>();
-            _ = app.Services.GetRequiredService<IImageEncoder>();
             var model = app.Services.GetRequiredService<LoadedModel>();
+            if (model.HasImageTower)
+            {
+                _ = app.Services.GetRequiredService<IImageEncoder>();
+            }
+
             var index = app.Services.GetRequiredService<IndexAccess>();
             LogReady(app.Logger, model.ModelId, model.Dimension, model.Device, index.Location);
         }
