@@ -25,6 +25,38 @@ internal static class EvalReport
         File.WriteAllText(Path.Combine(folder, "report.md"), Markdown(e, promptSet, imagesPerSecond, comparison));
     }
 
+    /// <summary>Several models on the same images: one row each, then per-class accuracy side by side.</summary>
+    public static string Comparison(IReadOnlyList<EvalRun> runs, string promptSet)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"# Zero-shot evaluation: {runs.Count} models\n\n{runs[0].Result.Images} images, {runs[0].Result.Labels.Count} classes, prompts: {promptSet}.\n\n");
+        md.Append("| model | family | top-1 | top-5 | images/s |\n|---|---|---|---|---|\n");
+        foreach (var r in runs)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Family} | {r.Result.Top1 * 100:0.0}% | {r.Result.Top5 * 100:0.0}% | {r.ImagesPerSecond:0.0} |\n");
+        }
+
+        md.Append("\n| class | " + string.Join(" | ", runs.Select(r => r.Name)) + " |\n|---|" + string.Concat(runs.Select(_ => "---|")) + "\n");
+        foreach (var label in runs[0].Result.Labels)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {label} | {string.Join(" | ", runs.Select(r => (r.Result.PerClass.GetValueOrDefault(label) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"))} |\n");
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>The comparison (report.md) and each model's own report in a folder of its own (1-..., 2-..., in the order given).</summary>
+    public static void WriteComparison(string folder, IReadOnlyList<EvalRun> runs, string promptSet)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "report.md"), Comparison(runs, promptSet));
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var name = new string([.. runs[i].Name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_')]);
+            Write(Path.Combine(folder, $"{i + 1}-{name}"), runs[i].Result, promptSet, runs[i].ImagesPerSecond, runs[i].Templates);
+        }
+    }
+
     public static string Markdown(Evaluation e, string promptSet, double imagesPerSecond, IReadOnlyList<(string Name, Evaluation Result)> comparison)
     {
         var md = new StringBuilder();

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ClipSearch.Clip.Models;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.ZeroShot;
+using ClipSearch.Engine.Configuration;
 using ClipSearch.Engine.Imaging;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Output;
@@ -15,12 +17,14 @@ namespace ClipSearch.Indexer.Commands;
 /// <c>clipsearch eval --dataset DIR</c>: zero-shot accuracy on an image-folder dataset (one subfolder per
 /// class): top-1, top-5, per class, the most confused pairs, images/s; a report folder with the confusion
 /// matrix as CSV and SVG. With --json: <c>{"images", "top1", "top5", "images_per_second", "per_class": {label: accuracy}}</c>.
+/// With several <c>--model</c> (or <c>--variant</c>) values, every model on the same images side by side:
+/// <c>{"models": [{"model", "variant", "family", "images", "top1", "top5", "images_per_second", "per_class"}]}</c>.
 /// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions(several: true);
         var prompts = new PromptOptions();
         var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Image-folder dataset: one subfolder per class.", Required = true };
         var labelsFile = new Option<FileInfo?>("--labels-file")
@@ -44,10 +48,12 @@ internal static class EvalCommand
             var error = parse.InvocationConfiguration.Error;
             PromptSet set;
             List<(string Path, string Truth)> items;
+            IReadOnlyList<(string? Model, string? Variant)> runs;
             try
             {
                 set = prompts.Resolve(parse);
                 items = ReadDataset(parse.GetValue(dataset)!, parse.GetValue(labelsFile));
+                runs = model.Runs(parse);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or IOException)
             {
@@ -56,48 +62,115 @@ internal static class EvalCommand
             }
 
             var labels = items.Select(i => i.Truth).Distinct().Order(StringComparer.Ordinal).ToList();
-            using var engine = CliEngine.Create(parse, model);
-            using var encoder = engine.ImageEncoders.Create(parse.GetValue(exact) ? ImageDecoding.Exact : ImageDecoding.Scaled);
-            var clock = Stopwatch.StartNew();
-            var (embedded, failed) = await EmbedAsync(encoder, items, model.BatchSize(parse), error, ct).ConfigureAwait(false);
-            var imagesPerSecond = embedded.Count / Math.Max(1e-3, clock.Elapsed.TotalSeconds);
-            ZeroShotClassifier Classifier(PromptSet p) => ZeroShotClassifier.Create(labels, p, engine.Text, ct);
-            Evaluation result;
-            try
+            var results = new List<EvalRun>();
+            foreach (var (name, variant) in runs)
             {
-                result = Evaluation.Run(Classifier(set), embedded);
-            }
-            catch (ArgumentException e)
-            {
-                await error.WriteLineAsync($"eval: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.Usage;
+                if (runs.Count > 1)
+                {
+                    await error.WriteLineAsync($"eval: {name ?? "the configured model"}{(variant is null ? "" : $" ({variant})")}").ConfigureAwait(false);
+                }
+
+                var run = await EvaluateAsync(parse, model, Chosen(name, variant), items, labels, set, parse.GetValue(exact), parse.GetValue(compare), error, ct)
+                    .ConfigureAwait(false);
+                if (run is null)
+                {
+                    return ExitCodes.Usage;
+                }
+
+                results.Add(run);
             }
 
-            var comparison = new List<(string Name, Evaluation Result)>();
-            if (parse.GetValue(compare))
-            {
-                var sets = new[] { set, new PromptSet(["{}"], null, "{} (the label alone)"), PromptSet.Ensemble("photo"), PromptSet.Ensemble("imagenet80") }
-                    .DistinctBy(p => p.Key).ToList();
-                comparison.AddRange(sets.Select(p => (p.Name, Evaluation.Run(Classifier(p), embedded))));
-            }
-
-            await error.WriteLineAsync(EvalReport.Markdown(result, set.Name, imagesPerSecond, comparison)
-                + (failed > 0 ? $"\n{failed} images could not be read and are not counted (run with --verbose to see them)\n" : "")).ConfigureAwait(false);
-            if (parse.GetValue(report) is { } folder)
-            {
-                EvalReport.Write(folder.FullName, result, set.Name, imagesPerSecond, comparison);
-                await error.WriteLineAsync($"report written to {folder.FullName}").ConfigureAwait(false);
-            }
-
-            if (parse.GetValue(json))
-            {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(
-                    JsonSerializer.Serialize(EvalOutput.From(result, imagesPerSecond, comparison), CliJsonContext.Relaxed.EvalOutput)).ConfigureAwait(false);
-            }
-
+            await WriteAsync(parse, results, set.Name, parse.GetValue(report), parse.GetValue(json)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Dictionary<string, string?> Chosen(string? model, string? variant)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (model is not null)
+        {
+            settings[SettingKeys.Model] = model;
+        }
+
+        if (variant is not null)
+        {
+            settings[SettingKeys.Variant] = variant;
+        }
+
+        return settings;
+    }
+
+    /// <summary>One model on the dataset: embed every image, classify, and (with --compare-templates) the other prompt sets; null after a usage error.</summary>
+    private static async Task<EvalRun?> EvaluateAsync(ParseResult parse, ModelOptions model, Dictionary<string, string?> chosen, List<(string Path, string Truth)> items,
+        List<string> labels, PromptSet set, bool exact, bool compare, TextWriter error, CancellationToken ct)
+    {
+        using var engine = CliEngine.Create(parse, chosen, model);
+        using var encoder = engine.ImageEncoders.Create(exact ? ImageDecoding.Exact : ImageDecoding.Scaled);
+        var clock = Stopwatch.StartNew();
+        var (embedded, failed) = await EmbedAsync(encoder, items, model.BatchSize(parse), error, ct).ConfigureAwait(false);
+        var imagesPerSecond = embedded.Count / Math.Max(1e-3, clock.Elapsed.TotalSeconds);
+        ZeroShotClassifier Classifier(PromptSet p) => ZeroShotClassifier.Create(labels, p, engine.Text, ct);
+        Evaluation result;
+        try
+        {
+            result = Evaluation.Run(Classifier(set), embedded);
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"eval: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        var comparison = new List<(string Name, Evaluation Result)>();
+        if (compare)
+        {
+            var sets = new[] { set, new PromptSet(["{}"], null, "{} (the label alone)"), PromptSet.Ensemble("photo"), PromptSet.Ensemble("imagenet80") }
+                .DistinctBy(p => p.Key).ToList();
+            comparison.AddRange(sets.Select(p => (p.Name, Evaluation.Run(Classifier(p), embedded))));
+        }
+
+        var loaded = engine.Model;
+        return new EvalRun(loaded.ModelId, engine.ModelLocation.Variant, ModelFamilies.Name(loaded.Family), result, imagesPerSecond, comparison, failed);
+    }
+
+    /// <summary>The report on stderr (and in --report), and --json on stdout: one model's shape, or the comparison's.</summary>
+    private static async Task WriteAsync(ParseResult parse, List<EvalRun> runs, string promptSet, DirectoryInfo? folder, bool json)
+    {
+        var (error, output) = (parse.InvocationConfiguration.Error, parse.InvocationConfiguration.Output);
+        var failed = runs.Max(r => r.Failed);
+        var notCounted = failed > 0 ? $"\n{failed} images could not be read and are not counted (run with --verbose to see them)\n" : "";
+        if (runs is [var one])
+        {
+            await error.WriteLineAsync(EvalReport.Markdown(one.Result, promptSet, one.ImagesPerSecond, one.Templates) + notCounted).ConfigureAwait(false);
+            if (folder is not null)
+            {
+                EvalReport.Write(folder.FullName, one.Result, promptSet, one.ImagesPerSecond, one.Templates);
+                await error.WriteLineAsync($"report written to {folder.FullName}").ConfigureAwait(false);
+            }
+
+            if (json)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(EvalOutput.From(one.Result, one.ImagesPerSecond, one.Templates), CliJsonContext.Relaxed.EvalOutput))
+                    .ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await error.WriteLineAsync(EvalReport.Comparison(runs, promptSet) + notCounted).ConfigureAwait(false);
+        if (folder is not null)
+        {
+            EvalReport.WriteComparison(folder.FullName, runs, promptSet);
+            await error.WriteLineAsync($"report written to {folder.FullName}").ConfigureAwait(false);
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new EvalComparisonOutput([.. runs.Select(r => r.ToOutput())]), CliJsonContext.Relaxed.EvalComparisonOutput))
+                .ConfigureAwait(false);
+        }
     }
 
     /// <summary>The images of each class folder, with their labels.</summary>

@@ -17,6 +17,7 @@ namespace ClipSearch.Indexer.Output;
 [JsonSerializable(typeof(ClassifyErrorOutput))]
 [JsonSerializable(typeof(CategorizeOutput))]
 [JsonSerializable(typeof(EvalOutput))]
+[JsonSerializable(typeof(EvalComparisonOutput))]
 [JsonSerializable(typeof(CollectionOutput))]
 [JsonSerializable(typeof(ModelsListOutput))]
 [JsonSerializable(typeof(ModelsInspectOutput))]

@@ -79,5 +79,52 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("at least two class folders", stderr, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task Eval_TwoModels_ReportsEachOnTheSameImagesInTheOrderGiven()
+    {
+        Skip.IfNot(File.Exists(Path.Combine(TestPaths.TinySiglip, "onnx", "vision_model.onnx")), "models/tiny-siglip is not trained (tools/tiny-clip/train_siglip.py)");
+        var (dir, classes) = Dataset();
+        var report = Path.Combine(_temp.Root, "report");
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("eval", "--dataset", dir, "--model", TestPaths.TinyClip, "--model", TestPaths.TinySiglip, "--report", report, "--json");
+
+        Assert.True(exit == 0, stderr);
+        var models = JsonDocument.Parse(stdout).RootElement.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(["CLIP", "SigLIP"], models.Select(m => m.GetProperty("family").GetString()));
+        foreach (var (m, folder) in models.Zip([TestPaths.TinyClip, TestPaths.TinySiglip]))
+        {
+            // Each model's accuracy is the one its own training measured in PyTorch on these images.
+            var pytorch = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "training-report.json"))).RootElement.GetProperty("pytorch_zero_shot_top1").GetDouble();
+            Assert.Equal(320, m.GetProperty("images").GetInt32());
+            Assert.True(Math.Abs(m.GetProperty("top1").GetDouble() - pytorch) <= 0.01, $"{m.GetProperty("model")}: {m.GetProperty("top1")} vs PyTorch {pytorch}");
+            Assert.Equal(classes, m.GetProperty("per_class").EnumerateObject().Count());
+            Assert.True(m.GetProperty("images_per_second").GetDouble() > 0);
+        }
+
+        var markdown = File.ReadAllText(Path.Combine(report, "report.md"));
+        Assert.Contains("| model | family | top-1 | top-5 | images/s |", markdown, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.EnumerateDirectories(report).Count(d => File.Exists(Path.Combine(d, "confusion.csv"))));
+    }
+
+    [Fact]
+    public async Task Eval_VariantsThatCannotBePaired_ExitsWithUsage()
+    {
+        var (dir, _) = Dataset();
+        var (exit, _, stderr) = await CliRunner.RunAsync("eval", "--dataset", dir, "--model", TestPaths.TinyClip, "--model", TestPaths.TinyClip,
+            "--variant", "a", "--variant", "b", "--variant", "c");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("cannot be paired", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_ModelGivenTwice_ExitsWithUsage()
+    {
+        var (exit, _, stderr) = await CliRunner.RunAsync("search", "x", "--model", TestPaths.TinyClip, "--model", TestPaths.TinyClip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--model is given more than once", stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _temp.Dispose();
 }
