@@ -22,4 +22,10 @@ public record ZeroShotSettings
 
     /// <summary>"None of these" when the best label beats the runner-up by less than this (cosine).</summary>
     public float? MinMargin { get; init; }
+
+    /// <summary>
+    /// "None of these" when the best label's probability is below this. When no threshold is given, a sigmoid model (SigLIP)
+    /// uses 0.5 (each label is its own yes/no) and a CLIP model none; 0 turns it off.
+    /// </summary>
+    public float? MinProbability { get; init; }
 }

@@ -34,6 +34,14 @@ public sealed class ZeroShotClassifier
 
     public ZeroShotScoring Scoring { get; }
 
+    /// <summary>The thresholds applied for <paramref name="given"/>: those given, else the model family's default (<see cref="Thresholds.DefaultFor"/>).</summary>
+    /// <exception cref="ZeroShotScoringException">A probability threshold for a model whose scale and bias are not known.</exception>
+    public Thresholds Effective(Thresholds? given)
+    {
+        var effective = Thresholds.Resolve(given, Scoring);
+        return effective.MinProbability is not null && Scoring.Missing is { } reason ? throw new ZeroShotScoringException(reason) : effective;
+    }
+
     /// <summary>
     /// Builds the label embeddings with <paramref name="encoder"/> (one per prompt, in one call) and takes its
     /// scoring. Labels are trimmed; at least two different ones are needed.
@@ -87,6 +95,7 @@ public sealed class ZeroShotClassifier
     /// <summary>Classifies one image embedding (a unit vector).</summary>
     public Classification Classify(ReadOnlySpan<float> image, Thresholds? thresholds = null)
     {
+        thresholds = Effective(thresholds);
         var scores = new float[Labels.Count];
         for (var i = 0; i < scores.Length; i++)
         {
@@ -120,7 +129,7 @@ public sealed class ZeroShotClassifier
             throw new ArgumentException($"every image embedding must have {_dimension} values");
         }
 
-        return LabelAll(images.Count, (i, _) => images[i], thresholds);
+        return LabelAll(images.Count, (i, _) => images[i], Effective(thresholds));
     }
 
     /// <summary>As <see cref="LabelMany(IReadOnlyList{float[]}, Thresholds?)"/>, for embeddings stored row after row in one buffer.</summary>
@@ -131,7 +140,7 @@ public sealed class ZeroShotClassifier
             throw new ArgumentException($"the rows must be {_dimension} values each");
         }
 
-        return LabelAll(rows.Length / _dimension, (i, d) => rows.Slice(i * d, d), thresholds);
+        return LabelAll(rows.Length / _dimension, (i, d) => rows.Slice(i * d, d), Effective(thresholds));
     }
 
     private TopTwo[] LabelAll(int count, Func<int, int, ReadOnlyMemory<float>> image, Thresholds? thresholds)
@@ -190,7 +199,7 @@ public sealed class ZeroShotClassifier
         return TopOf(scores[..Labels.Count], thresholds);
     }
 
-    private static TopTwo TopOf(ReadOnlySpan<float> scores, Thresholds? thresholds)
+    private TopTwo TopOf(ReadOnlySpan<float> scores, Thresholds? thresholds)
     {
         int best = -1, second = -1;
         float bestScore = float.NegativeInfinity, secondScore = float.NegativeInfinity;
@@ -208,12 +217,38 @@ public sealed class ZeroShotClassifier
             }
         }
 
-        return new TopTwo(best, bestScore, second, secondScore, Passes(bestScore, bestScore - secondScore, thresholds));
+        return new TopTwo(best, bestScore, second, secondScore, Passes(scores, bestScore, bestScore - secondScore, thresholds));
     }
 
-    /// <summary>The "none of these" rule: the best score and its margin over the runner-up must reach the thresholds.</summary>
-    private static bool Passes(float bestScore, float margin, Thresholds? thresholds) =>
-        (thresholds?.MinScore is not { } min || bestScore >= min) && (thresholds?.MinMargin is not { } m || margin >= m);
+    /// <summary>
+    /// The "none of these" rule: the best score, its margin over the runner-up and its probability must reach the
+    /// thresholds. A sigmoid label's probability depends on its own score alone; a softmax one's on all the scores.
+    /// </summary>
+    private bool Passes(ReadOnlySpan<float> scores, float bestScore, float margin, Thresholds? thresholds)
+    {
+        if ((thresholds?.MinScore is { } min && bestScore < min) || (thresholds?.MinMargin is { } m && margin < m))
+        {
+            return false;
+        }
+
+        if (thresholds?.MinProbability is not { } p)
+        {
+            return true;
+        }
+
+        if (Scoring.IsSigmoid)
+        {
+            return bestScore >= Scoring.CosineAt(p);
+        }
+
+        var sum = 0.0;
+        foreach (var score in scores)
+        {
+            sum += Math.Exp(Scoring.LogitScale * (score - bestScore));
+        }
+
+        return 1 / sum >= p;
+    }
 
     private Classification Decide(float[] scores, Thresholds? thresholds)
     {
@@ -225,6 +260,6 @@ public sealed class ZeroShotClassifier
             .ToList();
         var best = ranked[0];
         var margin = ranked.Count > 1 ? best.Score - ranked[1].Score : float.PositiveInfinity;
-        return new Classification(ranked, Passes(best.Score, margin, thresholds) ? best.Label : null);
+        return new Classification(ranked, Passes(scores, best.Score, margin, thresholds) ? best.Label : null);
     }
 }

@@ -73,6 +73,27 @@ public sealed record ZeroShotScoring
         TensorPrimitives.Sigmoid(destination, destination);
     }
 
+    /// <summary>
+    /// The cosine similarity at which a label of a sigmoid model reaches <paramref name="probability"/>:
+    /// (logit(p) - bias) / scale, the inverse of its scoring.
+    /// </summary>
+    /// <exception cref="ZeroShotScoringException">The model's scale and bias are not known.</exception>
+    public float CosineAt(float probability)
+    {
+        if (Missing is { } reason)
+        {
+            throw new ZeroShotScoringException(reason);
+        }
+
+        if (!IsSigmoid)
+        {
+            throw new InvalidOperationException("only a sigmoid model maps probabilities to cosines one label at a time");
+        }
+
+        var p = Math.Clamp(probability, 1e-7f, 1 - 1e-7f);
+        return (MathF.Log(p / (1 - p)) - LogitBias) / LogitScale;
+    }
+
     private static float Finite(float value) =>
         float.IsFinite(value) && value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a logit scale is a positive number");
 }

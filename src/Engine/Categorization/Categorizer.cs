@@ -22,8 +22,15 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
 
     /// <summary>The id every label of this categorization carries.</summary>
     public string RunId { get; } = "zs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u0001",
-        collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, thresholds.MinScore?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        thresholds.MinMargin?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? ""))))[..16];
+        [collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, .. Key(classifier.Effective(thresholds))]))))[..16];
+
+    /// <summary>The thresholds in effect: those given, else the model family's default.</summary>
+    public Thresholds Thresholds { get; } = classifier.Effective(thresholds);
+
+    // An empty minimum probability keeps the ids of runs made before it existed.
+    private static IEnumerable<string> Key(Thresholds t) =>
+        new[] { t.MinScore, t.MinMargin }.Select(v => v?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "")
+            .Concat(t.MinProbability is { } p ? [p.ToString("R", System.Globalization.CultureInfo.InvariantCulture)] : []);
 
     /// <summary>Runs over the images matching <paramref name="filter"/>; with <paramref name="dryRun"/> nothing is written.</summary>
     public async Task<CategorizeSummary> RunAsync(string labelSet, PointFilter? filter, bool dryRun, Action<Categorized>? each = null,

@@ -46,6 +46,20 @@ internal static class CommonOptions
     };
 
     /// <summary>A cosine-similarity threshold option (<paramref name="name"/>), refused outside [-1, 1] as a usage error.</summary>
+    /// <summary>A probability option (0 to 1).</summary>
+    public static Option<float?> Probability(string name, string description)
+    {
+        var option = new Option<float?>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<float?>() is { } value && (!float.IsFinite(value) || value < 0 || value > 1))
+            {
+                r.AddError($"{name} is a probability between 0 and 1, got {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+            }
+        });
+        return option;
+    }
+
     public static Option<float?> Score(string name, string description)
     {
         var option = new Option<float?>(name) { Description = description };

@@ -24,6 +24,8 @@ internal static class CategorizeCommand
         var filter = CommonOptions.Filter();
         var minScore = CommonOptions.Score("--min-score", "Leave an image unlabelled when its best label's cosine similarity is below this.");
         var minMargin = CommonOptions.Score("--min-margin", "Leave an image unlabelled when its best label beats the runner-up by less than this (cosine).");
+        var minProbability = CommonOptions.Probability("--min-probability",
+            "Leave an image unlabelled when its best label's probability is below this (default: 0.5 for a sigmoid model such as SigLIP, whose labels are each a yes/no; none for CLIP). 0 turns it off.");
         var labelSet = new Option<string>("--label-set")
         {
             Description = "Name under which labels are written in each image's payload (other label sets are untouched).",
@@ -36,7 +38,7 @@ internal static class CategorizeCommand
         model.AddTo(command);
         store.AddTo(command);
         prompts.AddTo(command);
-        foreach (var option in new Option[] { filter, minScore, minMargin, labelSet, dryRun, export, json })
+        foreach (var option in new Option[] { filter, minScore, minMargin, minProbability, labelSet, dryRun, export, json })
         {
             command.Options.Add(option);
         }
@@ -77,7 +79,7 @@ internal static class CategorizeCommand
                 return ExitCodes.Usage;
             }
 
-            var categorizer = new Categorizer(collection, classifier, set.Key, new Thresholds(parse.GetValue(minScore), parse.GetValue(minMargin)));
+            var categorizer = new Categorizer(collection, classifier, set.Key, new Thresholds(parse.GetValue(minScore), parse.GetValue(minMargin), parse.GetValue(minProbability)));
             var rows = exportFile is null ? null : new List<Categorized>();
             var line = new StatusLine(error, StatusLine.IsInteractive(error), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
             var summary = await categorizer.RunAsync(parse.GetValue(labelSet)!, pointFilter, parse.GetValue(dryRun), rows is null ? null : rows.Add,

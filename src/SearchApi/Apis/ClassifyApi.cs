@@ -13,7 +13,7 @@ namespace ClipSearch.SearchApi.Apis;
 /// <summary>
 /// <c>POST /api/classify</c>: zero-shot classification of one image among labels. JSON for an indexed image
 /// (imageId) or an earlier upload (uploadId); multipart/form-data to send the image itself (field "file", with
-/// fields labels (comma-separated), template, ensemble, minScore, minMargin).
+/// fields labels (comma-separated), template, ensemble, minScore, minMargin, minProbability).
 /// </summary>
 internal static class ClassifyApi
 {
@@ -48,6 +48,7 @@ internal static class ClassifyApi
                 Ensemble = NullIfEmpty(form["ensemble"]),
                 MinScore = FormFloat(form, "minScore"),
                 MinMargin = FormFloat(form, "minMargin"),
+                MinProbability = FormFloat(form, "minProbability"),
             };
             _ = RequestRules.ZeroShot(request, options.Value); // refuse bad labels before decoding anything
             embedding = await encoder.EncodeUploadAsync(bytes, ct).ConfigureAwait(false);

@@ -144,6 +144,11 @@ internal static class RequestRules
             }
         }
 
-        return (labels, prompts, new Thresholds(settings.MinScore, settings.MinMargin));
+        if (settings.MinProbability is { } p && (!float.IsFinite(p) || p < 0 || p > 1))
+        {
+            throw RequestException.Invalid($"minProbability must be a number between 0 and 1, got {p}.");
+        }
+
+        return (labels, prompts, new Thresholds(settings.MinScore, settings.MinMargin, settings.MinProbability));
     }
 }

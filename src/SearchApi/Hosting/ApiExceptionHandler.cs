@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClipSearch.Clip.Models;
 using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
 using ClipSearch.SearchApi.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -62,6 +63,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             VectorStoreErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Index unreachable", v.PublicMessage),
             _ => (StatusCodes.Status500InternalServerError, "Index failure", v.PublicMessage),
         },
+        ZeroShotScoringException z => (StatusCodes.Status409Conflict, "No probabilities from this model", z.Message),
         ClipModelException => (StatusCodes.Status500InternalServerError, "Model failure", "The model failed on this request; the error is in the server's log."),
         _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The server failed to handle this request; the error is in its log."),
     };

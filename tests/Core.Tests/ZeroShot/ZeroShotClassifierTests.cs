@@ -154,6 +154,54 @@ public sealed class ZeroShotClassifierTests
         Assert.Contains("imagenet80", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Classify_SigmoidModel_GivesIndependentProbabilitiesAndNoneOfTheseUnderHalfByDefault()
+    {
+        // scale 10, bias -5: a label is a yes from cosine 0.5 on; p = sigmoid(10 x cos - 5).
+        var classifier = ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], ZeroShotScoring.Sigmoid(10f, -5f));
+        var v = Unit(0.8f, 0.6f);
+
+        var result = classifier.Classify(v);
+
+        Assert.Equal(1 / (1 + Math.Exp(-(10 * 0.8 - 5))), result.Labels[0].Probability, 5);
+        Assert.Equal(1 / (1 + Math.Exp(-(10 * 0.6 - 5))), result.Labels[1].Probability, 5); // independent: they need not sum to 1
+        Assert.Equal("cat", result.Label);
+        // cos 0.45 and 0.3: no label reaches 0.5, so "none of these" by default, in both the detailed and the bulk path.
+        var weak = Unit(0.45f, 0.3f);
+        Assert.Null(classifier.Classify(weak).Label);
+        Assert.False(classifier.LabelMany([weak])[0].Labelled);
+        Assert.True(classifier.LabelMany([v])[0].Labelled);
+        // A threshold the user gives replaces the default; 0 turns it off.
+        Assert.Equal("cat", classifier.Classify(weak, new Thresholds(MinProbability: 0f)).Label);
+        Assert.Equal(0.5f, ZeroShotScoring.Sigmoid(10f, -5f).CosineAt(0.5f), 5);
+    }
+
+    [Fact]
+    public void Classify_SoftmaxModel_MinProbabilityIsTheBestLabelsShare()
+    {
+        var classifier = TwoLabels(10f);
+        var v = Unit(0.8f, 0.6f); // softmax(8, 6): cat 0.8808
+
+        Assert.Equal("cat", classifier.Classify(v, new Thresholds(MinProbability: 0.88f)).Label);
+        Assert.Null(classifier.Classify(v, new Thresholds(MinProbability: 0.89f)).Label);
+        Assert.True(classifier.LabelMany([v], new Thresholds(MinProbability: 0.88f))[0].Labelled);
+        Assert.False(classifier.LabelMany([v], new Thresholds(MinProbability: 0.89f))[0].Labelled);
+        Assert.Equal("cat", classifier.Classify(Unit(0.71f, 0.70f)).Label); // no default threshold for CLIP models
+    }
+
+    [Fact]
+    public void Classify_SigmoidWithoutScaleAndBias_RefusesAProbabilityThresholdInWords()
+    {
+        var classifier = ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], ZeroShotScoring.SigmoidWithout("pull it again"));
+
+        var top = classifier.LabelMany([Unit(0.8f, 0.6f)])[0]; // no default threshold without probabilities
+        Assert.True(top.Labelled);
+        Assert.Equal(0, top.Best);
+        Assert.Throws<ZeroShotScoringException>(() => classifier.LabelMany([Unit(0.8f, 0.6f)], new Thresholds(MinProbability: 0.5f)));
+    }
+
+    private static float[] Unit(float a, float b) => [a, b];
+
     private sealed class Tolerance : IEqualityComparer<(string, float, float)>
     {
         public bool Equals((string, float, float) x, (string, float, float) y) =>
