@@ -18,6 +18,9 @@ public static class FormatSniffer
     public static string? Recognise(ReadOnlySpan<byte> data) =>
         SniffSupported(data) ?? (Sniff(data) is { } other && !NotImages.Contains(other) && !other.StartsWith("ISO media", StringComparison.Ordinal) ? other : null);
 
+    /// <summary>The format the content starts like when it is one the decoder reads ("jpeg", "png", ...), else null. TGA is never recognised.</summary>
+    public static string? RecogniseSupported(ReadOnlySpan<byte> data) => SniffSupported(data);
+
     // Named by Sniff for skip reports, but documents and videos rather than images when met by content alone.
     private static readonly HashSet<string> NotImages = ["PDF", "SVG/XML"];
 
