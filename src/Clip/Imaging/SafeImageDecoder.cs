@@ -4,8 +4,10 @@ using ClipSearch.Core.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
@@ -41,7 +43,10 @@ public sealed class SafeImageDecoder
 
     private static Configuration FirstFrameOnly(bool ignoreMetadata)
     {
-        var configuration = Configuration.Default.Clone();
+        // A configuration of its own: Configuration.Default.Clone() shares the format manager, so setting a decoder
+        // on a clone would change it for every user of the default configuration in the process.
+        var configuration = new Configuration(new PngConfigurationModule(), new JpegConfigurationModule(), new GifConfigurationModule(),
+            new BmpConfigurationModule(), new PbmConfigurationModule(), new TgaConfigurationModule(), new TiffConfigurationModule(), new WebpConfigurationModule());
         // Identify reports one modest frame for a 40,000-frame GIF or a multi-page TIFF; Load would then
         // allocate every frame. Only the first frame is ever embedded.
         var formats = configuration.ImageFormatsManager;
