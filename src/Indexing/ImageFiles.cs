@@ -69,7 +69,7 @@ public static class ImageFiles
     }
 
     /// <summary>
-    /// The failure as the file's name tells it: content that starts like no image format, in a file named as a
+    /// The failure as the file's name tells it: content that starts like no known format, in a file named as a
     /// format the decoder reads (a .png whose signature is damaged, a .jpg holding a Git LFS pointer, a .tga whose
     /// header the decoder does not take), is a damaged file of that format rather than an unsupported format.
     /// </summary>
@@ -77,8 +77,9 @@ public static class ImageFiles
     {
         ArgumentNullException.ThrowIfNull(failure);
         var dot = fileName.LastIndexOf('.');
+        // Only when the decoder did not recognise the content either: its failure then is the sniffer's description.
         if (failure.Reason != SkipReason.UnsupportedFormat || dot < 0 || !DecodableExtensions.Contains(fileName[(dot + 1)..])
-            || FormatSniffer.Recognise(header) is not null)
+            || !FormatSniffer.IsUnknown(header) || failure.Detail != FormatSniffer.Describe(header))
         {
             return failure;
         }
