@@ -49,8 +49,9 @@ internal sealed class ContentReader
         {
             try
             {
-                var before = new FileInfo(full);
-                if (!before.Exists)
+                // A followed link is judged by its target, as the scanner recorded it: the link's own size and time never match the content.
+                var before = FileScanner.FollowLink(new FileInfo(full));
+                if (before is null || !before.Exists)
                 {
                     return new FileRead(FileOutcome.Vanished, null, null, null, null);
                 }

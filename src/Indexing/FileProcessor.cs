@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
+using ClipSearch.Core.Imaging;
 using ClipSearch.Core.Index;
 
 namespace ClipSearch.Indexing;
@@ -44,12 +45,14 @@ internal sealed class FileProcessor(IVectorCollection collection, ContentReader 
             }
         }
 
-        var embedding = reader.EmbeddingAsync(hash, read.Content!, encodeQueue, token);
+        var header = read.Content![..Math.Min(read.Content.Length, FormatSniffer.HeaderLength)]; // names a failure (ImageFiles.ForFile)
+        var embedding = reader.EmbeddingAsync(hash, read.Content, encodeQueue, token);
         read = default; // the file's bytes are not needed while waiting for the encoder
         var source = await embedding.ConfigureAwait(false);
         if (source.Failure is { } f)
         {
-            return new WriteOp(FileOutcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, f));
+            var named = ImageFiles.ForFile(f, Path.GetFileName(file.RelativePath), header);
+            return new WriteOp(FileOutcome.Skipped, file.FullPath, Delete: previousId, Skip: new SkippedFile(file.FullPath, file.Size, file.ModifiedAt, named));
         }
 
         var outcome = item.Previous is null ? FileOutcome.Indexed : FileOutcome.Updated;

@@ -118,7 +118,7 @@ public static class FileScanner
                     continue;
                 }
 
-                var file = isLink ? ResolveLinkedFile((FileInfo)entry) : (FileInfo)entry;
+                var file = FollowLink((FileInfo)entry);
                 if (file is null)
                 {
                     continue; // a dangling link, or a link to something that is not a regular file
@@ -163,11 +163,17 @@ public static class FileScanner
         return matcher;
     }
 
-    private static FileInfo? ResolveLinkedFile(FileInfo link)
+    /// <summary>The file itself, or for a symbolic link its final target; null for a dangling link, a loop, or a link to a non-file.</summary>
+    internal static FileInfo? FollowLink(FileInfo file)
     {
+        if (file.LinkTarget is null)
+        {
+            return file;
+        }
+
         try
         {
-            return link.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target ? target : null;
+            return file.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target ? target : null;
         }
         catch (IOException)
         {

@@ -1,3 +1,4 @@
+using ClipSearch.Core;
 using ClipSearch.Core.Imaging;
 
 namespace ClipSearch.Indexing;
@@ -22,6 +23,13 @@ public static class ImageFiles
         "im", "gd", "ftc", "ff", "jng", "mng",
         "3fr", "ari", "arw", "bay", "cr2", "cr3", "crw", "dcr", "dcs", "dng", "erf", "fff", "iiq", "k25", "kdc", "mef", "mos", "mrw", "nef",
         "nrw", "orf", "pef", "raf", "raw", "rw2", "rwl", "sr2", "srf", "srw", "x3f",
+    };
+
+    // Extensions of the formats the decoder reads.
+    private static readonly HashSet<string> DecodableExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "jpg", "jpeg", "jpe", "jfif", "jif", "mpo", "png", "apng", "gif", "bmp", "dib", "tif", "tiff", "btf", "webp", "tga", "icb", "vda", "vst",
+        "pbm", "pgm", "ppm", "pnm", "pam",
     };
 
     // Operating-system litter that is never an image even when its name ends like one.
@@ -58,6 +66,25 @@ public static class ImageFiles
         var header = new byte[FormatSniffer.HeaderLength];
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
         return FormatSniffer.Recognise(header.AsSpan(0, stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false))) is not null;
+    }
+
+    /// <summary>
+    /// The failure as the file's name tells it: content that starts like no known format, in a file named as a
+    /// format the decoder reads (a .png whose signature is damaged, a .jpg holding a Git LFS pointer, a .tga whose
+    /// header the decoder does not take), is a damaged file of that format rather than an unsupported format.
+    /// </summary>
+    public static ImageFailure ForFile(ImageFailure failure, string fileName, ReadOnlySpan<byte> header)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var dot = fileName.LastIndexOf('.');
+        // Only when the decoder did not recognise the content either: its failure then is the sniffer's description.
+        if (failure.Reason != SkipReason.UnsupportedFormat || dot < 0 || !DecodableExtensions.Contains(fileName[(dot + 1)..])
+            || !FormatSniffer.IsUnknown(header) || failure.Detail != FormatSniffer.Describe(header))
+        {
+            return failure;
+        }
+
+        return new ImageFailure(SkipReason.Corrupt, $"named .{fileName[(dot + 1)..]} but not such an image: {failure.Detail}");
     }
 
     /// <summary>Whether a name is hidden on Unix (starts with a dot).</summary>

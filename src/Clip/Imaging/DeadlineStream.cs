@@ -28,7 +28,10 @@ internal sealed class DeadlineStream(byte[] data, long deadlineTicks, Cancellati
     public override long Seek(long offset, SeekOrigin loc)
     {
         Check();
-        return base.Seek(offset, loc);
+        // A file stream may be positioned past its end (reads then return nothing); a MemoryStream throws past
+        // 2 GiB instead ("Stream length must be non-negative..."), which a damaged offset in a header reaches.
+        var target = loc switch { SeekOrigin.Current => Position + offset, SeekOrigin.End => Length + offset, _ => offset };
+        return target > Length ? base.Seek(Length, SeekOrigin.Begin) : base.Seek(offset, loc);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)

@@ -1,10 +1,17 @@
+using System.Buffers.Binary;
 using ClipSearch.Core;
 using ClipSearch.Core.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -24,16 +31,31 @@ public sealed class SafeImageDecoder
 
     private readonly ImageDecodeOptions _options;
     private readonly Configuration _configuration;
+    private readonly Configuration _withoutMetadata;
 
     public SafeImageDecoder(ImageDecodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _configuration = Configuration.Default.Clone();
+        _configuration = FirstFrameOnly(ignoreMetadata: false);
+        _withoutMetadata = FirstFrameOnly(ignoreMetadata: true);
+    }
+
+    private static Configuration FirstFrameOnly(bool ignoreMetadata)
+    {
+        // A configuration of its own: Configuration.Default.Clone() shares the format manager, so setting a decoder
+        // on a clone would change it for every user of the default configuration in the process.
+        var configuration = new Configuration(new PngConfigurationModule(), new JpegConfigurationModule(), new GifConfigurationModule(),
+            new BmpConfigurationModule(), new PbmConfigurationModule(), new TgaConfigurationModule(), new TiffConfigurationModule(), new WebpConfigurationModule());
         // Identify reports one modest frame for a 40,000-frame GIF or a multi-page TIFF; Load would then
         // allocate every frame. Only the first frame is ever embedded.
-        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First, MaxFrames = 1 });
-        _configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        var formats = configuration.ImageFormatsManager;
+        formats.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First, MaxFrames = 1, IgnoreMetadata = ignoreMetadata });
+        formats.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First, IgnoreMetadata = ignoreMetadata });
+        formats.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = ignoreMetadata });
+        formats.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = ignoreMetadata });
+        formats.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = ignoreMetadata });
+        return configuration;
     }
 
     /// <summary>Reads and decodes a file. Never throws for a bad file; only <paramref name="cancellationToken"/> cancels.</summary>
@@ -98,7 +120,7 @@ public sealed class SafeImageDecoder
     {
         try
         {
-            return DecodeCore(data, deadline, cancellationToken);
+            return DecodeWithoutBrokenExif(data, deadline, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -108,59 +130,60 @@ public sealed class SafeImageDecoder
         {
             return ImageDecodeResult.Fail(SkipReason.TimedOut, $"decoding took longer than {_options.Timeout.TotalSeconds:0.###} s");
         }
-        catch (Exception e) when (e is OutOfMemoryException or InsufficientMemoryException)
-        {
-            return ImageDecodeResult.Fail(SkipReason.TooLarge, $"not enough memory to decode ({e.GetType().Name})");
-        }
-        catch (UnknownImageFormatException e)
-        {
-            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, e.Message);
-        }
-        catch (NotSupportedException e)
-        {
-            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, e.Message);
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("max allowed size", StringComparison.Ordinal))
-        {
-            // ImageSharp's BMP decoder refuses dimensions over 65535 this way ("... is bigger then the max allowed size").
-            return ImageDecodeResult.Fail(SkipReason.TooLarge, e.Message);
-        }
         catch (Exception e)
         {
-            // Decoders throw more than ImageFormatException on bad data: NullReference, IndexOutOfRange,
-            // DivideByZero, ArgumentOutOfRange, InvalidData were all seen (shared/hostile-images).
-            return ImageDecodeResult.Fail(SkipReason.Corrupt, $"{e.GetType().Name}: {e.Message}");
+            return DecodeFailures.From(e);
         }
     }
 
-    private ImageDecodeResult DecodeCore(byte[] data, long deadline, CancellationToken cancellationToken)
+    private ImageDecodeResult DecodeWithoutBrokenExif(byte[] data, long deadline, CancellationToken cancellationToken)
     {
-        var format = Image.DetectFormat(_configuration, data);
+        try
+        {
+            return DecodeCore(data, deadline, _configuration, cancellationToken);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or TimeoutException) && DecodeFailures.IsInExif(e))
+        {
+            // A broken EXIF block (an IFD loop, bad offsets) costs the orientation and date, not the picture.
+            return DecodeCore(data, deadline, _withoutMetadata, cancellationToken);
+        }
+    }
+
+    private ImageDecodeResult DecodeCore(byte[] data, long deadline, Configuration configuration, CancellationToken cancellationToken)
+    {
+        var format = Image.DetectFormat(configuration, data);
         if (format is null)
         {
-            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, FormatSniffer.Describe(data));
+            return Unrecognised(data);
         }
 
         IImageInfo? info;
         using (var stream = new DeadlineStream(data, deadline, cancellationToken))
         {
-            info = Image.Identify(_configuration, stream, out _);
+            info = Image.Identify(configuration, stream, out _);
         }
 
         if (info is null)
         {
-            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, FormatSniffer.Describe(data));
+            return Unrecognised(data);
         }
 
-        if (info.Width <= 0 || info.Height <= 0)
+        var (declaredWidth, declaredHeight) = DeclaredSize(format, data, info);
+        if (declaredWidth <= 0 || declaredHeight <= 0)
         {
-            return ImageDecodeResult.Fail(SkipReason.Corrupt, $"{format.Name} header declares {info.Width}x{info.Height} pixels");
+            return ImageDecodeResult.Fail(SkipReason.Corrupt, $"{format.Name} header declares {declaredWidth}x{declaredHeight} pixels");
         }
 
-        var pixels = (long)info.Width * info.Height;
+        var pixels = (long)declaredWidth * declaredHeight;
         if (pixels > _options.MaxPixels)
         {
-            return ImageDecodeResult.Fail(SkipReason.TooLarge, $"{info.Width}x{info.Height} ({pixels / 1e6:0.#} megapixels) is over the {_options.MaxPixels / 1e6:0.#}-megapixel limit");
+            return ImageDecodeResult.Fail(SkipReason.TooLarge,
+                $"{declaredWidth}x{declaredHeight} ({pixels / 1e6:0.#} megapixels) is over the {_options.MaxPixels / 1e6:0.#}-megapixel limit");
+        }
+
+        if ((declaredWidth, declaredHeight) != (info.Width, info.Height))
+        {
+            return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, $"{format.Name} images over 32,767 pixels wide or tall are not read by the decoder");
         }
 
         // Photos: decode at a reduced scale when allowed (the model only needs a small picture).
@@ -169,7 +192,7 @@ public sealed class SafeImageDecoder
         if (image is null)
         {
             using var stream = new DeadlineStream(data, deadline, cancellationToken);
-            image = Image.Load<Rgba32>(_configuration, stream);
+            image = Image.Load<Rgba32>(configuration, stream);
         }
         else
         {
@@ -203,6 +226,20 @@ public sealed class SafeImageDecoder
             throw;
         }
     }
+
+    /// <summary>
+    /// A header the decoder does not recognise: damaged when the content starts like a format the decoder reads
+    /// (a JPEG of nothing but start and end markers, a PNG cut inside its header), else a format it does not read.
+    /// </summary>
+    private static ImageDecodeResult Unrecognised(byte[] data) => FormatSniffer.RecogniseSupported(data) is { } name
+        ? ImageDecodeResult.Fail(SkipReason.Corrupt, $"starts like {name} but its header is damaged or cut short ({data.Length:N0} bytes)")
+        : ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, FormatSniffer.Describe(data));
+
+    /// <summary>The size the header declares. ImageSharp 2.1 reads TGA sizes as signed 16-bit numbers (65535 becomes -1): read them unsigned.</summary>
+    private static (int Width, int Height) DeclaredSize(IImageFormat format, byte[] data, IImageInfo info) =>
+        format == TgaFormat.Instance && data.Length >= 16
+            ? (BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(12)), BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(14)))
+            : (info.Width, info.Height);
 
     private static bool AnyTransparent(Image<Rgba32> image)
     {

@@ -18,6 +18,12 @@ public static class FormatSniffer
     public static string? Recognise(ReadOnlySpan<byte> data) =>
         SniffSupported(data) ?? (Sniff(data) is { } other && !NotImages.Contains(other) && !other.StartsWith("ISO media", StringComparison.Ordinal) ? other : null);
 
+    /// <summary>The format the content starts like when it is one the decoder reads ("jpeg", "png", ...), else null. TGA is never recognised.</summary>
+    public static string? RecogniseSupported(ReadOnlySpan<byte> data) => SniffSupported(data);
+
+    /// <summary>Whether the content starts like no format this class knows, image or not (empty content included).</summary>
+    public static bool IsUnknown(ReadOnlySpan<byte> data) => SniffSupported(data) is null && Sniff(data) is null;
+
     // Named by Sniff for skip reports, but documents and videos rather than images when met by content alone.
     private static readonly HashSet<string> NotImages = ["PDF", "SVG/XML"];
 

@@ -199,9 +199,10 @@ public static class FilterExpression
         if (ge >= 0)
         {
             var scoreText = rest[(ge + 2)..];
-            if (!float.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score))
+            // float.TryParse takes NaN, Infinity and overflows to infinity: none of them is a usable minimum.
+            if (!float.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || !float.IsFinite(score))
             {
-                throw new FormatException($"'{token}': '{scoreText}' is not a score");
+                throw new FormatException($"'{token}': '{scoreText}' is not a score (a finite number, e.g. 0.3)");
             }
 
             min = score;

@@ -61,6 +61,10 @@ public sealed class FilterExpressionTests
     [InlineData("format:png format:gif", "join conditions with 'and' or 'or'")]
     [InlineData("folder:\"/a", "not closed")]
     [InlineData("label:animals", "label:SET=LABEL")]
+    [InlineData("label:a=b>=NaN", "'NaN' is not a score")]
+    [InlineData("label:x=y>=1e999", "'1e999' is not a score")]
+    [InlineData("label:x=y>=-Infinity", "'-Infinity' is not a score")]
+    [InlineData("size<=1e309", "not a whole number")]
     [InlineData("width<=10 and width>=20 or width>=5 and width<=1", "")]
     public void Parse_Mistakes_AreRefusedWithAMessageNamingThem(string text, string message)
     {

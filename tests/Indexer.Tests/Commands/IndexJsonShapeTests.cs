@@ -43,7 +43,7 @@ public sealed class IndexJsonShapeTests : IAsyncLifetime, IDisposable
         Assert.Equal(4, summary.GetProperty("indexed").GetInt32());
         var skipped = summary.GetProperty("skipped");
         Assert.Equal(JsonValueKind.Object, skipped.ValueKind);
-        Assert.Equal(1, skipped.GetProperty("unsupported format").GetInt32());
+        Assert.Equal(1, skipped.GetProperty("corrupt").GetInt32()); // b/notes.jpg: text named like a photo
         Assert.Equal(JsonValueKind.Number, summary.GetProperty("elapsed_seconds").ValueKind);
     }
 
@@ -90,7 +90,7 @@ public sealed class IndexJsonShapeTests : IAsyncLifetime, IDisposable
         var file = Assert.Single(skipped.EnumerateArray());
         JsonShape.AssertNames(file, "path", "reason", "detail");
         Assert.Equal(_folder.PathOf("b/notes.jpg"), file.GetProperty("path").GetString());
-        Assert.Equal("unsupported format", file.GetProperty("reason").GetString());
+        Assert.Equal("corrupt", file.GetProperty("reason").GetString());
     }
 
     [Fact]
