@@ -1,4 +1,5 @@
 using ClipSearch.Indexer.Cli;
+using ClipSearch.Tests.Shared;
 
 namespace ClipSearch.Indexer.Tests.Commands;
 

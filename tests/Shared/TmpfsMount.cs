@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ClipSearch.Indexer.Tests.Commands;
+namespace ClipSearch.Tests.Shared;
 
 /// <summary>A small tmpfs mounted on a folder (as root), to make a file system full or read-only for real; unmounted on dispose.</summary>
 internal sealed class TmpfsMount : IDisposable
