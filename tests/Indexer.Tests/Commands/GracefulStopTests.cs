@@ -52,6 +52,33 @@ public sealed class GracefulStopTests
         Assert.Equal(2, pass.GetProperty("indexed").GetInt32());
     }
 
+    [Fact]
+    public async Task Categorize_Cancelled_PrintsTheSummaryAndJson_Exit130_AndTheRerunCompletes()
+    {
+        using var folder = new IndexTestFolder();
+        for (var i = 0; i < 12; i++)
+        {
+            folder.WriteImage($"img{i}.png", i);
+        }
+
+        Assert.Equal(0, (await folder.IndexAsync()).Exit);
+        using var cancel = new CancellationTokenSource();
+        using var output = new StringWriter();
+        using var error = new CancelOnLineWriter(cancel, "categorizing collection");
+        var exit = await ClipSearchCli.RunAsync(["categorize", "--store", folder.Store, "--labels", "red,blue", "--json"], output, error, cancel.Token);
+
+        Assert.True(exit == ExitCodes.Cancelled, $"exit {exit}: {error}");
+        var summary = JsonDocument.Parse(Assert.Single(CliRunner.Lines(output.ToString()))).RootElement;
+        Assert.True(summary.GetProperty("cancelled").GetBoolean());
+        Assert.Contains("cancelled (run again to finish", error.ToString(), StringComparison.Ordinal);
+
+        var (rerun, stdout, stderr) = await CliRunner.RunAsync("categorize", "--store", folder.Store, "--labels", "red,blue", "--json");
+        Assert.True(rerun == 0, stderr);
+        var done = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(12, done.GetProperty("images").GetInt32());
+        Assert.False(done.TryGetProperty("cancelled", out _));
+    }
+
     private static IndexTestFolder Folder()
     {
         var folder = new IndexTestFolder();
