@@ -37,13 +37,26 @@ internal static class CliProcess
     }
 
     /// <summary>
-    /// As <see cref="RunAsync"/>, sending <paramref name="signal"/> ("INT", "TERM") to the process with kill(1), as a
+    /// As <see cref="RunAsync"/>, sending <paramref name="signal"/> to the process with kill(1), as a
     /// terminal or service manager does, <paramref name="delay"/> after its stderr first shows a line containing
     /// <paramref name="when"/>. (A process ended by the signal itself also exits 128+N here: check its output too.)
     /// </summary>
-    public static async Task<(int Exit, string Out, string Err)> RunSignalledAsync(string signal, string when, TimeSpan delay, params string[] arguments)
+    /// <param name="signal">"INT" or "TERM".</param>
+    /// <param name="when">Text of the stderr line after which the signal is sent.</param>
+    /// <param name="delay">How long after that line.</param>
+    /// <param name="group">
+    /// Run it in a process group of its own and signal the whole group, as Ctrl+C in a terminal does (its decoder
+    /// processes get the signal too).
+    /// </param>
+    /// <param name="arguments">The command line.</param>
+    public static async Task<(int Exit, string Out, string Err)> RunSignalledAsync(string signal, string when, TimeSpan delay, bool group, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(group ? "setsid" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (group)
+        {
+            start.ArgumentList.Add("dotnet"); // setsid(1) execs it in the same process, now leader of its own group
+        }
+
         start.ArgumentList.Add(ServerProcess.ProjectAssembly("Indexer", "clipsearch.dll"));
         foreach (var a in arguments)
         {
@@ -66,7 +79,8 @@ internal static class CliProcess
                 signalled = Task.Run(async () =>
                 {
                     await Task.Delay(delay);
-                    using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    var target = (group ? "-" : "") + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    using var kill = Process.Start("kill", ["-" + signal, "--", target]);
                     await kill.WaitForExitAsync();
                 });
             }

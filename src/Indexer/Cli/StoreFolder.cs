@@ -62,7 +62,7 @@ internal static class StoreFolder
         {
             return new StoreFolderException(
                 $"the index folder {folder} is read-only (its file system is mounted read-only, or the index files cannot be written); " +
-                "index into a folder that can be written (--store) or remount it read-write", ExitCodes.IndexError, error);
+                "use a folder that can be written (--store) or remount it read-write", ExitCodes.IndexError, error);
         }
 
         return chain.OfType<UnauthorizedAccessException>().FirstOrDefault() is { } denied
