@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
 using ClipSearch.Core.Index;
+using ClipSearch.Engine.Categorization;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Commands;
 using ClipSearch.Indexing;
@@ -30,6 +31,14 @@ internal static class ClipSearchCli
         return root;
     }
 
+    /// <summary>Runs the command line as the process: SIGINT and SIGTERM stop the command gracefully (see <see cref="StopSignals"/>).</summary>
+    public static async Task<int> RunAsProcessAsync(string[] args)
+    {
+        using var signals = new StopSignals(Console.Error);
+        var exit = await RunAsync(args, null, null, signals.Token).ConfigureAwait(false);
+        return exit == ExitCodes.Cancelled ? signals.CancelledExitCode : exit;
+    }
+
     public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
     {
         var config = new InvocationConfiguration
@@ -37,6 +46,7 @@ internal static class ClipSearchCli
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
             EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null, // signals are handled by RunAsProcessAsync, which knows SIGINT from SIGTERM
         };
         // No response files: a query or label such as "@home" is text.
         var parse = Build().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -80,14 +90,23 @@ internal static class ClipSearchCli
             await config.Error.WriteLineAsync($"error: index: {e.Message}").ConfigureAwait(false);
             return ExitCodes.IndexError;
         }
+        catch (StoreFolderException e)
+        {
+            await config.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
+        }
         catch (IndexerBusyException e)
         {
             await config.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Busy;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            await config.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            if (e is not (IndexCancelledException or CategorizeCancelledException))
+            {
+                await config.Error.WriteLineAsync("cancelled").ConfigureAwait(false); // (those two printed their summary)
+            }
+
             return ExitCodes.Cancelled;
         }
     }

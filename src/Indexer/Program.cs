@@ -7,4 +7,4 @@ if (DecodeWorker.IsWorkerInvocation(args))
     return await DecodeWorker.RunOnStandardStreamsAsync().ConfigureAwait(false);
 }
 
-return await ClipSearchCli.RunAsync(args).ConfigureAwait(false);
+return await ClipSearchCli.RunAsProcessAsync(args).ConfigureAwait(false);

@@ -50,36 +50,51 @@ public sealed partial class CollectionIndexer
 
     /// <summary>Indexes <paramref name="paths"/> (folders or single files).</summary>
     /// <exception cref="ArgumentException">A path does not exist.</exception>
+    /// <exception cref="IndexCancelledException">
+    /// <paramref name="cancellationToken"/> was cancelled: files finished by then were written, and the exception's summary counts them.
+    /// </exception>
     public async Task<IndexSummary> RunAsync(IReadOnlyList<string> paths, IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var clock = Stopwatch.StartNew();
-        progress?.Report(new IndexProgress("scanning", 0, 0, 0, 0, clock.Elapsed));
-        var stored = await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
-        var scopes = Scope.Resolve(paths, stored.Values.Select(s => s.Payload.Root).ToHashSet(StringComparer.Ordinal));
-        var skippedBefore = _state.Skipped(_collection.Name);
-
-        // Scanned scope by scope while the change set is worked out, so that the progress line counts as it goes.
-        var changes = ChangeSet.Compute(stored, scopes.Select(s => Scan(s, cancellationToken)), skippedBefore, scopes, _options.RetrySkipped,
-            toDo => progress?.Report(new IndexProgress("scanning", toDo, 0, 0, 0, clock.Elapsed)));
-        var counters = new RunCounters(changes.Work.Count, changes.Unchanged, progress, clock);
-        var pendingDeletes = new ConcurrentDictionary<Guid, StoredPoint>(changes.PendingDeletes);
-        if (changes.Work.Count > 0)
+        RunCounters? counters = null;
+        ChangeSet? changes = null;
+        try
         {
-            counters.Report("indexing");
-            var files = new FileProcessor(_collection, new ContentReader(_collection, _encoder, stored.Values, counters), pendingDeletes, counters);
-            await new IndexPipeline(_collection, _encoder, _state, _options, counters, _logger).RunAsync(changes.Work, files, cancellationToken).ConfigureAwait(false);
-        }
+            progress?.Report(new IndexProgress("scanning", 0, 0, 0, 0, clock.Elapsed));
+            var stored = await LoadStoredAsync(cancellationToken).ConfigureAwait(false);
+            var scopes = Scope.Resolve(paths, stored.Values.Select(s => s.Payload.Root).ToHashSet(StringComparer.Ordinal));
+            var skippedBefore = _state.Skipped(_collection.Name);
 
-        counters.Report("finishing");
-        var gone = pendingDeletes.Keys.ToList(); // what no move claimed
-        for (var i = 0; i < gone.Count; i += 1000)
+            // Scanned scope by scope while the change set is worked out, so that the progress line counts as it goes.
+            changes = ChangeSet.Compute(stored, scopes.Select(s => Scan(s, cancellationToken)), skippedBefore, scopes, _options.RetrySkipped,
+                toDo => progress?.Report(new IndexProgress("scanning", toDo, 0, 0, 0, clock.Elapsed)));
+            counters = new RunCounters(changes.Work.Count, changes.Unchanged, progress, clock);
+            var pendingDeletes = new ConcurrentDictionary<Guid, StoredPoint>(changes.PendingDeletes);
+            if (changes.Work.Count > 0)
+            {
+                counters.Report("indexing");
+                var files = new FileProcessor(_collection, new ContentReader(_collection, _encoder, stored.Values, counters), pendingDeletes, counters);
+                await new IndexPipeline(_collection, _encoder, _state, _options, counters, _logger).RunAsync(changes.Work, files, cancellationToken).ConfigureAwait(false);
+            }
+
+            counters.Report("finishing");
+            var gone = pendingDeletes.Keys.ToList(); // what no move claimed
+            for (var i = 0; i < gone.Count; i += 1000)
+            {
+                counters.AddDeleted(await _collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false));
+            }
+
+            _state.Update(_collection.Name, [], changes.SkipsToForget);
+            return counters.Summary(changes.Remembered.Values, changes.UnlistedFolders);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && e is not IndexCancelledException)
         {
-            counters.AddDeleted(await _collection.DeleteAsync(gone.Skip(i).Take(1000).ToList(), cancellationToken).ConfigureAwait(false));
+            var summary = counters is null || changes is null
+                ? new IndexSummary { ElapsedSeconds = clock.Elapsed.TotalSeconds }
+                : counters.Summary(changes.Remembered.Values, changes.UnlistedFolders);
+            throw new IndexCancelledException(summary, e);
         }
-
-        _state.Update(_collection.Name, [], changes.SkipsToForget);
-        return counters.Summary(changes.Remembered.Values, changes.UnlistedFolders);
     }
 
     /// <summary>What the index holds, by absolute path (payloads only).</summary>

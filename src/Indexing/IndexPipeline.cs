@@ -18,15 +18,21 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
     // How long a batch for the model waits for stragglers: batches run the model better than single images.
     private static readonly TimeSpan EncodeLinger = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Runs the stages over <paramref name="work"/>. Cancelling <paramref name="cancellationToken"/> stops reading and
+    /// encoding; files already finished are still written, then the cancellation is thrown.
+    /// </summary>
     public async Task RunAsync(IReadOnlyList<WorkItem> work, FileProcessor files, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A stage that fails stops all of them; the caller's cancellation stops reading and encoding only.
+        using var failed = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failed.Token);
         var batch = Math.Max(1, options.BatchSize);
         var inFlight = options.ReadParallelism > 0 ? options.ReadParallelism : batch + Environment.ProcessorCount;
         var encodeQueue = Channel.CreateBounded<EncodeJob>(new BoundedChannelOptions(batch * 2) { SingleReader = true });
         var writeQueue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(Math.Max(64, options.WriteBatchSize * 2)) { SingleReader = true });
 
-        var produce = Guard(stop, async token =>
+        var produce = Guard(failed, async token =>
         {
             try
             {
@@ -38,31 +44,62 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
             {
                 encodeQueue.Writer.TryComplete();
             }
-        });
-        var encode = Guard(stop, token => EncodeAsync(encodeQueue.Reader, batch, token));
-        var write = Guard(stop, token => WriteAsync(writeQueue.Reader, token));
+        }, stop.Token, cancellationToken);
+        var encode = Guard(failed, token => EncodeAsync(encodeQueue.Reader, batch, token), stop.Token, cancellationToken);
+        var write = Guard(failed, token => WriteAsync(writeQueue.Reader, token), failed.Token, cancellationToken);
         try
         {
             await Task.WhenAll(produce, encode).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled, or stopped by a stage that failed: the write stage still ends, then the real failure is reported.
         }
         finally
         {
             writeQueue.Writer.TryComplete();
         }
 
-        await write.ConfigureAwait(false);
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        ThrowFirstFailure([produce, encode, write], cancellationToken);
     }
 
-    /// <summary>Runs a stage; its failure stops the others (instead of leaving them blocked on a full queue).</summary>
-    private static Task Guard(CancellationTokenSource stop, Func<CancellationToken, Task> stage) => Task.Run(async () =>
+    /// <summary>
+    /// Rethrows the failure of a stage that failed by itself (a full disk in the write stage, say) rather than the
+    /// cancellation it caused in the others; a cancellation is thrown only when nothing failed.
+    /// </summary>
+    private static void ThrowFirstFailure(Task[] stages, CancellationToken cancellationToken)
+    {
+        var failures = stages.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
+        if (failures.FirstOrDefault(e => e is not OperationCanceledException) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failures.Count > 0 || stages.Any(t => t.IsCanceled))
+        {
+            throw new OperationCanceledException("an indexing stage stopped before the end of its work");
+        }
+    }
+
+    /// <summary>Runs a stage with <paramref name="token"/>; its failure (not the caller's cancellation) stops the others.</summary>
+    private static Task Guard(CancellationTokenSource failed, Func<CancellationToken, Task> stage, CancellationToken token, CancellationToken caller) => Task.Run(async () =>
     {
         try
         {
-            await stage(stop.Token).ConfigureAwait(false);
+            await stage(token).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e) when (!(e is OperationCanceledException && caller.IsCancellationRequested))
         {
-            await stop.CancelAsync().ConfigureAwait(false);
+            await failed.CancelAsync().ConfigureAwait(false);
             throw;
         }
     });

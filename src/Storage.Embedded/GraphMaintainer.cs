@@ -32,6 +32,7 @@ internal sealed partial class GraphMaintainer : IDisposable
     private IGraphIndex? _index;
     private string _generation = string.Empty;
     private long _changesSinceSave;
+    private Exception? _lastFailure; // LastError's exception
     private int _saveWaiters;
     private volatile bool _caughtUp;
     private volatile bool _stopped;
@@ -104,7 +105,8 @@ internal sealed partial class GraphMaintainer : IDisposable
 
             if (LastError is { } error)
             {
-                throw new InvalidOperationException(error);
+                // The pass's own exception as the inner one: a caller can tell a full disk (ENOSPC) from a bug.
+                throw new InvalidOperationException(error, _lastFailure);
             }
 
             ObjectDisposedException.ThrowIf(_stopped, this);
@@ -179,12 +181,14 @@ internal sealed partial class GraphMaintainer : IDisposable
                 }
 
                 LastError = null;
+                _lastFailure = null;
             }
 #pragma warning disable CA1031 // A failing background pass must not end the loop; searches fall back to exact.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 changed = false;
+                _lastFailure = e;
                 LastError = $"{e.GetType().Name}: {e.Message}";
                 LogGraphFailed(_logger, _collection, e);
             }

@@ -74,6 +74,13 @@ internal sealed partial class ServerProcess : IDisposable
         return first == _listening.Task ? await _listening.Task : throw new InvalidOperationException($"{Path.GetFileName(_process.StartInfo.ArgumentList[0])} did not start:\n{Output}");
     }
 
+    /// <summary>Sends <paramref name="signal"/> ("TERM", "INT") to the process with kill(1), as docker stop or systemd does.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
     public async Task<int> ExitCodeAsync()
     {

@@ -42,44 +42,62 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         var index = classifier.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var counts = new int[classifier.Labels.Count + 1]; // the last slot counts the unlabelled
         int images = 0, alreadyDone = 0;
-        if (collection is IVectorBatchReader bulk)
+        try
         {
-            // Vectors as rows of one reused buffer: no array per point.
-            await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.LabelRows(rows, thresholds)), cancellationToken)
-                .ConfigureAwait(false);
+            await ReadAllAsync().ConfigureAwait(false);
         }
-        else
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            // The next batch is read from the index while this one is scored and written.
-            var pages = collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using var pagesScope = pages.ConfigureAwait(false);
-            Task<IReadOnlyList<StoredPoint>?> Fetch() => Task.Run(async () => await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null, cancellationToken);
-            var next = Fetch();
-            try
+            throw new CategorizeCancelledException(Summary(), e);
+        }
+
+        return Summary();
+
+        // Batches are written as they are scored: a cancelled run keeps (and counts) the batches written before.
+        async Task ReadAllAsync()
+        {
+            if (collection is IVectorBatchReader bulk)
             {
-                while (await next.ConfigureAwait(false) is { } batch)
+                // Vectors as rows of one reused buffer: no array per point.
+                await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.LabelRows(rows, thresholds)), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                // The next batch is read from the index while this one is scored and written.
+                var pages = collection.ScrollAsync(filter, BatchSize, withVectors: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using var pagesScope = pages.ConfigureAwait(false);
+                Task<IReadOnlyList<StoredPoint>?> Fetch() => Task.Run(async () => await pages.MoveNextAsync().ConfigureAwait(false) ? pages.Current : null, cancellationToken);
+                var next = Fetch();
+                try
                 {
-                    next = Fetch();
-                    await ProcessAsync(batch, classifier.LabelMany([.. batch.Select(p => p.Vector!)], thresholds)).ConfigureAwait(false);
+                    while (await next.ConfigureAwait(false) is { } batch)
+                    {
+                        next = Fetch();
+                        await ProcessAsync(batch, classifier.LabelMany([.. batch.Select(p => p.Vector!)], thresholds)).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    // Never dispose the scroll while a read of it is still running.
+                    await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
                 }
             }
-            finally
-            {
-                // Never dispose the scroll while a read of it is still running.
-                await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            }
         }
 
-        var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < counts.Length; i++)
+        CategorizeSummary Summary()
         {
-            if (counts[i] > 0)
+            var distribution = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < counts.Length; i++)
             {
-                distribution[i < classifier.Labels.Count ? classifier.Labels[i] : ""] = counts[i];
+                if (counts[i] > 0)
+                {
+                    distribution[i < classifier.Labels.Count ? classifier.Labels[i] : ""] = counts[i];
+                }
             }
-        }
 
-        return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds);
+            return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds);
+        }
 
         // Counts, writes and reports one batch; results[i] is the decision for batch[i].
         async Task ProcessAsync(IReadOnlyList<StoredPoint> batch, TopTwo[] results)
@@ -108,7 +126,8 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
 
             if (labels is { Count: > 0 })
             {
-                await collection.SetLabelsAsync(labelSet, labels, cancellationToken).ConfigureAwait(false);
+                // A batch begun is written whole (not cancelled halfway), so a cancelled run's counts are what the index holds.
+                await collection.SetLabelsAsync(labelSet, labels, CancellationToken.None).ConfigureAwait(false);
             }
 
             progress?.Report((images, total));

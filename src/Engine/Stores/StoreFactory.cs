@@ -27,6 +27,18 @@ public static class StoreFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         var store = new QdrantVectorStore(options);
-        return new StoreContext(store, Path.Combine(UserFolders.State("qdrant"), $"{store.Url.Host}_{store.Url.Port}"), $"Qdrant at {store.Url}", null);
+        return new StoreContext(store, QdrantStateFolder(store.Url), $"Qdrant at {store.Url}", null);
     }
+
+    /// <summary>
+    /// The local folder the settings' index writes to, without opening anything: the embedded index's folder, or
+    /// the indexer's state folder of a Qdrant server (so that a command can check it can write there first).
+    /// </summary>
+    public static string LocalFolder(IndexSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.UsesQdrant ? QdrantStateFolder(settings.Qdrant.Url!) : Path.GetFullPath(settings.Embedded.Path);
+    }
+
+    private static string QdrantStateFolder(Uri url) => Path.Combine(UserFolders.State("qdrant"), $"{url.Host}_{url.Port}");
 }

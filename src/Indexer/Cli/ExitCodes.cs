@@ -24,6 +24,12 @@ internal static class ExitCodes
     /// <summary>Another process is indexing the same collection.</summary>
     public const int Busy = 6;
 
-    /// <summary>Interrupted (Ctrl+C).</summary>
+    /// <summary>The file system holding the index is full (no space left on device).</summary>
+    public const int NoSpace = 7;
+
+    /// <summary>Interrupted by SIGINT (Ctrl+C).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Stopped by SIGTERM.</summary>
+    public const int Terminated = 143;
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using ClipSearch.Core.Index;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Categorization;
+using ClipSearch.Engine.Stores;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Output;
 
@@ -67,6 +68,26 @@ internal static class CategorizeCommand
             }
 
             using var engine = CliEngine.Create(parse, model, store);
+            var folder = StoreFactory.LocalFolder(engine.IndexSettings);
+            if (!parse.GetValue(dryRun))
+            {
+                StoreFolder.EnsureWritable(folder);
+            }
+
+            try
+            {
+                return await RunAsync(parse, engine, set, pointFilter, exportFile, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (StoreFolder.TryExplain(e, folder, out var explained))
+            {
+                throw explained;
+            }
+        });
+        return command;
+
+        async Task<int> RunAsync(ParseResult parse, CliEngine engine, PromptSet set, PointFilter? pointFilter, FileInfo? exportFile, CancellationToken ct)
+        {
+            var error = parse.InvocationConfiguration.Error;
             var collection = await engine.Collections.OpenAsync(store.CollectionName(parse), engine.Text, ct).ConfigureAwait(false);
             ZeroShotClassifier classifier;
             try
@@ -82,23 +103,42 @@ internal static class CategorizeCommand
             var categorizer = new Categorizer(collection, classifier, set.Key, new Thresholds(parse.GetValue(minScore), parse.GetValue(minMargin), parse.GetValue(minProbability)));
             var rows = exportFile is null ? null : new List<Categorized>();
             var line = new StatusLine(error, StatusLine.IsInteractive(error), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
-            var summary = await categorizer.RunAsync(parse.GetValue(labelSet)!, pointFilter, parse.GetValue(dryRun), rows is null ? null : rows.Add,
-                new Progress<(int Done, long Total)>(p => line.Show(() => $"categorizing: {p.Done:N0}/{p.Total:N0} images")), ct).ConfigureAwait(false);
+            await error.WriteLineAsync($"categorizing collection '{collection.Name}' into label set '{parse.GetValue(labelSet)}'").ConfigureAwait(false);
+            CategorizeSummary summary;
+            try
+            {
+                summary = await categorizer.RunAsync(parse.GetValue(labelSet)!, pointFilter, parse.GetValue(dryRun), rows is null ? null : rows.Add,
+                    new Progress<(int Done, long Total)>(p => line.Show(() => $"categorizing: {p.Done:N0}/{p.Total:N0} images")), ct).ConfigureAwait(false);
+            }
+            catch (CategorizeCancelledException e) when (e.Summary is not null)
+            {
+                // Stopped by a signal: the labels written are kept and counted (no export); a rerun resumes.
+                line.Close();
+                await ReportAsync(parse, e.Summary, cancelled: true).ConfigureAwait(false);
+                throw;
+            }
+
             line.Close();
             if (exportFile is not null)
             {
                 await WriteExportAsync(exportFile, rows!, ct).ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync(Describe(summary, parse.GetValue(dryRun))).ConfigureAwait(false);
+            await ReportAsync(parse, summary, cancelled: false).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        async Task ReportAsync(ParseResult parse, CategorizeSummary summary, bool cancelled)
+        {
+            var text = Describe(summary, parse.GetValue(dryRun));
+            await parse.InvocationConfiguration.Error.WriteLineAsync(cancelled ? $"cancelled (run again to finish; nothing exported), so far: {text}" : text)
+                .ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(CategorizeOutput.From(summary, parse.GetValue(dryRun)), CliJsonContext.Relaxed.CategorizeOutput)).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(CategorizeOutput.From(summary, parse.GetValue(dryRun), cancelled),
+                    CliJsonContext.Relaxed.CategorizeOutput)).ConfigureAwait(false);
             }
-
-            return ExitCodes.Success;
-        });
-        return command;
+        }
     }
 
     private static string Describe(CategorizeSummary s, bool dryRun)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Engine.Imaging;
+using ClipSearch.Engine.Stores;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Output;
 using ClipSearch.Indexing;
@@ -91,8 +92,17 @@ internal static class IndexCommand
             }
 
             using var engine = CliEngine.Create(parse, decoding, model, store);
-            return await RunAsync(parse, engine, store.CollectionName(parse), targets, options, parse.GetValue(exact) ? ImageDecoding.Exact : ImageDecoding.Scaled,
-                parse.GetValue(watch), TimeSpan.FromMinutes(Math.Max(1, parse.GetValue(rescan))), parse.GetValue(json), ct).ConfigureAwait(false);
+            var folder = StoreFactory.LocalFolder(engine.IndexSettings);
+            StoreFolder.EnsureWritable(folder);
+            try
+            {
+                return await RunAsync(parse, engine, store.CollectionName(parse), targets, options, parse.GetValue(exact) ? ImageDecoding.Exact : ImageDecoding.Scaled,
+                    parse.GetValue(watch), TimeSpan.FromMinutes(Math.Max(1, parse.GetValue(rescan))), parse.GetValue(json), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (StoreFolder.TryExplain(e, folder, out var explained))
+            {
+                throw explained;
+            }
         });
         return command;
     }
@@ -143,28 +153,45 @@ internal static class IndexCommand
     {
         var progress = ConsoleProgress.For(error);
         IndexSummary summary;
+        IndexCancelledException? cancelled = null;
         try
         {
             summary = await indexer.RunAsync(paths, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IndexCancelledException e)
+        {
+            // Stopped by a signal: what was written is kept and counted, and the next run goes on from there.
+            (summary, cancelled) = (e.Summary, e);
         }
         finally
         {
             progress.Close();
         }
 
+        await ReportAsync(summary, output, error, json, cancelled is not null).ConfigureAwait(false);
+        if (cancelled is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cancelled);
+        }
+
+        return summary;
+    }
+
+    private static async Task ReportAsync(IndexSummary summary, TextWriter output, TextWriter error, bool json, bool cancelled)
+    {
         foreach (var folder in summary.UnlistedFolders)
         {
             await error.WriteLineAsync($"warning: could not list {folder}; what the index holds from there was kept").ConfigureAwait(false);
         }
 
-        await error.WriteLineAsync(Describe(summary)).ConfigureAwait(false);
+        var line = Describe(summary);
+        await error.WriteLineAsync(cancelled ? "cancelled, " + line.Replace("done: ", "done so far: ", StringComparison.Ordinal) + "; run again to finish" : line)
+            .ConfigureAwait(false);
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(IndexOutput.From(summary), CliJsonContext.Relaxed.IndexOutput)).ConfigureAwait(false);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(JsonSerializer.Serialize(IndexOutput.From(summary, cancelled), CliJsonContext.Relaxed.IndexOutput)).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
-
-        return summary;
     }
 
     internal static string Describe(IndexSummary s)
