@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
 using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Categorization;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Commands;
@@ -77,6 +78,12 @@ internal static class ClipSearchCli
         }
         catch (ClipModelException e)
         {
+            await config.Error.WriteLineAsync($"error: model: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.ModelError;
+        }
+        catch (ZeroShotScoringException e)
+        {
+            // A sigmoid model whose scale and bias are not recorded: its probabilities are unknown (ranking still works).
             await config.Error.WriteLineAsync($"error: model: {e.Message}").ConfigureAwait(false);
             return ExitCodes.ModelError;
         }
