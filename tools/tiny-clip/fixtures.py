@@ -43,9 +43,10 @@ def text_int32_mask(dim, name, output="text_embeds"):
     save(helper.make_graph(nodes, "text", [ids, mask], [out], [w]), name)
 
 
-def vision(dim, name, rank3=False):
-    """image_embeds = mean over H, W of pixel_values [batch, 3, 224, 224] @ W[3, dim] + 0.1."""
-    px = helper.make_tensor_value_info("pixel_values", TensorProto.FLOAT, ["batch", 3, 224, 224])
+def vision(dim, name, rank3=False, side=224):
+    """image_embeds = mean over H, W of pixel_values [batch, 3, side, side] @ W[3, dim] + 0.1 (side None: any size)."""
+    sides = [side, side] if side else ["height", "width"]
+    px = helper.make_tensor_value_info("pixel_values", TensorProto.FLOAT, ["batch", 3, *sides])
     out_shape = ["batch", 1, dim] if rank3 else ["batch", dim]
     out = helper.make_tensor_value_info("image_embeds", TensorProto.FLOAT, out_shape)
     w = numpy_helper.from_array(weight(3, dim, 2.0), "W")
@@ -68,4 +69,5 @@ if __name__ == "__main__":
     text_int32_mask(6, "text_int32_mask_d6.onnx")
     vision(8, "vision_d8.onnx")
     vision(8, "vision_rank3_d8.onnx", rank3=True)
+    vision(96, "vision_d96_any_size.onnx", side=None)  # beside the tiny text tower, for image sizes other than 224 (MobileCLIP's 256)
     print(f"wrote fixtures to {os.path.normpath(OUT)}")
