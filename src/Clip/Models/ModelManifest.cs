@@ -14,7 +14,7 @@ namespace ClipSearch.Clip.Models;
 /// tower (M-CLIP), or an export of the same weights under another name. Collections indexed with any of them accept
 /// this model's queries.
 /// </param>
-/// <param name="Languages">The languages the text tower was trained on (ISO 639-1), for reports.</param>
+/// <param name="Languages">The languages the text tower was trained on (ISO 639-1, or "multilingual" where no list is known), for reports.</param>
 /// <param name="LogitScale">A sigmoid model's trained logit_scale (its log; the multiplier is exp of it).</param>
 /// <param name="LogitBias">A sigmoid model's trained logit_bias.</param>
 /// <param name="ScoringSource">Where the scale and bias were read (for reports), or null.</param>
