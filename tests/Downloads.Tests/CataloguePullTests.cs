@@ -16,19 +16,6 @@ namespace ClipSearch.Downloads.Tests;
 /// </summary>
 public sealed class CataloguePullTests : IAsyncLifetime, IAsyncDisposable, IDisposable
 {
-    private static readonly Dictionary<string, Publisher> Publishers = new(StringComparer.Ordinal)
-    {
-        ["openai/clip-vit-base-patch32"] = Publisher.XenovaClip,
-        ["openai/clip-vit-base-patch16"] = Publisher.XenovaClip,
-        ["Qdrant/clip-ViT-B-32"] = Publisher.FastEmbed,
-        ["google/siglip-base-patch16-224"] = Publisher.XenovaSigLip,
-        ["google/siglip2-base-patch16-224"] = Publisher.OnnxCommunitySigLip2,
-        ["Xenova/mobileclip_s2"] = Publisher.XenovaMobileClip,
-        ["immich-app/ViT-B-32__openai"] = Publisher.ImmichClip,
-        ["immich-app/XLM-Roberta-Large-Vit-B-32"] = Publisher.ImmichMClip,
-        ["immich-app/ViT-B-16-SigLIP2__webli"] = Publisher.ImmichSigLip2,
-    };
-
     private readonly FakeHub _hub = new();
     private readonly TempModelFolder _target = new();
 
@@ -42,49 +29,19 @@ public sealed class CataloguePullTests : IAsyncLifetime, IAsyncDisposable, IDisp
 
     public void Dispose() => _target.Dispose();
 
-    /// <summary>Serves the entry's full variant and its scoring checkpoint; returns what was served, by local path, and the scale and bias.</summary>
-    private (Dictionary<string, byte[]> Files, float Scale, float Bias) Publish(CatalogueModel model)
-    {
-        var publisher = Publishers[model.Name];
-        var served = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var file in model.Variants[ModelCatalogue.Full])
-        {
-            var content = PublishedStandIns.For(publisher, file.LocalPath);
-            Assert.True(content is not null || file.Optional, $"{file.Repository}/{file.RemotePath} is required but has no stand-in");
-            if (content is not null)
-            {
-                _hub.Add(file.Repository, file.RemotePath, content);
-                served[file.LocalPath] = content;
-            }
-        }
-
-        var (scale, bias) = (4.75f, -16.5f); // exact in bfloat16 too
-        if (model.Scoring is { } checkpoint)
-        {
-            // transformers' SiglipModel saves both as float32 [1]; open_clip (timm/*) as 0-d parameters.
-            var openClip = checkpoint.Path.StartsWith("open_clip", StringComparison.Ordinal);
-            _hub.Add(checkpoint.Repository, checkpoint.Path, SafetensorsFile.Build(
-                SafetensorsFile.Filler("text.token_embedding.weight", 64 * 1024),
-                openClip ? SafetensorsFile.Bf16(checkpoint.ScaleTensor, scale) : SafetensorsFile.F32(checkpoint.ScaleTensor, scale, 1),
-                openClip ? SafetensorsFile.Bf16(checkpoint.BiasTensor, bias) : SafetensorsFile.F32(checkpoint.BiasTensor, bias, 1)));
-        }
-
-        return (served, scale, bias);
-    }
-
     private Task<(int Exit, string Out, string Err)> PullAsync(string name) =>
         CliRunner.RunAsync("models", "pull", name, "--dir", _target.Root, "--endpoint", _hub.Url.ToString());
 
     [Fact]
     public void Catalogue_EveryEntry_HasAPublisherStandIn() =>
-        Assert.Equal(Publishers.Keys.Order(StringComparer.Ordinal), ModelCatalogue.Models.Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(CatalogueHub.Publishers.Keys.Order(StringComparer.Ordinal), ModelCatalogue.Models.Select(m => m.Name).Order(StringComparer.Ordinal));
 
     [Theory]
     [MemberData(nameof(Names))]
     public async Task Pull_CatalogueEntry_LoadsAsItsFamilyWithItsIdSpaceAndScoring(string name)
     {
         var entry = ModelCatalogue.Find(name)!;
-        var (served, scale, bias) = Publish(entry);
+        var (served, scale, bias) = CatalogueHub.Publish(_hub, entry);
 
         var (exit, _, stderr) = await PullAsync(name);
 
@@ -122,7 +79,7 @@ public sealed class CataloguePullTests : IAsyncLifetime, IAsyncDisposable, IDisp
     public async Task Pull_SigmoidEntryWhoseCheckpointLacksTheBias_FailsAndRecordsNoScoring()
     {
         var entry = ModelCatalogue.Find("google/siglip-base-patch16-224")!;
-        Publish(entry);
+        CatalogueHub.Publish(_hub, entry);
         _hub.Add(entry.Scoring!.Repository, entry.Scoring.Path, SafetensorsFile.Build(SafetensorsFile.F32("logit_scale", 4.7f, 1)));
 
         var (exit, _, stderr) = await PullAsync(entry.Name);
