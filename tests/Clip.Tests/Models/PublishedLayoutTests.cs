@@ -123,6 +123,38 @@ public sealed class PublishedLayoutTests
     }
 
     [Fact]
+    public void Load_ImmichTensorNames_TextImageEmbeddingOneRowPerRunMatchClosedForm()
+    {
+        // immich exports with input "text" (int32) / "image", output "embedding", and no dynamic axes: a batch of one.
+        using var folder = PublishedStandIns.Folder(Publisher.ImmichClip, ["config.json", "visual/preprocess_cfg.json", "textual/tokenizer.json", "textual/tokenizer_config.json"]);
+        folder.Copy(TempModelFolder.Fixture("immich_textual_d8.onnx"), "textual/model.onnx");
+        folder.Copy(TempModelFolder.Fixture("immich_visual_d8.onnx"), "visual/model.onnx");
+        using var model = ClipModel.Load(folder.Root, Cpu);
+        Assert.Equal(("text", (string?)null, "embedding"), model.TextTensors);
+        Assert.Equal(("image", "embedding"), model.VisionTensors);
+
+        string[] texts = ["a red circle", "two blue squares", "a photo of a yellow star."];
+        var embeddings = model.Encode(texts);
+        for (var t = 0; t < texts.Length; t++)
+        {
+            var ids = model.Tokenizer.Tokenize(texts[t]).Ids;
+            var expected = new float[8];
+            for (var j = 0; j < 8; j++)
+            {
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    expected[j] += ids[i] * (float)Math.Sin((0.37 * ((i * 8) + j)) + 3.0) / 49407f;
+                }
+            }
+
+            var norm = MathF.Sqrt(expected.Sum(x => x * x));
+            Assert.All(Enumerable.Range(0, 8), j => Assert.Equal(expected[j] / norm, embeddings[t][j], 4));
+        }
+
+        AssertUnit(EmbedImage(model), 8);
+    }
+
+    [Fact]
     public void Load_ImmichOpenClipSigLip2_FamilyFromInitLogitBiasAndNoInventedScoring()
     {
         using var folder = PublishedStandIns.Folder(Publisher.ImmichSigLip2, ["config.json", "visual/model.onnx", "visual/preprocess_cfg.json", "textual/model.onnx",

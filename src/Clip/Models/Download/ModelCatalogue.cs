@@ -21,7 +21,7 @@ public static partial class ModelCatalogue
         {
             Spaces = Others(OpenAiVitB32, "openai/clip-vit-base-patch32"),
             ApproximateSizes = new Dictionary<string, long> { [Full] = 606_000_000, [Quantized] = 155_000_000 },
-            SizeSource = "docs/DESIGN: 352 MB vision + 254 MB text, ~90 + 65 MB quantized",
+            SizeSource = "the project's design brief: 352 MB vision + 254 MB text, ~90 + 65 MB quantized",
         },
         Xenova("openai/clip-vit-base-patch16", "Xenova/clip-vit-base-patch16", "OpenAI CLIP ViT-B/16 (Transformers.js export by Xenova); slower, more accurate", 512),
         new("Qdrant/clip-ViT-B-32", "OpenAI CLIP ViT-B/32 as packaged for fastembed by Qdrant (Qdrant/clip-ViT-B-32-vision + -text)", 512,
