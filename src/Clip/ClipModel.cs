@@ -62,6 +62,9 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
     /// <summary>The image space this model's embeddings share with another model's, when its folder says so.</summary>
     public string? SharedSpace => Folder.SharedSpace;
 
+    /// <inheritdoc/>
+    public IReadOnlyList<string> SharedSpaces => Folder.SharedSpaces;
+
     public ModelFamily Family => Folder.Family;
 
     /// <summary>Whether the model can embed images (false for a text tower alone).</summary>

@@ -14,8 +14,8 @@ namespace ClipSearch.Downloads.Tests;
 /// <summary>
 /// A Hugging Face compatible hub on 127.0.0.1 (real Kestrel), serving files the way huggingface.co does:
 /// HEAD /{repo}/resolve/main/{path} answers large (.onnx) files with a redirect to a content-addressed URL
-/// plus X-Linked-Etag (SHA-256) and X-Linked-Size, small files with their git blob SHA-1 as ETag; GET honours
-/// Range. Faults can be injected: a transfer cut mid-file, a corrupted body.
+/// plus X-Linked-Etag (SHA-256) and X-Linked-Size (.safetensors files likewise), small files with their git blob
+/// SHA-1 as ETag; GET honours Range (<c>bytes=FROM-</c> and <c>bytes=FROM-TO</c>). Faults can be injected: a transfer cut mid-file, a corrupted body.
 /// </summary>
 internal sealed class FakeHub : IAsyncDisposable
 {
@@ -39,6 +39,12 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>GET requests for file bodies, by hub path.</summary>
     public ConcurrentDictionary<string, int> Gets { get; } = new();
 
+    /// <summary>When set, Range headers are ignored and every GET sends the whole file with 200, as some mirrors do.</summary>
+    public bool IgnoreRanges { get; set; }
+
+    /// <summary>Body bytes sent, by hub path.</summary>
+    public ConcurrentDictionary<string, long> BytesServed { get; } = new();
+
     /// <summary>Files whose next N body transfers stop after half the bytes (the connection is aborted).</summary>
     public ConcurrentDictionary<string, int> CutNext { get; } = new();
 
@@ -60,7 +66,7 @@ internal sealed class FakeHub : IAsyncDisposable
     private static string GitSha1(byte[] content) =>
         Convert.ToHexStringLower(SHA1.HashData([.. Encoding.ASCII.GetBytes($"blob {content.Length}\0"), .. content]));
 
-    private static bool IsLarge(string path) => path.EndsWith(".onnx", StringComparison.Ordinal);
+    private static bool IsLarge(string path) => path.EndsWith(".onnx", StringComparison.Ordinal) || path.EndsWith(".safetensors", StringComparison.Ordinal);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -107,17 +113,26 @@ internal sealed class FakeHub : IAsyncDisposable
         }
 
         Gets.AddOrUpdate(key, 1, (_, n) => n + 1);
-        long from = 0;
+        long from = 0, to = content.Length - 1;
         var range = context.Request.Headers.Range.ToString();
-        if (range.StartsWith("bytes=", StringComparison.Ordinal))
+        if (range.StartsWith("bytes=", StringComparison.Ordinal) && !IgnoreRanges)
         {
-            from = long.Parse(range[6..].TrimEnd('-'), System.Globalization.CultureInfo.InvariantCulture);
-            Ranges.Enqueue($"{key}: {from}");
+            var bounds = range[6..].Split('-');
+            from = long.Parse(bounds[0], System.Globalization.CultureInfo.InvariantCulture);
+            to = bounds[1].Length == 0 ? to : Math.Min(to, long.Parse(bounds[1], System.Globalization.CultureInfo.InvariantCulture));
+            Ranges.Enqueue(bounds[1].Length == 0 ? $"{key}: {from}" : $"{key}: {from}-{to}");
+            if (from > to)
+            {
+                context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                return;
+            }
+
             context.Response.StatusCode = StatusCodes.Status206PartialContent;
-            context.Response.Headers.ContentRange = $"bytes {from}-{content.Length - 1}/{content.Length}";
+            context.Response.Headers.ContentRange = $"bytes {from}-{to}/{content.Length}";
         }
 
-        var body = content.AsMemory((int)from).ToArray();
+        var body = content.AsMemory((int)from, (int)(to - from + 1)).ToArray();
+        BytesServed.AddOrUpdate(key, body.Length, (_, n) => n + body.Length);
         if (Take(CorruptNext, key))
         {
             for (var i = 0; i < body.Length; i += 97)

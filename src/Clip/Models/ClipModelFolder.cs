@@ -30,7 +30,13 @@ public sealed record ClipModelFolder
     /// The model whose image space this model's embeddings share, when the folder says so (clipsearch-model.json's
     /// <c>space</c>): its queries are accepted by collections indexed with that model. Null: only its own.
     /// </summary>
-    public string? SharedSpace { get; init; }
+    public string? SharedSpace => SharedSpaces.Count > 0 ? SharedSpaces[0] : null;
+
+    /// <summary>
+    /// <see cref="SharedSpace"/> and the other ids of the same image space (clipsearch-model.json's <c>space</c> as a
+    /// list): collections indexed with any of them accept this model's queries.
+    /// </summary>
+    public IReadOnlyList<string> SharedSpaces { get; init; } = [];
 
     /// <summary>Languages the text tower was trained on, when the folder says (clipsearch-model.json).</summary>
     public IReadOnlyList<string> Languages { get; init; } = [];
@@ -178,7 +184,7 @@ public sealed record ClipModelFolder
             Layout = t.Layout,
             Family = family,
             ModelId = Id(manifest.Id ?? config.NameOrPath ?? Path.GetFileName(t.Root), variant),
-            SharedSpace = manifest.Space,
+            SharedSpaces = manifest.Spaces,
             Languages = manifest.Languages,
             Variant = variant,
             AvailableVariants = available,

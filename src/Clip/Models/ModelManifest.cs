@@ -8,20 +8,24 @@ namespace ClipSearch.Clip.Models;
 /// script that trained the model. Every field is optional.
 /// </summary>
 /// <param name="Id">The id collections record (else config.json's <c>_name_or_path</c>, else the folder name).</param>
-/// <param name="Space">
-/// The model whose image embeddings this model's embeddings are trained to share: a multilingual text tower distilled
-/// onto that model's text tower (M-CLIP), or an export of the same weights under another name. Collections indexed with
-/// that model accept this model's queries.
+/// <param name="Spaces">
+/// The models whose image embeddings this model's embeddings are trained to share (JSON <c>space</c>: one id, or a list
+/// whose first entry is the model it was trained against): a multilingual text tower distilled onto that model's text
+/// tower (M-CLIP), or an export of the same weights under another name. Collections indexed with any of them accept
+/// this model's queries.
 /// </param>
-/// <param name="Languages">The languages the text tower was trained on (ISO 639-1), for reports.</param>
+/// <param name="Languages">The languages the text tower was trained on (ISO 639-1, or "multilingual" where no list is known), for reports.</param>
 /// <param name="LogitScale">A sigmoid model's trained logit_scale (its log; the multiplier is exp of it).</param>
 /// <param name="LogitBias">A sigmoid model's trained logit_bias.</param>
 /// <param name="ScoringSource">Where the scale and bias were read (for reports), or null.</param>
-public sealed record ModelManifest(string? Id, string? Space, IReadOnlyList<string> Languages, float? LogitScale, float? LogitBias, string? ScoringSource)
+public sealed record ModelManifest(string? Id, IReadOnlyList<string> Spaces, IReadOnlyList<string> Languages, float? LogitScale, float? LogitBias, string? ScoringSource)
 {
     public const string FileName = "clipsearch-model.json";
 
-    public static ModelManifest Empty { get; } = new(null, null, [], null, null, null);
+    public static ModelManifest Empty { get; } = new(null, [], [], null, null, null);
+
+    /// <summary>The model this one was trained to share a space with (the first of <see cref="Spaces"/>), or null.</summary>
+    public string? Space => Spaces.Count > 0 ? Spaces[0] : null;
 
     /// <summary>Reads <c>clipsearch-model.json</c> in <paramref name="folder"/>; empty when there is none.</summary>
     /// <exception cref="ClipModelException">The file is not valid JSON or holds values of the wrong kind.</exception>
@@ -49,11 +53,11 @@ public sealed record ModelManifest(string? Id, string? Space, IReadOnlyList<stri
                 source = s.TryGetProperty("source", out var src) && src.ValueKind == JsonValueKind.String ? src.GetString() : null;
             }
 
-            return new ModelManifest(Text(root, "id"), Text(root, "space"), languages, scale, bias, source);
+            return new ModelManifest(Text(root, "id"), SpacesOf(root), languages, scale, bias, source);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IOException)
         {
-            throw new ClipModelException(path, $"a valid {FileName} (id, space, languages, scoring.logit_scale and scoring.logit_bias; {e.Message})", e);
+            throw new ClipModelException(path, $"a valid {FileName} (id, space as a string or a list of strings, languages, scoring.logit_scale and scoring.logit_bias; {e.Message})", e);
         }
     }
 
@@ -68,9 +72,13 @@ public sealed record ModelManifest(string? Id, string? Space, IReadOnlyList<stri
             root["id"] = id;
         }
 
-        if (manifest.Space is { } space)
+        if (manifest.Spaces is [var space])
         {
             root["space"] = space;
+        }
+        else if (manifest.Spaces.Count > 1)
+        {
+            root["space"] = new JsonArray([.. manifest.Spaces.Select(s => (JsonNode)s)]);
         }
 
         if (manifest.Languages.Count > 0)
@@ -93,6 +101,12 @@ public sealed record ModelManifest(string? Id, string? Space, IReadOnlyList<stri
         File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         File.Move(temp, path, overwrite: true);
     }
+
+    private static List<string> SpacesOf(JsonElement root) => !root.TryGetProperty("space", out var v) ? []
+        : v.ValueKind == JsonValueKind.Array
+            ? [.. v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())
+                ? e.GetString()! : throw new FormatException("space entries must be model ids"))]
+            : Text(root, "space") is { } one ? [one] : [];
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()) ? v.GetString() : null;

@@ -18,4 +18,11 @@ public interface IEncoder
     /// whatever its weight variant, accept this encoder's queries (see <see cref="ModelCompatibility"/>).
     /// </summary>
     string? SharedSpace => null;
+
+    /// <summary>
+    /// Every model id whose collections accept this encoder's queries besides its own: <see cref="SharedSpace"/> first,
+    /// then other exports of the same weights under other names (OpenAI's ViT-B/32 as Xenova, immich and Qdrant
+    /// publish it), which record different ids in the collections they fill.
+    /// </summary>
+    IReadOnlyList<string> SharedSpaces => SharedSpace is { } space ? [space] : [];
 }

@@ -6,7 +6,7 @@ public static class ModelCompatibility
     /// <summary>
     /// True when <paramref name="encoder"/>'s vectors live in the space of a collection filled by
     /// <paramref name="collectionModelId"/> with <paramref name="collectionDimension"/> floats: the same model id, or
-    /// (for an encoder that shares another model's space) that model under any weight variant.
+    /// (for an encoder that shares other models' space) one of those models under any weight variant.
     /// </summary>
     public static bool CanQuery(string collectionModelId, int collectionDimension, IEncoder encoder)
     {
@@ -17,7 +17,7 @@ public static class ModelCompatibility
             return false;
         }
 
-        return collectionModelId == encoder.ModelId || (encoder.SharedSpace is { } space && ModelName(collectionModelId) == space);
+        return collectionModelId == encoder.ModelId || encoder.SharedSpaces.Contains(ModelName(collectionModelId), StringComparer.Ordinal);
     }
 
     /// <summary>A model id without its <c>:variant</c> suffix ("org/model:quantized" gives "org/model").</summary>

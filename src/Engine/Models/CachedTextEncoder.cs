@@ -29,6 +29,8 @@ public sealed class CachedTextEncoder : ITextEncoder, IDisposable
 
     public string? SharedSpace => _inner.SharedSpace;
 
+    public IReadOnlyList<string> SharedSpaces => _inner.SharedSpaces;
+
     public ZeroShotScoring Scoring => _inner.Scoring;
 
     /// <summary>Texts encoded by the model so far (not answered from the cache).</summary>

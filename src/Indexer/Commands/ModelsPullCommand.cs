@@ -61,6 +61,7 @@ internal static class ModelsPullCommand
             try
             {
                 await downloader.DownloadAsync(files, folder, progress, ct).ConfigureAwait(false);
+                await downloader.RecordAsync(model, folder, ct).ConfigureAwait(false);
             }
             catch (ModelDownloadException e)
             {
@@ -95,13 +96,14 @@ internal static class ModelsPullCommand
                 var pulled = model.Variants.Where(v => v.Value.Where(f => !f.Optional).All(f => File.Exists(Path.Combine(folder, f.LocalPath)))).Select(v => v.Key).ToList();
                 if (parse.GetValue(json))
                 {
-                    var listed = new ModelsListOutput(model.Name, model.Description, model.Dimension, [.. model.Variants.Keys], pulled, folder);
+                    var listed = new ModelsListOutput(model.Name, model.Description, ModelFamilies.Name(model.Family), model.Dimension, model.Languages,
+                        model.IsTextOnly, model.Spaces, [.. model.Variants.Keys], model.ApproximateSizes, pulled, folder);
                     await output.WriteLineAsync(JsonSerializer.Serialize(listed, CliJsonContext.Relaxed.ModelsListOutput)).ConfigureAwait(false);
                 }
                 else
                 {
                     var state = pulled.Count == 0 ? "not pulled" : $"pulled ({string.Join(", ", pulled)}) in {folder}";
-                    await output.WriteLineAsync($"{model.Name}\t{model.Description}\tvariants: {string.Join(", ", model.Variants.Keys)}\t{state}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"{model.Name}\t{model.Description}\t{Summary(model)}\tvariants: {Sizes(model)}\t{state}").ConfigureAwait(false);
                 }
             }
 
@@ -114,6 +116,15 @@ internal static class ModelsPullCommand
         });
         return command;
     }
+
+    private static string Summary(CatalogueModel model) =>
+        $"{ModelFamilies.Name(model.Family)}, {model.Dimension}-d, languages: {string.Join(", ", model.Languages)}"
+        + (model.IsTextOnly ? $", text tower only (queries collections of {model.Spaces[0]})" : "");
+
+    /// <summary>Each variant with the size a source states ("~606 MB"), else "size unknown": nothing is guessed.</summary>
+    private static string Sizes(CatalogueModel model) => string.Join(", ", model.Variants.Keys.Select(v => model.ApproximateSizes.TryGetValue(v, out var bytes)
+        ? string.Create(CultureInfo.InvariantCulture, $"{v} (~{bytes / 1_000_000} MB)")
+        : $"{v} (size unknown)"));
 
     /// <summary>Download progress on stderr: file, bytes, percent, MiB/s.</summary>
     private sealed class DownloadReporter(TextWriter error) : IProgress<DownloadProgress>

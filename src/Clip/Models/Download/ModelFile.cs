@@ -6,6 +6,10 @@ namespace ClipSearch.Clip.Models.Download;
 /// <param name="LocalPath">Path in the model folder ('/' separators).</param>
 public sealed record ModelFile(string Repository, string RemotePath, string LocalPath)
 {
-    /// <summary>Files ClipSearch does not read (the tokenizer.json family): a repository without them is fine.</summary>
-    public bool Optional => System.IO.Path.GetFileName(RemotePath) is "tokenizer.json" or "tokenizer_config.json" or "special_tokens_map.json";
+    /// <summary>
+    /// A file a repository may lack without the model being unusable: by default the tokenizer.json family, which
+    /// CLIP BPE folders do not need (a folder whose only tokenizer is tokenizer.json marks it required), and files
+    /// whose presence in the published repository could not be checked.
+    /// </summary>
+    public bool Optional { get; init; } = System.IO.Path.GetFileName(RemotePath) is "tokenizer.json" or "tokenizer_config.json" or "special_tokens_map.json";
 }
