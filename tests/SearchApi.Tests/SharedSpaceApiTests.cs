@@ -40,6 +40,24 @@ public sealed class SharedSpaceApiTests : IDisposable
         Assert.Contains("text tower alone", await upload.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Model_SaysFamilyScoringLanguagesAndImageTower()
+    {
+        using var clip = new ApiFactory(_photos);
+        var bundled = await Json.GetAsync(clip.CreateClient(), "/api/model");
+        Assert.Equal("CLIP", bundled.GetProperty("family").GetString());
+        Assert.Equal("softmax", bundled.GetProperty("scoring").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, bundled.GetProperty("defaultMinProbability").ValueKind);
+        Assert.True(bundled.GetProperty("hasImageTower").GetBoolean());
+
+        using var multilingual = Multilingual();
+        var tower = await Json.GetAsync(multilingual.CreateClient(), "/api/model");
+        Assert.Equal("clipsearch/tiny-clip-multilingual", tower.GetProperty("modelId").GetString());
+        Assert.False(tower.GetProperty("hasImageTower").GetBoolean());
+        Assert.Equal(["en", "fr", "de", "es", "ru", "zh"], tower.GetProperty("languages").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("clipsearch/tiny-clip-shapes", tower.GetProperty("sharedSpaces").EnumerateArray().Select(e => e.GetString()));
+    }
+
     private ApiFactory Multilingual() => new(_photos, new Dictionary<string, string?> { ["ClipSearch:Model"] = TestPaths.TinyClipMultilingual });
 
     public void Dispose() => _photos.Dispose();

@@ -16,4 +16,5 @@ namespace ClipSearch.SearchApi.Hosting;
 [JsonSerializable(typeof(CategorizeStatus))]
 [JsonSerializable(typeof(List<CategorizedImage>))]
 [JsonSerializable(typeof(List<PromptEnsemble>))]
+[JsonSerializable(typeof(ModelSummary))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -17,6 +17,9 @@ public sealed class SearchApiClient(HttpClient http)
     public Task<List<CollectionSummary>> CollectionsAsync(CancellationToken ct = default) =>
         SendAsync<List<CollectionSummary>>(() => new HttpRequestMessage(HttpMethod.Get, "api/collections"), ct);
 
+    public Task<ModelSummary> ModelAsync(CancellationToken ct = default) =>
+        SendAsync<ModelSummary>(() => new HttpRequestMessage(HttpMethod.Get, "api/model"), ct);
+
     public Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken ct = default) =>
         SendAsync<SearchResponse>(() => new HttpRequestMessage(HttpMethod.Post, "api/search") { Content = JsonContent.Create(request, options: Json) }, ct);
 
@@ -57,6 +60,7 @@ public sealed class SearchApiClient(HttpClient http)
 
             AddNumber(form, "minScore", settings.MinScore);
             AddNumber(form, "minMargin", settings.MinMargin);
+            AddNumber(form, "minProbability", settings.MinProbability);
             return new HttpRequestMessage(HttpMethod.Post, "api/classify") { Content = form };
         }, ct);
 
