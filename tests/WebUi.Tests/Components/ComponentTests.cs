@@ -45,6 +45,20 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void ProbabilityBars_SigmoidModel_SaysTheProbabilitiesAreIndependent()
+    {
+        var result = new ClassifyResponse([new LabelProbability("cat", 0.92f, 0.31f), new LabelProbability("dog", 0.71f, 0.27f)], "cat", 3);
+
+        var sigmoid = Render<ProbabilityBars>(p => p.Add(c => c.Result, result).Add(c => c.Independent, true));
+        var softmax = Render<ProbabilityBars>(p => p.Add(c => c.Result, result));
+
+        Assert.Contains("need not add up to 100%", sigmoid.Find("[data-testid=independent]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(softmax.FindAll("[data-testid=independent]"));
+        Assert.Equal(2, sigmoid.FindAll("[data-testid=probability]").Count);
+        Assert.Contains("92.0%", sigmoid.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LabelChips_PastedListAndEnter_BecomeChipsThatCanBeRemoved()
     {
         var labels = new LabelList();

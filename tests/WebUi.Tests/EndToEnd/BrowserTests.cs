@@ -184,6 +184,10 @@ public sealed class BrowserTests(UiServers servers) : IClassFixture<UiServers>
         await page.Locator("[data-testid=classify-upload]").SetInputFilesAsync(servers.Photos.FileOf("green-star"));
         await Assertions.Expect(page.Locator("[data-testid=probability]")).ToHaveCountAsync(3);
         Assert.Equal("green", await page.Locator("[data-testid=probability]").First.GetAttributeAsync("data-label"));
+        // The page names the model's family and what its probabilities mean (CLIP: shares among the labels typed).
+        await Assertions.Expect(page.Locator("[data-testid=model-family]")).ToContainTextAsync("CLIP: labels compete");
+        await Assertions.Expect(page.Locator("[data-testid=independent]")).ToHaveCountAsync(0);
+        Assert.Equal("none", await page.Locator("[data-testid=min-probability]").GetAttributeAsync("placeholder"));
     }
 
     [SkippableFact]
