@@ -12,6 +12,10 @@ namespace ClipSearch.Clip.Tokenization;
 /// </summary>
 public sealed class SentencePieceTextTokenizer : ITextTokenizer
 {
+    // ModelProto field 2 (trainer_spec), 3 bytes: TrainerSpec field 41 (bos_id) = 0. Protobuf merges a repeated
+    // message field into the one before it, so appending this overrides bos_id alone.
+    private static readonly byte[] NoBeginToken = [0x12, 0x03, 0xC8, 0x02, 0x00];
+
     private readonly SentencePieceTokenizer _model;
     private readonly TextCleaning _cleaning;
 
@@ -23,6 +27,12 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
     }
 
     public SequenceRule Rule { get; }
+
+    private static SentencePieceTokenizer Create(byte[] model)
+    {
+        using var stream = new MemoryStream(model, writable: false);
+        return SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
+    }
 
     public int ContextLength => Rule.ContextLength;
 
@@ -40,11 +50,21 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
         SentencePieceTokenizer model;
         try
         {
-            using var stream = File.OpenRead(path);
-            model = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
+            var bytes = File.ReadAllBytes(path);
+            try
+            {
+                model = Create(bytes);
+            }
+            catch (IndexOutOfRangeException)
+            {
+                // Microsoft.ML.Tokenizers 2.0.1 indexes its reverse vocabulary with the model's bos_id, which T5-style models
+                // (SigLIP's spiece.model) set to -1: they have no begin token. Give it id 0; rows never carry it (the begin
+                // token comes from the tokenizer configuration), and encoding does not read it.
+                model = Create([.. bytes, .. NoBeginToken]);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
-            or Google.Protobuf.InvalidProtocolBufferException)
+            or IndexOutOfRangeException or Google.Protobuf.InvalidProtocolBufferException)
         {
             throw new ClipModelException(path, $"a SentencePiece model ({e.GetType().Name}: {e.Message})", e);
         }
@@ -62,6 +82,24 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var normalized = TextCleaner.Clean(text, _cleaning).Normalize(NormalizationForm.FormKC);
-        return Rule.Frame(_model.EncodeToIds(normalized, addBeginningOfSentence: false, addEndOfSentence: false));
+        return Rule.Frame(MergeUnknownRuns(_model.EncodeToIds(normalized, addBeginningOfSentence: false, addEndOfSentence: false), _model.UnknownId));
+    }
+
+    /// <summary>
+    /// One unknown id for a run of unknown characters, as the reference SentencePiece encodes them (Microsoft.ML.Tokenizers
+    /// gives one per character, or per UTF-8 byte).
+    /// </summary>
+    internal static IReadOnlyList<int> MergeUnknownRuns(IReadOnlyList<int> ids, int unknown)
+    {
+        var merged = new List<int>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (id != unknown || merged.Count == 0 || merged[^1] != unknown)
+            {
+                merged.Add(id);
+            }
+        }
+
+        return merged;
     }
 }

@@ -34,7 +34,13 @@ internal sealed class CliEngine : IDisposable
     public static CliEngine Create(ParseResult parse, IEnumerable<KeyValuePair<string, string?>>? extra, params ISettingOptions[] options)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        var flags = options.SelectMany(o => o.Settings(parse)).Concat(extra ?? []);
+        // The command's own settings win over its flags' (eval's runs name each model over the last --model).
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in options.SelectMany(o => o.Settings(parse)).Concat(extra ?? []))
+        {
+            flags[key] = value;
+        }
+
         var configuration = new ConfigurationBuilder().AddClipSearchEnvironment().AddInMemoryCollection(flags).Build();
         var verbose = options.OfType<ModelOptions>().Any(m => parse.GetValue(m.Verbose));
         var services = new ServiceCollection()

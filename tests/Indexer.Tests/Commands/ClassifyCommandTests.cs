@@ -36,6 +36,32 @@ public sealed class ClassifyCommandTests
     }
 
     [Fact]
+    public async Task Classify_SigmoidModel_GivesEachLabelItsOwnProbability()
+    {
+        var images = HeldOut();
+        var labels = string.Join(',', images.Select(i => i.Label).Distinct());
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["classify", .. images.Select(i => i.Path), "--labels", labels, "--top", "100", "--json",
+            "--model", TestPaths.TinySiglip]);
+
+        Assert.True(exit == 0, stderr);
+        var lines = CliRunner.Lines(stdout).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var right = 0;
+        for (var i = 0; i < images.Count; i++)
+        {
+            var ranked = lines[i].GetProperty("labels").EnumerateArray().ToList();
+            right += ranked[0].GetProperty("label").GetString() == images[i].Label ? 1 : 0;
+            // sigmoid(scale x cosine + bias) of the model's own scale and bias, one label at a time: no sum to 1.
+            using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.TinySiglip, "clipsearch-model.json")));
+            var (scale, bias) = (Math.Exp(manifest.RootElement.GetProperty("scoring").GetProperty("logit_scale").GetDouble()),
+                manifest.RootElement.GetProperty("scoring").GetProperty("logit_bias").GetDouble());
+            Assert.All(ranked, r => Assert.InRange(r.GetProperty("probability").GetDouble() - (1 / (1 + Math.Exp(-(scale * r.GetProperty("score").GetDouble() + bias)))), -1e-4, 1e-4));
+        }
+
+        Assert.True(right >= images.Count * 0.9, $"{right} of {images.Count} right");
+        Assert.Contains(lines, l => Math.Abs(l.GetProperty("labels").EnumerateArray().Sum(r => r.GetProperty("probability").GetDouble()) - 1) > 0.05);
+    }
+
+    [Fact]
     public async Task Classify_EnsembleAndPromptsFileWithOverride_Run()
     {
         var (path, label) = HeldOut()[0];
