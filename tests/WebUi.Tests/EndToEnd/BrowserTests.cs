@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClipSearch.SearchApi.Tests;
+using ClipSearch.Tests.Shared;
 using Microsoft.Playwright;
 
 namespace ClipSearch.WebUi.Tests.EndToEnd;
@@ -38,6 +39,32 @@ public sealed class BrowserTests(UiServers servers) : IClassFixture<UiServers>
         Assert.Equal("a photo of a red star.", await page.InputValueAsync("#q"));
         Assert.Matches(@"^\d+ results in \d+ ms$", await page.TextContentAsync("[data-testid=result-count]"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(UiServers.Screenshots, "search.png") });
+    }
+
+    [SkippableFact]
+    public async Task TextSearch_MultilingualTextTowerOverATinyClipIndex_FindsTheShapesNamedInFrenchAndChinese()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        // A second API and UI over the same index (filled by models/tiny-clip), serving the multilingual text tower alone.
+        using var api = new ServerProcess(ServerProcess.ProjectAssembly("SearchApi", "ClipSearch.SearchApi.dll"), "--urls", "http://127.0.0.1:0",
+            $"--ClipSearch:Index:Embedded:Path={servers.Photos.Store}", $"--ClipSearch:Model={TestPaths.TinyClipMultilingual}", "--ClipSearch:Device=cpu",
+            $"--ClipSearch:DefaultCollection={IndexedPhotos.Collection}", "--ClipSearch:RequestsPerMinute=0",
+            $"--ClipSearch:ThumbnailCache={Path.Combine(servers.Photos.Root, "thumbnails-multilingual")}");
+        using var ui = UiServers.StartUi(await api.ListeningAsync());
+        var address = await ui.ListeningAsync();
+        var context = await servers.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString() });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+
+        foreach (var (query, expected) in new[] { ("une étoile jaune", "yellow-star"), ("黄色的星星", "yellow-star"), ("ein blauer Kreis", "blue-circle") })
+        {
+            await page.GotoAsync("/?q=" + Uri.EscapeDataString(query));
+            await Assertions.Expect(page.Locator("[data-testid=name]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^" + expected));
+            Assert.All((await NamesAsync(page)).Take(3), n => Assert.StartsWith(expected, n, StringComparison.Ordinal));
+        }
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(UiServers.Screenshots, "search-multilingual.png") });
+        await context.DisposeAsync();
     }
 
     [SkippableFact]
