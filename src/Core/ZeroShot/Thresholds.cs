@@ -25,7 +25,4 @@ public sealed record Thresholds(float? MinScore = null, float? MinMargin = null,
         ArgumentNullException.ThrowIfNull(scoring);
         return scoring.IsSigmoid && scoring.HasProbabilities ? new Thresholds(MinProbability: SigmoidDefault) : new Thresholds();
     }
-
-    /// <summary><paramref name="given"/>, or the family's default when nothing was given.</summary>
-    public static Thresholds Resolve(Thresholds? given, ZeroShotScoring scoring) => given is null || given.IsEmpty ? DefaultFor(scoring) : given;
 }

@@ -13,12 +13,14 @@ public sealed class ZeroShotClassifier
     // The label embeddings row-major in one array, padded to a multiple of 4 rows, for the 4-row dot kernel.
     private readonly float[] _matrix;
     private readonly int _dimension;
+    private readonly Thresholds _familyDefault;
 
     private ZeroShotClassifier(IReadOnlyList<string> labels, float[][] embeddings, ZeroShotScoring scoring)
     {
         Labels = labels;
         LabelEmbeddings = embeddings;
         Scoring = scoring;
+        _familyDefault = Thresholds.DefaultFor(scoring);
         _dimension = embeddings[0].Length;
         _matrix = new float[(labels.Count + 3) / 4 * 4 * _dimension];
         for (var i = 0; i < embeddings.Length; i++)
@@ -38,7 +40,7 @@ public sealed class ZeroShotClassifier
     /// <exception cref="ZeroShotScoringException">A probability threshold for a model whose scale and bias are not known.</exception>
     public Thresholds Effective(Thresholds? given)
     {
-        var effective = Thresholds.Resolve(given, Scoring);
+        var effective = given is null || given.IsEmpty ? _familyDefault : given;
         return effective.MinProbability is not null && Scoring.Missing is { } reason ? throw new ZeroShotScoringException(reason) : effective;
     }
 

@@ -20,12 +20,12 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
     /// <summary>Images read, scored and written together (one durable write each).</summary>
     public int BatchSize { get; init; } = 4096;
 
-    /// <summary>The id every label of this categorization carries.</summary>
-    public string RunId { get; } = "zs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u0001",
-        [collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, .. Key(classifier.Effective(thresholds))]))))[..16];
-
     /// <summary>The thresholds in effect: those given, else the model family's default.</summary>
     public Thresholds Thresholds { get; } = classifier.Effective(thresholds);
+
+    /// <summary>The id every label of this categorization carries.</summary>
+    public string RunId => field ??= "zs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u0001",
+        [collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, .. Key(Thresholds)]))))[..16];
 
     // An empty minimum probability keeps the ids of runs made before it existed.
     private static IEnumerable<string> Key(Thresholds t) =>
@@ -59,7 +59,7 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
             if (collection is IVectorBatchReader bulk)
             {
                 // Vectors as rows of one reused buffer: no array per point.
-                await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.LabelRows(rows, thresholds)), cancellationToken)
+                await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.LabelRows(rows, Thresholds)), cancellationToken)
                     .ConfigureAwait(false);
             }
             else
@@ -74,7 +74,7 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                     while (await next.ConfigureAwait(false) is { } batch)
                     {
                         next = Fetch();
-                        await ProcessAsync(batch, classifier.LabelMany([.. batch.Select(p => p.Vector!)], thresholds)).ConfigureAwait(false);
+                        await ProcessAsync(batch, classifier.LabelMany([.. batch.Select(p => p.Vector!)], Thresholds)).ConfigureAwait(false);
                     }
                 }
                 finally

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ClipSearch.Clip.Imaging;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Core;
 using ClipSearch.Tests.Shared;
@@ -17,33 +16,23 @@ public sealed class TinyClipAccuracyTests(ITestOutputHelper output)
     [Fact]
     public void ZeroShot_HeldOutShapes_AtLeast90PercentAndAgreesWithPyTorch()
     {
-        var folder = TestPaths.Data("tiny-clip-heldout");
-        var rows = File.ReadAllLines(Path.Combine(folder, "labels.tsv")).Skip(1).Select(l => l.Split('\t')).ToList();
-        var labels = rows.Select(r => r[1]).Distinct().Order(StringComparer.Ordinal).ToList();
+        var rows = HeldOutShapes.Rows();
+        var labels = HeldOutShapes.Labels(rows);
         using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Cpu });
         var labelEmbeddings = model.Encode(labels.Select(l => $"a photo of a {l}.").ToList());
-        var decoder = new SafeImageDecoder(new ImageDecodeOptions());
-
-        var tensors = rows.Select(r =>
-        {
-            var result = decoder.DecodeFile(Path.Combine(folder, r[0]));
-            Assert.True(result.Succeeded, $"{r[0]}: {result.Failure}");
-            using var image = result.Image;
-            return model.Preprocessor.Preprocess(image);
-        }).ToList();
-        var imageEmbeddings = model.EncodePixelTensors(tensors);
+        var imageEmbeddings = HeldOutShapes.Embed(model, rows.Select(r => r.File));
 
         var correct = 0;
         for (var i = 0; i < rows.Count; i++)
         {
             var best = Enumerable.Range(0, labels.Count).MaxBy(k => VectorMath.Cosine(imageEmbeddings[i], labelEmbeddings[k]));
-            if (labels[best] == rows[i][1])
+            if (labels[best] == rows[i].Label)
             {
                 correct++;
             }
             else
             {
-                output.WriteLine($"{rows[i][0]}: predicted {labels[best]}");
+                output.WriteLine($"{rows[i].File}: predicted {labels[best]}");
             }
         }
 
