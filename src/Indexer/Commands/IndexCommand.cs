@@ -119,8 +119,11 @@ internal static class IndexCommand
         var indexer = new CollectionIndexer(collection, encoder, context.State, options, engine.Logging.CreateLogger("ClipSearch.Indexer"));
         await error.WriteLineAsync($"indexing {string.Join(", ", paths)} into collection '{name}' ({context.Description}) with {encoder.ModelId}").ConfigureAwait(false);
 
+        // The watcher starts before the first pass, so that a file added, changed or deleted while that pass runs
+        // starts another pass instead of waiting for the periodic rescan.
+        using var watcher = watch ? new FolderWatcher(paths, rescan) : null;
         await PassAsync(indexer, paths, output, error, json, cancellationToken).ConfigureAwait(false);
-        if (!watch)
+        if (watcher is null)
         {
             if (context.Store is EmbeddedVectorStore embedded)
             {
@@ -131,7 +134,6 @@ internal static class IndexCommand
         }
 
         await error.WriteLineAsync($"watching for changes (Ctrl+C to stop; full rescan every {rescan.TotalMinutes:0} min)").ConfigureAwait(false);
-        using var watcher = new FolderWatcher(paths, rescan);
         try
         {
             while (true)
