@@ -130,7 +130,7 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
             .ConfigureAwait(false);
     }
 
-    /// <summary>Label filters read labels.{set}.label and .score: index them the first time a set is written (creating an existing index is a no-op).</summary>
+    /// <summary>Label filters read labels.{set}.label and .score, and a multi-label run's labels.{set}.also[].label and .score: index them the first time a set is written (creating an existing index is a no-op).</summary>
     private async Task EnsureLabelIndexesAsync(string labelSet, CancellationToken cancellationToken)
     {
         if (!_indexedLabelSets.TryAdd(labelSet, 0))
@@ -149,6 +149,8 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
     [
         (QdrantPayloads.LabelKey(labelSet, "label"), PayloadSchemaType.Keyword),
         (QdrantPayloads.LabelKey(labelSet, "score"), PayloadSchemaType.Float),
+        (QdrantPayloads.LabelKey(labelSet, QdrantPayloads.AlsoField) + "[].label", PayloadSchemaType.Keyword),
+        (QdrantPayloads.LabelKey(labelSet, QdrantPayloads.AlsoField) + "[].score", PayloadSchemaType.Float),
     ];
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _indexedLabelSets = new(StringComparer.Ordinal);

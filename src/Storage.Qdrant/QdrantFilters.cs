@@ -31,12 +31,23 @@ internal static class QdrantFilters
         _ => throw new VectorStoreException(VectorStoreErrorKind.InvalidRequest, $"The Qdrant backend cannot express the filter {filter.GetType().Name}."),
     };
 
-    private static Filter LabelFilter(LabelFilter l)
+    // The best label, or one of a multi-label run's further labels (matched element by element, so that label and score
+    // are those of one element).
+    private static Filter LabelFilter(LabelFilter l) => new()
     {
-        var f = new Filter { Must = { Match(QdrantPayloads.LabelKey(l.LabelSet, "label"), l.Labels.ToList()) } };
+        Should =
+        {
+            Filter(LabelMatch(QdrantPayloads.LabelKey(l.LabelSet, "label"), QdrantPayloads.LabelKey(l.LabelSet, "score"), l)),
+            Nested(QdrantPayloads.LabelKey(l.LabelSet, QdrantPayloads.AlsoField), LabelMatch("label", "score", l)),
+        },
+    };
+
+    private static Filter LabelMatch(string labelKey, string scoreKey, LabelFilter l)
+    {
+        var f = new Filter { Must = { Match(labelKey, l.Labels.ToList()) } };
         if (l.MinScore is { } min)
         {
-            f.Must.Add(Range(QdrantPayloads.LabelKey(l.LabelSet, "score"), new QRange { Gte = min }));
+            f.Must.Add(Range(scoreKey, new QRange { Gte = min }));
         }
 
         return f;

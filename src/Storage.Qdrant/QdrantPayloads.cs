@@ -34,6 +34,9 @@ internal static class QdrantPayloads
 
     public static string LabelKey(string labelSet, string field) => $"{Labels}.{labelSet}.{field}";
 
+    /// <summary>The field of a label set holding a multi-label run's further labels (an array of {label, score}).</summary>
+    public const string AlsoField = "also";
+
     public static Dictionary<string, Value> ToQdrant(ImagePayload p)
     {
         var folders = new ListValue();
@@ -83,6 +86,21 @@ internal static class QdrantPayloads
             s.Fields["runner_up_score"] = (double)r;
         }
 
+        if (a.Also is { } also)
+        {
+            // A multi-label run's further labels: an array of {label, score} objects, which a nested filter matches one by one.
+            var list = new ListValue();
+            foreach (var l in also)
+            {
+                var item = new Struct();
+                item.Fields["label"] = l.Label;
+                item.Fields["score"] = (double)l.Score;
+                list.Values.Add(new Value { StructValue = item });
+            }
+
+            s.Fields[AlsoField] = new Value { ListValue = list };
+        }
+
         return new Value { StructValue = s };
     }
 
@@ -111,7 +129,17 @@ internal static class QdrantPayloads
     {
         string? Str(string key) => s.Fields.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.StringValue ? v.StringValue : null;
         float? Num(string key) => s.Fields.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.DoubleValue ? (float)v.DoubleValue : null;
-        return new LabelAssignment(Str("label") ?? string.Empty, Num("score") ?? 0f, Str("run_id") ?? string.Empty, Str("runner_up"), Num("runner_up_score"));
+        var also = s.Fields.TryGetValue(AlsoField, out var list) && list.KindCase == Value.KindOneofCase.ListValue
+            ? list.ListValue.Values.Where(v => v.KindCase == Value.KindOneofCase.StructValue).Select(v => ReadScoredLabel(v.StructValue)).ToArray()
+            : null;
+        return new LabelAssignment(Str("label") ?? string.Empty, Num("score") ?? 0f, Str("run_id") ?? string.Empty, Str("runner_up"), Num("runner_up_score"), also);
+    }
+
+    private static ScoredLabel ReadScoredLabel(Struct s)
+    {
+        var label = s.Fields.TryGetValue("label", out var l) && l.KindCase == Value.KindOneofCase.StringValue ? l.StringValue : string.Empty;
+        var score = s.Fields.TryGetValue("score", out var v) && v.KindCase == Value.KindOneofCase.DoubleValue ? (float)v.DoubleValue : 0f;
+        return new ScoredLabel(label, score);
     }
 
     private static Value LabelsValue(IReadOnlyDictionary<string, LabelAssignment> labels)

@@ -250,6 +250,35 @@ public abstract partial class VectorStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Labels_MultiLabel_FurtherLabelsRoundTripAndMatchWithTheirOwnScore()
+    {
+        var (store, c) = await NewCollectionAsync();
+        using var _ = store;
+        await c.UpsertAsync([Point("a.jpg", Axis(0)), Point("b.jpg", Axis(1)), Point("c.jpg", Axis(2))]);
+        var a = PointIds.ForImage("/photos", "a.jpg");
+        var b = PointIds.ForImage("/photos", "b.jpg");
+        var c3 = PointIds.ForImage("/photos", "c.jpg");
+        // a: cat best, also "indoor" (0.6) and "sofa" (0.2); b: dog, nothing further; c: none of these.
+        var tagsOfA = new LabelAssignment("cat", 0.9f, "r1", "indoor", 0.6f, [new ScoredLabel("indoor", 0.6f), new ScoredLabel("sofa", 0.2f)]);
+        await c.SetLabelsAsync("tags", [new(a, tagsOfA), new(b, new LabelAssignment("dog", 0.8f, "r1", "indoor", 0.1f, [])), new(c3, new LabelAssignment("", 0.1f, "r1", null, null, []))]);
+
+        Assert.Equal(tagsOfA, (await c.GetAsync(a))!.Payload.Labels["tags"]);
+        Assert.Equal([new ScoredLabel("indoor", 0.6f), new ScoredLabel("sofa", 0.2f)], (await c.GetAsync(a))!.Payload.Labels["tags"].Also);
+        Assert.Empty((await c.GetAsync(b))!.Payload.Labels["tags"].Also!);
+
+        async Task<Guid[]> Matching(PointFilter filter) =>
+            [.. (await c.SearchAsync(new VectorQuery(Axis(0), 10, Filter: filter))).Select(h => h.Id).Order()];
+
+        Assert.Equal([a], await Matching(new LabelFilter("tags", ["indoor"])));                // a further label
+        Assert.Equal([a], await Matching(new LabelFilter("tags", ["indoor"], 0.5f)));          // its own score, 0.6, passes
+        Assert.Empty(await Matching(new LabelFilter("tags", ["sofa"], 0.5f)));                 // sofa's own 0.2 does not, though a's best is 0.9
+        Assert.Empty(await Matching(new LabelFilter("tags", ["indoor"], 0.7f)));               // b's runner-up "indoor" is no label of b
+        Assert.Equal(new[] { a, b }.Order(), await Matching(new LabelFilter("tags", ["sofa", "dog"])));
+        Assert.Equal(2, await c.CountAsync(new LabelFilter("tags", ["cat", "dog", "indoor"])));
+        Assert.Equal([b], await Matching(new LabelFilter("tags", ["dog", "sofa"]) & !new LabelFilter("tags", ["indoor"])));
+    }
+
+    [SkippableFact]
     public async Task Reopen_NewStoreInstance_SeesEverythingWritten()
     {
         var (store, c) = await NewCollectionAsync();

@@ -35,7 +35,11 @@ public sealed class QdrantMappingTests
     {
         var payload = Payload("2023/été/a b.jpg", taken: new DateTime(2023, 7, 14, 18, 30, 5), modified: new DateTimeOffset(2024, 2, 3, 4, 5, 6, 789, TimeSpan.Zero)) with
         {
-            Labels = new Dictionary<string, LabelAssignment> { ["animals"] = new("cat", 0.3125f, "run-1", "dog", 0.25f) },
+            Labels = new Dictionary<string, LabelAssignment>
+            {
+                ["animals"] = new("cat", 0.3125f, "run-1", "dog", 0.25f),
+                ["tags"] = new("cat", 0.3125f, "run-2", "dog", 0.25f, [new ScoredLabel("dog", 0.25f), new ScoredLabel("indoor", 0.125f)]),
+            },
         };
         var point = new VectorPoint(PointIds.ForImage("/photos", payload.Path), AtAngle(30), payload);
         var s = QdrantCollection.ToPointStruct(point);
@@ -47,6 +51,10 @@ public sealed class QdrantMappingTests
         Assert.Equal("2023-07-14T18:30:05.0000000Z", s.Payload["taken_at"].StringValue);
         Assert.Equal(640, s.Payload["width"].IntegerValue);
         Assert.Equal("cat", s.Payload["labels"].StructValue.Fields["animals"].StructValue.Fields["label"].StringValue);
+        var also = s.Payload["labels"].StructValue.Fields["tags"].StructValue.Fields["also"].ListValue.Values;
+        Assert.Equal(["dog", "indoor"], also.Select(v => v.StructValue.Fields["label"].StringValue));
+        Assert.Equal([0.25, 0.125], also.Select(v => v.StructValue.Fields["score"].DoubleValue));
+        Assert.False(s.Payload["labels"].StructValue.Fields["animals"].StructValue.Fields.ContainsKey("also"));
 
         Assert.Equal(payload, QdrantPayloads.FromQdrant(s.Payload));
     }
@@ -81,12 +89,20 @@ public sealed class QdrantMappingTests
         Assert.Null(date.Field.DatetimeRange.Gte);
         Assert.Equal(new DateTime(2020, 12, 31, 21, 59, 59, DateTimeKind.Utc), date.Field.DatetimeRange.Lte.ToDateTime());
 
+        // The best label, or one element of a multi-label run's further labels whose own score reaches the minimum.
         var label = QdrantFilters.ToCondition(new LabelFilter("animals", ["cat", "dog"], 0.2f));
-        var must = label.Filter.Must;
+        Assert.Equal(2, label.Filter.Should.Count);
+        var must = label.Filter.Should[0].Filter.Must;
         Assert.Equal("labels.animals.label", must[0].Field.Key);
         Assert.Equal(["cat", "dog"], must[0].Field.Match.Keywords.Strings);
         Assert.Equal("labels.animals.score", must[1].Field.Key);
         Assert.Equal(0.2f, (float)must[1].Field.Range.Gte);
+        var nested = label.Filter.Should[1].Nested;
+        Assert.Equal("labels.animals.also", nested.Key);
+        Assert.Equal("label", nested.Filter.Must[0].Field.Key);
+        Assert.Equal(["cat", "dog"], nested.Filter.Must[0].Field.Match.Keywords.Strings);
+        Assert.Equal("score", nested.Filter.Must[1].Field.Key);
+        Assert.Equal(0.2f, (float)nested.Filter.Must[1].Field.Range.Gte);
     }
 
     [Fact]
@@ -113,10 +129,11 @@ public sealed class QdrantMappingTests
     }
 
     [Fact]
-    public void LabelIndexes_LabelSet_KeywordLabelAndFloatScore()
+    public void LabelIndexes_LabelSet_KeywordLabelsAndFloatScores()
     {
         Assert.Equal(
-            [("labels.animals.label", PayloadSchemaType.Keyword), ("labels.animals.score", PayloadSchemaType.Float)],
+            [("labels.animals.label", PayloadSchemaType.Keyword), ("labels.animals.score", PayloadSchemaType.Float),
+                ("labels.animals.also[].label", PayloadSchemaType.Keyword), ("labels.animals.also[].score", PayloadSchemaType.Float)],
             QdrantCollection.LabelIndexes("animals"));
         Assert.Contains(QdrantPayloads.Indexed, i => i == ("folders", PayloadSchemaType.Keyword));
         Assert.Contains(QdrantPayloads.Indexed, i => i == ("taken_at", PayloadSchemaType.Datetime));

@@ -116,11 +116,15 @@ public sealed record DateRangeFilter(DateField Field, DateTimeOffset? From, Date
     }
 }
 
-/// <summary>Images labelled with one of <see cref="Labels"/> in label set <see cref="LabelSet"/>, with score at least <see cref="MinScore"/>.</summary>
+/// <summary>
+/// Images given one of <see cref="Labels"/> in label set <see cref="LabelSet"/> (as their best label or, by a multi-label run,
+/// as a further one), that label's score at least <see cref="MinScore"/>.
+/// </summary>
 public sealed record LabelFilter(string LabelSet, IReadOnlyList<string> Labels, float? MinScore = null) : PointFilter
 {
     public override bool Matches(ImagePayload payload) =>
-        payload.Labels.TryGetValue(LabelSet, out var a) && Labels.Contains(a.Label, StringComparer.Ordinal) && (MinScore is null || a.Score >= MinScore);
+        payload.Labels.TryGetValue(LabelSet, out var a)
+        && a.Assigned().Any(l => Labels.Contains(l.Label, StringComparer.Ordinal) && (MinScore is null || l.Score >= MinScore));
 
     public override void Validate()
     {

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.Index;
 
 namespace ClipSearch.Core.ZeroShot;
 
@@ -42,6 +43,37 @@ public sealed class ZeroShotClassifier
     {
         var effective = given is null || given.IsEmpty ? _familyDefault : given;
         return effective.MinProbability is not null && Scoring.Missing is { } reason ? throw new ZeroShotScoringException(reason) : effective;
+    }
+
+    /// <summary>
+    /// The thresholds for labelling an image with every label that passes on its own (<see cref="TagRows"/>): those given, else the
+    /// family's default. Each label must reach them by itself, so they must be per-label ones: a minimum score (cosine), or a
+    /// sigmoid model's probability (its own yes/no). A margin (best against runner-up) or a softmax probability (a share among the
+    /// labels given) says nothing about a second label, and a softmax model has no per-label threshold by default.
+    /// </summary>
+    /// <exception cref="ArgumentException">Thresholds that cannot decide each label alone.</exception>
+    /// <exception cref="ZeroShotScoringException">A probability threshold for a model whose scale and bias are not known.</exception>
+    public Thresholds EffectiveMultiLabel(Thresholds? given)
+    {
+        var effective = Effective(given);
+        if (effective.MinMargin is not null)
+        {
+            throw new ArgumentException("a minimum margin compares the best label with the runner-up; with several labels per image each label stands alone: give a minimum score or, for a sigmoid model, a minimum probability");
+        }
+
+        if (!Scoring.IsSigmoid && effective.MinProbability is not null)
+        {
+            throw new ArgumentException("this model's probabilities (softmax, as CLIP's) are shares among the labels given, not a yes/no per label: with several labels per image give a minimum score (cosine similarity) instead");
+        }
+
+        if (effective.MinScore is null && effective.MinProbability is null)
+        {
+            throw new ArgumentException(Scoring.IsSigmoid
+                ? "several labels per image need a per-label threshold, and this model's probabilities are unknown: give a minimum score (cosine similarity)"
+                : "several labels per image need a per-label threshold, and a softmax model (CLIP) has none by default: give a minimum score (cosine similarity), e.g. 0.25");
+        }
+
+        return effective;
     }
 
     /// <summary>
@@ -131,7 +163,8 @@ public sealed class ZeroShotClassifier
             throw new ArgumentException($"every image embedding must have {_dimension} values");
         }
 
-        return LabelAll(images.Count, (i, _) => images[i], Effective(thresholds));
+        var effective = Effective(thresholds);
+        return LabelAll(images.Count, (i, _) => images[i], scores => TopOf(scores, effective));
     }
 
     /// <summary>As <see cref="LabelMany(IReadOnlyList{float[]}, Thresholds?)"/>, for embeddings stored row after row in one buffer.</summary>
@@ -142,12 +175,70 @@ public sealed class ZeroShotClassifier
             throw new ArgumentException($"the rows must be {_dimension} values each");
         }
 
-        return LabelAll(rows.Length / _dimension, (i, d) => rows.Slice(i * d, d), Effective(thresholds));
+        var effective = Effective(thresholds);
+        return LabelAll(rows.Length / _dimension, (i, d) => rows.Slice(i * d, d), scores => TopOf(scores, effective));
     }
 
-    private TopTwo[] LabelAll(int count, Func<int, int, ReadOnlyMemory<float>> image, Thresholds? thresholds)
+    /// <summary>
+    /// The decision for embeddings stored row after row: with <paramref name="multiLabel"/>, each image also gets every further
+    /// label that reaches <paramref name="thresholds"/> on its own (see <see cref="EffectiveMultiLabel"/>); without, as
+    /// <see cref="LabelRows"/>. <paramref name="thresholds"/> are used as given (already effective).
+    /// </summary>
+    public LabelTags[] TagRows(ReadOnlyMemory<float> rows, Thresholds thresholds, bool multiLabel)
     {
-        var results = new TopTwo[count];
+        if (rows.Length % _dimension != 0)
+        {
+            throw new ArgumentException($"the rows must be {_dimension} values each");
+        }
+
+        return Tag(rows.Length / _dimension, (i, d) => rows.Slice(i * d, d), thresholds, multiLabel);
+    }
+
+    /// <summary>As <see cref="TagRows"/>, for embeddings one array each.</summary>
+    public LabelTags[] TagMany(IReadOnlyList<float[]> images, Thresholds thresholds, bool multiLabel)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Any(v => v.Length != _dimension))
+        {
+            throw new ArgumentException($"every image embedding must have {_dimension} values");
+        }
+
+        return Tag(images.Count, (i, _) => images[i], thresholds, multiLabel);
+    }
+
+    private LabelTags[] Tag(int count, Func<int, int, ReadOnlyMemory<float>> image, Thresholds thresholds, bool multiLabel)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        if (!multiLabel)
+        {
+            return LabelAll(count, image, scores => new LabelTags(TopOf(scores, thresholds), null));
+        }
+
+        // Every label at or above one cosine cut passes: the minimum score and, for a sigmoid model, the cosine of the minimum probability.
+        var cut = Math.Max(thresholds.MinScore ?? float.NegativeInfinity, thresholds.MinProbability is { } p ? Scoring.CosineAt(p) : float.NegativeInfinity);
+        return LabelAll(count, image, scores =>
+        {
+            var top = TopOf(scores, thresholds);
+            List<ScoredLabel>? also = null;
+            for (var i = 0; top.Labelled && i < scores.Length; i++)
+            {
+                if (i != top.Best && scores[i] >= cut)
+                {
+                    (also ??= []).Add(new ScoredLabel(Labels[i], scores[i]));
+                }
+            }
+
+            also?.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Label, b.Label));
+            return new LabelTags(top, also is null ? [] : [.. also]);
+        });
+    }
+
+    // What one image's scores (one per label) are turned into.
+    private delegate T Decision<T>(ReadOnlySpan<float> scores);
+
+    private T[] LabelAll<T>(int count, Func<int, int, ReadOnlyMemory<float>> image, Decision<T> decide)
+    {
+        var results = new T[count];
         var chunk = Math.Max(64, count / (Environment.ProcessorCount * 4)) / 4 * 4;
         var blocked = DotKernels.Supports4x4(_dimension);
         var d = _dimension;
@@ -177,20 +268,20 @@ public sealed class ZeroShotClassifier
 
                     for (var v = 0; v < 4; v++)
                     {
-                        results[i + v] = TopOf(scores.AsSpan(v * Labels.Count, Labels.Count), thresholds);
+                        results[i + v] = decide(scores.AsSpan(v * Labels.Count, Labels.Count));
                     }
                 }
             }
 
             for (; i < end; i++)
             {
-                results[i] = Top(image(i, d).Span, thresholds);
+                results[i] = Top(image(i, d).Span, decide);
             }
         });
         return results;
     }
 
-    private TopTwo Top(ReadOnlySpan<float> image, Thresholds? thresholds)
+    private T Top<T>(ReadOnlySpan<float> image, Decision<T> decide)
     {
         Span<float> scores = stackalloc float[(Labels.Count + 3) / 4 * 4];
         for (var i = 0; i < Labels.Count; i += 4)
@@ -198,7 +289,7 @@ public sealed class ZeroShotClassifier
             DotKernels.Dot4(image, _matrix, i, _dimension, scores[i..]); // each chunk of the image feeds four labels
         }
 
-        return TopOf(scores[..Labels.Count], thresholds);
+        return decide(scores[..Labels.Count]);
     }
 
     private TopTwo TopOf(ReadOnlySpan<float> scores, Thresholds? thresholds)

@@ -5,7 +5,7 @@ namespace ClipSearch.Engine.Categorization;
 /// categorization had already finished (not redone), and images per label (unlabelled under "").
 /// </summary>
 public sealed record CategorizeSummary(string LabelSet, string RunId, int Images, int AlreadyDone, IReadOnlyDictionary<string, int> Distribution,
-    double ElapsedSeconds)
+    double ElapsedSeconds, bool MultiLabel = false)
 {
     public int Unlabelled => Distribution.GetValueOrDefault("");
 

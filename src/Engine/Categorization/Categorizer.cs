@@ -11,9 +11,11 @@ namespace ClipSearch.Engine.Categorization;
 /// in batches; no image is decoded again). Each image gets <c>{label, score, runner-up}</c> under the label set,
 /// replacing what an earlier run wrote there; other label sets are untouched. Each batch is written durably
 /// before the next is read, and carries the run's id (a hash of model, labels, prompts and thresholds): an
-/// interrupted run, started again, skips the images it had finished.
+/// interrupted run, started again, skips the images it had finished. With <c>multiLabel</c>, an image also gets every
+/// further label that passes the thresholds on its own (see <see cref="ZeroShotClassifier.EffectiveMultiLabel"/>).
 /// </summary>
-public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier classifier, string promptKey, Thresholds thresholds)
+/// <exception cref="ArgumentException">With <c>multiLabel</c>, thresholds that cannot decide each label alone.</exception>
+public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier classifier, string promptKey, Thresholds thresholds, bool multiLabel = false)
 {
     public const string DefaultLabelSet = "category";
 
@@ -21,16 +23,20 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
     public int BatchSize { get; init; } = 4096;
 
     /// <summary>The thresholds in effect: those given, else the model family's default.</summary>
-    public Thresholds Thresholds { get; } = classifier.Effective(thresholds);
+    public Thresholds Thresholds { get; } = multiLabel ? classifier.EffectiveMultiLabel(thresholds) : classifier.Effective(thresholds);
+
+    /// <summary>Whether an image gets every label that passes, not only the best.</summary>
+    public bool MultiLabel => multiLabel;
 
     /// <summary>The id every label of this categorization carries.</summary>
     public string RunId => field ??= "zs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u0001",
         [collection.ModelId, string.Join("\u0002", classifier.Labels), promptKey, .. Key(Thresholds)]))))[..16];
 
-    // An empty minimum probability keeps the ids of runs made before it existed.
-    private static IEnumerable<string> Key(Thresholds t) =>
+    // An empty minimum probability and a single-label run keep the ids of runs made before they existed.
+    private IEnumerable<string> Key(Thresholds t) =>
         new[] { t.MinScore, t.MinMargin }.Select(v => v?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "")
-            .Concat(t.MinProbability is { } p ? [p.ToString("R", System.Globalization.CultureInfo.InvariantCulture)] : []);
+            .Concat(t.MinProbability is { } p ? [p.ToString("R", System.Globalization.CultureInfo.InvariantCulture)] : [])
+            .Concat(multiLabel ? ["multi-label"] : []);
 
     /// <summary>Runs over the images matching <paramref name="filter"/>; with <paramref name="dryRun"/> nothing is written.</summary>
     public async Task<CategorizeSummary> RunAsync(string labelSet, PointFilter? filter, bool dryRun, Action<Categorized>? each = null,
@@ -59,7 +65,7 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
             if (collection is IVectorBatchReader bulk)
             {
                 // Vectors as rows of one reused buffer: no array per point.
-                await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.LabelRows(rows, Thresholds)), cancellationToken)
+                await bulk.ReadVectorBatchesAsync(filter, BatchSize, (batch, rows) => ProcessAsync(batch, classifier.TagRows(rows, Thresholds, multiLabel)), cancellationToken)
                     .ConfigureAwait(false);
             }
             else
@@ -74,7 +80,7 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                     while (await next.ConfigureAwait(false) is { } batch)
                     {
                         next = Fetch();
-                        await ProcessAsync(batch, classifier.LabelMany([.. batch.Select(p => p.Vector!)], Thresholds)).ConfigureAwait(false);
+                        await ProcessAsync(batch, classifier.TagMany([.. batch.Select(p => p.Vector!)], Thresholds, multiLabel)).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -96,11 +102,11 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                 }
             }
 
-            return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds);
+            return new CategorizeSummary(labelSet, RunId, images, alreadyDone, distribution, clock.Elapsed.TotalSeconds, multiLabel);
         }
 
         // Counts, writes and reports one batch; results[i] is the decision for batch[i].
-        async Task ProcessAsync(IReadOnlyList<StoredPoint> batch, TopTwo[] results)
+        async Task ProcessAsync(IReadOnlyList<StoredPoint> batch, LabelTags[] results)
         {
             var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
@@ -110,18 +116,18 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                 {
                     // Finished by an earlier run of this same categorization: counted, not redone.
                     alreadyDone++;
-                    Count(index.TryGetValue(done.Label, out var known) ? known : counts.Length - 1);
-                    each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore));
+                    Count(index.TryGetValue(done.Label, out var known) ? known : counts.Length - 1, done.Also);
+                    each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, done.Label, done.Score, done.RunnerUp, done.RunnerUpScore, done.Also));
                     continue;
                 }
 
-                var r = results[i];
-                Count(r.Labelled ? r.Best : counts.Length - 1);
+                var (r, also) = results[i];
+                Count(r.Labelled ? r.Best : counts.Length - 1, also);
                 var label = r.Labelled ? classifier.Labels[r.Best] : "";
                 var runnerUp = r.Second >= 0 ? classifier.Labels[r.Second] : null;
                 float? runnerUpScore = r.Second >= 0 ? r.SecondScore : null;
-                labels?.Add(new(point.Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore)));
-                each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore));
+                labels?.Add(new(point.Id, new LabelAssignment(label, r.BestScore, RunId, runnerUp, runnerUpScore, also)));
+                each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore, also));
             }
 
             if (labels is { Count: > 0 })
@@ -133,10 +139,18 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
             progress?.Report((images, total));
         }
 
-        void Count(int label)
+        // One image, counted under each label it got (a multi-label image under several).
+        void Count(int label, IReadOnlyList<ScoredLabel>? also)
         {
             images++;
             counts[label]++;
+            foreach (var extra in also ?? [])
+            {
+                if (index.TryGetValue(extra.Label, out var i))
+                {
+                    counts[i]++;
+                }
+            }
         }
     }
 }

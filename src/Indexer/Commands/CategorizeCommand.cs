@@ -32,14 +32,18 @@ internal static class CategorizeCommand
             Description = "Name under which labels are written in each image's payload (other label sets are untouched).",
             DefaultValueFactory = _ => Categorizer.DefaultLabelSet,
         };
+        var multiLabel = new Option<bool>("--multi-label")
+        {
+            Description = "Give each image every label that passes the thresholds on its own, not only the best: natural with a sigmoid model (SigLIP; probability 0.5 by default); a CLIP model needs --min-score.",
+        };
         var dryRun = new Option<bool>("--dry-run") { Description = "Classify and report, but write nothing to the index." };
-        var export = new Option<FileInfo?>("--export") { Description = "Also write every image's label to FILE.csv or FILE.json (path, label, score, runner-up, runner-up score)." };
+        var export = new Option<FileInfo?>("--export") { Description = "Also write every image's label to FILE.csv or FILE.json (path, label, score, runner-up, runner-up score; with --multi-label the further labels and their scores)." };
         var json = CommonOptions.Json();
         var command = new Command("categorize", "Label every stored image of a collection with the labels you give, zero-shot, from the stored embeddings (no image is decoded again). Re-running replaces the label set; an interrupted run resumes.");
         model.AddTo(command);
         store.AddTo(command);
         prompts.AddTo(command);
-        foreach (var option in new Option[] { filter, minScore, minMargin, minProbability, labelSet, dryRun, export, json })
+        foreach (var option in new Option[] { filter, minScore, minMargin, minProbability, multiLabel, labelSet, dryRun, export, json })
         {
             command.Options.Add(option);
         }
@@ -100,7 +104,18 @@ internal static class CategorizeCommand
                 return ExitCodes.Usage;
             }
 
-            var categorizer = new Categorizer(collection, classifier, set.Key, new Thresholds(parse.GetValue(minScore), parse.GetValue(minMargin), parse.GetValue(minProbability)));
+            Categorizer categorizer;
+            try
+            {
+                categorizer = new Categorizer(collection, classifier, set.Key,
+                    new Thresholds(parse.GetValue(minScore), parse.GetValue(minMargin), parse.GetValue(minProbability)), parse.GetValue(multiLabel));
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync($"categorize --multi-label: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             var rows = exportFile is null ? null : new List<Categorized>();
             var line = new StatusLine(error, StatusLine.IsInteractive(error), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5));
             await error.WriteLineAsync($"categorizing collection '{collection.Name}' into label set '{parse.GetValue(labelSet)}'").ConfigureAwait(false);
@@ -121,7 +136,7 @@ internal static class CategorizeCommand
             line.Close();
             if (exportFile is not null)
             {
-                await WriteExportAsync(exportFile, rows!, ct).ConfigureAwait(false);
+                await WriteExportAsync(exportFile, rows!, categorizer.MultiLabel, ct).ConfigureAwait(false);
             }
 
             await ReportAsync(parse, summary, cancelled: false).ConfigureAwait(false);
@@ -151,10 +166,15 @@ internal static class CategorizeCommand
             text.Append(CultureInfo.InvariantCulture, $"  {(label.Length == 0 ? "(unlabelled)" : label),-30} {count,8:N0}  {100.0 * count / Math.Max(1, s.Images),5:0.0}%\n");
         }
 
+        if (s.MultiLabel)
+        {
+            text.Append("  (several labels per image: an image counts under each label it got)\n");
+        }
+
         return text.ToString().TrimEnd();
     }
 
-    private static async Task WriteExportAsync(FileInfo file, List<Categorized> rows, CancellationToken cancellationToken)
+    private static async Task WriteExportAsync(FileInfo file, List<Categorized> rows, bool multiLabel, CancellationToken cancellationToken)
     {
         await using var stream = File.Create(file.FullName);
         if (file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
@@ -163,7 +183,7 @@ internal static class CategorizeCommand
         }
         else
         {
-            await CategorizationExport.WriteCsvAsync(stream, rows, withId: false, cancellationToken).ConfigureAwait(false);
+            await CategorizationExport.WriteCsvAsync(stream, rows, withId: false, multiLabel, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -200,6 +200,55 @@ public sealed class ZeroShotClassifierTests
         Assert.Throws<ZeroShotScoringException>(() => classifier.LabelMany([Unit(0.8f, 0.6f)], new Thresholds(MinProbability: 0.5f)));
     }
 
+    [Fact]
+    public void TagRows_SigmoidMultiLabel_EveryLabelAtItsOwnProbabilityBestFirst()
+    {
+        // scale 10, bias -5: each label is a yes from cosine 0.5 on, whatever the others score.
+        var classifier = ZeroShotClassifier.FromEmbeddings(["cat", "dog", "sofa"], [[1f, 0f, 0f], [0f, 1f, 0f], [0f, 0f, 1f]], ZeroShotScoring.Sigmoid(10f, -5f));
+        float[][] images = [[0.6f, 0.7f, 0.55f], [0.3f, 0.2f, 0.1f], [0.9f, 0.1f, 0.2f], [0.52f, 0.52f, 0.49f], [0.1f, 0.1f, 0.8f]];
+        var thresholds = classifier.EffectiveMultiLabel(null);
+        Assert.Equal(new Thresholds(MinProbability: 0.5f), thresholds);
+
+        var tags = classifier.TagRows(images.SelectMany(v => v).ToArray(), thresholds, multiLabel: true);
+
+        string[] Names(LabelTags t) => t.Top.Labelled ? [classifier.Labels[t.Top.Best], .. t.Also!.Select(a => a.Label)] : [];
+        Assert.Equal(["dog", "cat", "sofa"], Names(tags[0]));
+        Assert.Equal([0.6f, 0.55f], tags[0].Also!.Select(a => a.Score));
+        Assert.Empty(Names(tags[1]));
+        Assert.Empty(tags[1].Also!);
+        Assert.Equal(["cat"], Names(tags[2]));
+        Assert.Equal(["cat", "dog"], Names(tags[3])); // equal scores: by label; a margin of 0 does not matter here
+        Assert.Equal(["sofa"], Names(tags[4]));
+        // The bulk path over many images (four at a time) decides as the one-by-one path does.
+        var many = Enumerable.Range(0, 40).Select(i => images[i % images.Length]).ToList();
+        Assert.Equal(many.Select(v => string.Join(",", Names(classifier.TagMany([v], thresholds, true)[0]))),
+            classifier.TagMany(many, thresholds, true).Select(t => string.Join(",", Names(t))));
+        // Single-label: the best alone, as LabelMany decides it.
+        var single = classifier.TagRows(images[0], classifier.Effective(null), multiLabel: false)[0];
+        Assert.Null(single.Also);
+        Assert.Equal(classifier.LabelMany([images[0]])[0], single.Top);
+    }
+
+    [Fact]
+    public void EffectiveMultiLabel_ThresholdsThatCannotDecideEachLabelAlone_RefusedInWords()
+    {
+        var softmax = TwoLabels(100f);
+        Assert.Contains("give a minimum score", Assert.Throws<ArgumentException>(() => softmax.EffectiveMultiLabel(null)).Message, StringComparison.Ordinal);
+        Assert.Contains("shares among the labels", Assert.Throws<ArgumentException>(() => softmax.EffectiveMultiLabel(new Thresholds(MinProbability: 0.3f))).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("runner-up", Assert.Throws<ArgumentException>(() => softmax.EffectiveMultiLabel(new Thresholds(MinScore: 0.2f, MinMargin: 0.01f))).Message,
+            StringComparison.Ordinal);
+        Assert.Equal(new Thresholds(MinScore: 0.25f), softmax.EffectiveMultiLabel(new Thresholds(MinScore: 0.25f)));
+
+        // A CLIP model with a cosine threshold: every label at or above it.
+        var tags = softmax.TagMany([Unit(0.8f, 0.6f), Unit(0.8f, 0.2f)], new Thresholds(MinScore: 0.5f), multiLabel: true);
+        Assert.Equal(["dog"], tags[0].Also!.Select(a => a.Label));
+        Assert.Empty(tags[1].Also!);
+
+        var unknown = ZeroShotClassifier.FromEmbeddings(["cat", "dog"], [[1f, 0f], [0f, 1f]], ZeroShotScoring.SigmoidWithout("pull it again"));
+        Assert.Contains("probabilities are unknown", Assert.Throws<ArgumentException>(() => unknown.EffectiveMultiLabel(null)).Message, StringComparison.Ordinal);
+    }
+
     private static float[] Unit(float a, float b) => [a, b];
 
     private sealed class Tolerance : IEqualityComparer<(string, float, float)>

@@ -50,6 +50,38 @@ public sealed class CategorizationExportTests
         Assert.Equal(camelCase, first.TryGetProperty("id", out _));
     }
 
+    [Fact]
+    public async Task MultiLabel_CsvAddsTheFurtherLabelsAndScores_JsonAnArray()
+    {
+        Categorized[] rows =
+        [
+            new(IdA, "a.jpg", "cat", 0.9f, "sofa", 0.6f, [new("sofa", 0.6f), new("in, doors", 0.55f)]),
+            new(IdB, "b.jpg", "", 0.1f, "cat", 0.05f, []),
+        ];
+        using var csv = new MemoryStream();
+        await CategorizationExport.WriteCsvAsync(csv, rows, withId: false, multiLabel: true);
+        Assert.Equal(
+            "path,label,score,runner_up,runner_up_score,also,also_scores\n" +
+            "a.jpg,cat,0.9,sofa,0.6,\"sofa|in, doors\",0.6|0.55\n" +
+            "b.jpg,,0.1,cat,0.05,,\n",
+            Encoding.UTF8.GetString(csv.ToArray()));
+
+        using var json = new MemoryStream();
+        await CategorizationExport.WriteJsonAsync(json, rows, withId: false, camelCase: false);
+        var array = JsonDocument.Parse(json.ToArray()).RootElement;
+        Assert.Equal(["sofa", "in, doors"], array[0].GetProperty("also").EnumerateArray().Select(a => a.GetProperty("label").GetString()));
+        Assert.Equal([0.6, 0.55], array[0].GetProperty("also").EnumerateArray().Select(a => a.GetProperty("score").GetDouble()));
+        Assert.Equal(0, array[1].GetProperty("also").GetArrayLength());
+        Assert.False((await JsonRowsAsync(Rows))[0].TryGetProperty("also", out _)); // a single-label run has none
+    }
+
+    private static async Task<JsonElement[]> JsonRowsAsync(Categorized[] rows)
+    {
+        using var stream = new MemoryStream();
+        await CategorizationExport.WriteJsonAsync(stream, rows, withId: false, camelCase: false);
+        return [.. JsonDocument.Parse(stream.ToArray()).RootElement.EnumerateArray().Select(e => e.Clone())];
+    }
+
     private static async Task<string> CsvAsync(bool withId)
     {
         using var stream = new MemoryStream();
