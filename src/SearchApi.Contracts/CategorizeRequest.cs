@@ -13,6 +13,12 @@ public sealed record CategorizeRequest : ZeroShotSettings
     /// <example>category</example>
     public string? LabelSet { get; init; }
 
+    /// <summary>
+    /// Give each image every label that passes the thresholds on its own, not only the best: natural with a sigmoid model
+    /// (SigLIP; probability 0.5 by default); a CLIP model needs <c>minScore</c>, and a margin is refused.
+    /// </summary>
+    public bool MultiLabel { get; init; }
+
     /// <summary>Write the labels to the index (needs the API key when one is configured); false runs a dry run to look at first.</summary>
     public bool Apply { get; init; }
 }

@@ -13,5 +13,6 @@ namespace ClipSearch.SearchApi.Contracts;
 /// <param name="RunId">Id of the run, written with every label (set once completed).</param>
 /// <param name="ElapsedSeconds">Time the job took (set once completed).</param>
 /// <param name="Error">Why the job failed or stopped.</param>
+/// <param name="MultiLabel">Whether an image gets every label that passes (then counted under each: shares add up to more than 1).</param>
 public sealed record CategorizeStatus(string Id, string Collection, string LabelSet, IReadOnlyList<string> Labels, bool Applied, string State, int Done, long Total,
-    IReadOnlyList<LabelCount> Distribution, string? RunId, double? ElapsedSeconds, string? Error);
+    IReadOnlyList<LabelCount> Distribution, string? RunId, double? ElapsedSeconds, string? Error, bool MultiLabel = false);

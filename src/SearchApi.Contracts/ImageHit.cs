@@ -14,5 +14,9 @@ namespace ClipSearch.SearchApi.Contracts;
 /// <param name="Labels">Labels written by categorization runs, by label set.</param>
 /// <param name="ThumbnailUrl">Relative URL of a thumbnail.</param>
 /// <param name="FileUrl">Relative URL of the full image.</param>
+/// <param name="Probability">
+/// For a text query to a sigmoid model (SigLIP) with known scale and bias: the model's probability that the text describes the image,
+/// sigmoid(scale x score + bias), a yes/no of that image alone; null otherwise (CLIP scores have no such meaning).
+/// </param>
 public sealed record ImageHit(Guid Id, float? Score, string Path, string Root, int Width, int Height, string? Format, DateTime? TakenAt,
-    DateTimeOffset ModifiedAt, long SizeBytes, IReadOnlyDictionary<string, ImageLabel> Labels, string ThumbnailUrl, string FileUrl);
+    DateTimeOffset ModifiedAt, long SizeBytes, IReadOnlyDictionary<string, ImageLabel> Labels, string ThumbnailUrl, string FileUrl, float? Probability = null);

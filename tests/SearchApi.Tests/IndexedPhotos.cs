@@ -14,7 +14,7 @@ namespace ClipSearch.SearchApi.Tests;
 /// <summary>
 /// A temporary folder of the tiny model's held-out images (procedurally drawn coloured shapes,
 /// tests/data/tiny-clip-heldout), three per class, sorted into photos/warm and photos/cool by colour, indexed
-/// by the real indexer with the bundled model into an embedded index, through the engine's composition (the same
+/// by the real indexer with the bundled model (or the model folder given) into an embedded index, through the engine's composition (the same
 /// the CLI and the API use). Shared by the API tests, read-only.
 /// </summary>
 public sealed class IndexedPhotos : IDisposable
@@ -23,7 +23,7 @@ public sealed class IndexedPhotos : IDisposable
 
     private static readonly string[] Warm = ["red", "orange", "yellow", "pink"];
 
-    public IndexedPhotos()
+    public IndexedPhotos(string? model = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "clipsearch-api-test-" + Guid.NewGuid().ToString("N"));
         Photos = Path.Combine(Root, "photos");
@@ -41,7 +41,7 @@ public sealed class IndexedPhotos : IDisposable
             }
         }
 
-        var summary = IndexFolderAsync(Photos, Store, Collection).GetAwaiter().GetResult();
+        var summary = IndexFolderAsync(Photos, Store, Collection, model).GetAwaiter().GetResult();
         if (summary.Indexed != Files.Count)
         {
             throw new InvalidOperationException($"indexed {summary.Indexed} of {Files.Count} images; skipped: {string.Join(", ", summary.Skipped.Select(kv => $"{kv.Key} {kv.Value}"))}");
@@ -70,12 +70,12 @@ public sealed class IndexedPhotos : IDisposable
     /// <summary>The first indexed file of a class, e.g. "green-triangle".</summary>
     public string FileOf(string className) => Files.First(f => ClassOf(f) == className);
 
-    /// <summary>Indexes <paramref name="folder"/> into the embedded index at <paramref name="store"/> with the bundled model, as the CLI would.</summary>
-    public static async Task<IndexSummary> IndexFolderAsync(string folder, string store, string collection)
+    /// <summary>Indexes <paramref name="folder"/> into the embedded index at <paramref name="store"/> with the bundled model (or <paramref name="model"/>), as the CLI would.</summary>
+    public static async Task<IndexSummary> IndexFolderAsync(string folder, string store, string collection, string? model = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [SettingKeys.Model] = TestPaths.TinyClip,
+            [SettingKeys.Model] = model ?? TestPaths.TinyClip,
             [SettingKeys.Device] = "cpu",
             [SettingKeys.StorePath] = store,
             ["ClipSearch:Decoding:Isolate"] = "false",

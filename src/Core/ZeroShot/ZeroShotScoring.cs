@@ -94,6 +94,13 @@ public sealed record ZeroShotScoring
         return (MathF.Log(p / (1 - p)) - LogitBias) / LogitScale;
     }
 
+    /// <summary>
+    /// The probability a sigmoid model gives one text and one image at cosine <paramref name="cosine"/>: sigmoid(scale x cosine + bias),
+    /// a yes/no of that pair alone; null for a softmax model (its probabilities only compare labels) or when scale and bias are not known.
+    /// </summary>
+    public float? PairProbability(float cosine) =>
+        IsSigmoid && HasProbabilities ? 1f / (1f + MathF.Exp(-((LogitScale * cosine) + LogitBias))) : null;
+
     private static float Finite(float value) =>
         float.IsFinite(value) && value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a logit scale is a positive number");
 }

@@ -90,7 +90,17 @@ internal static class CategorizeApi
         var filter = RequestRules.Filter(request.Filter);
         var collection = await index.OpenAsync(RequestRules.Collection(request.Collection, options.Value), ct).ConfigureAwait(false);
         var classifier = await Task.Run(() => ZeroShotClassifier.Create(labels, prompts, encoder.Text, ct), ct).ConfigureAwait(false);
-        var (job, refusal) = jobs.Start(collection, classifier, prompts.Key, thresholds, labelSet, filter, request.Apply);
+        CategorizeJob? job;
+        string? refusal;
+        try
+        {
+            (job, refusal) = jobs.Start(collection, classifier, prompts.Key, thresholds, labelSet, filter, request.Apply, request.MultiLabel);
+        }
+        catch (ArgumentException e)
+        {
+            throw RequestException.Invalid($"multiLabel: {e.Message}.");
+        }
+
         if (job is null)
         {
             throw new RequestException(StatusCodes.Status409Conflict, "Jobs running", refusal!);
@@ -117,7 +127,7 @@ internal static class CategorizeApi
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{found.Collection}-{found.LabelSet}.{(csv ? "csv" : "json")}\"";
         if (csv)
         {
-            await CategorizationExport.WriteCsvAsync(http.Response.Body, found.Rows(), withId: true, http.RequestAborted).ConfigureAwait(false);
+            await CategorizationExport.WriteCsvAsync(http.Response.Body, found.Rows(), withId: true, found.MultiLabel, http.RequestAborted).ConfigureAwait(false);
         }
         else
         {
@@ -129,16 +139,17 @@ internal static class CategorizeApi
         jobs.Find(id) ?? throw RequestException.NotFound($"no categorization job {RequestException.Quote(id)} (jobs are kept in memory until the API restarts; the latest {CategorizeJobs.Kept}).");
 
     private static CategorizedImage Row(Categorized r, string collection) =>
-        new(r.Id, r.Path, r.Label, r.Score, r.RunnerUp, r.RunnerUpScore, ImageUrls.Thumbnail(r.Id, collection));
+        new(r.Id, r.Path, r.Label, r.Score, r.RunnerUp, r.RunnerUpScore, ImageUrls.Thumbnail(r.Id, collection), ImageUrls.Further(r.Also));
 
     internal static CategorizeStatus Status(CategorizeJob job)
     {
         var now = job.Snapshot();
         var distribution = now.Distribution;
-        var all = Math.Max(1, distribution.Values.Sum());
+        // A multi-label image counts under each label it got: shares are of the images, not of the counts.
+        var all = Math.Max(1, job.MultiLabel ? now.Done : distribution.Values.Sum());
         return new CategorizeStatus(job.Id, job.Collection, job.LabelSet, job.Labels, job.Apply, StateName(now.State), now.Done, now.Total,
             [.. distribution.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LabelCount(kv.Key, kv.Value, (double)kv.Value / all))],
-            now.Summary?.RunId, now.Summary?.ElapsedSeconds, now.Error);
+            now.Summary?.RunId, now.Summary?.ElapsedSeconds, now.Error, job.MultiLabel);
     }
 
     /// <summary>The contract's words for the states, spelled out so that renaming a member cannot change what clients read.</summary>

@@ -1,4 +1,5 @@
 using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
 using ClipSearch.SearchApi.Contracts;
 
 namespace ClipSearch.SearchApi.Apis;
@@ -15,11 +16,16 @@ internal static class ImageUrls
 
     public static string File(Guid id, string collection) => $"/api/images/{id}/file?collection={Uri.EscapeDataString(collection)}";
 
-    public static ImageHit Hit(Guid id, float? score, ImagePayload p, string collection) =>
+    public static ImageHit Hit(Guid id, float? score, ImagePayload p, string collection, float? probability = null) =>
         new(id, score, p.Path, p.Root, p.Width, p.Height, p.Format, p.TakenAt, p.ModifiedAt, p.SizeBytes,
             p.Labels.Count == 0 ? NoLabels : p.Labels.ToDictionary(kv => kv.Key, kv => new ImageLabel(kv.Value.Label, kv.Value.Score, kv.Value.RunId, kv.Value.RunnerUp,
-                kv.Value.RunnerUpScore), StringComparer.Ordinal),
-            Thumbnail(id, collection), File(id, collection));
+                kv.Value.RunnerUpScore, Further(kv.Value.Also)), StringComparer.Ordinal),
+            Thumbnail(id, collection), File(id, collection), probability);
 
-    public static List<ImageHit> Hits(IEnumerable<SearchHit> hits, string collection) => [.. hits.Select(h => Hit(h.Id, h.Score, h.Payload, collection))];
+    /// <summary>A multi-label run's further labels in the contract's terms (null for a single-label run).</summary>
+    public static List<FurtherLabel>? Further(IReadOnlyList<ScoredLabel>? also) => also is null ? null : [.. also.Select(a => new FurtherLabel(a.Label, a.Score))];
+
+    /// <summary>Search hits in the contract's terms; <paramref name="scoring"/>, for a text query, gives a sigmoid model's pair probabilities.</summary>
+    public static List<ImageHit> Hits(IEnumerable<SearchHit> hits, string collection, ZeroShotScoring? scoring = null) =>
+        [.. hits.Select(h => Hit(h.Id, h.Score, h.Payload, collection, scoring?.PairProbability(h.Score)))];
 }

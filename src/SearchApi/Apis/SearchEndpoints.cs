@@ -20,9 +20,9 @@ internal static class SearchEndpoints
             .TakesJson(1024 * 1024)
             .OpensCollection();
         group.MapGet("/", (string? collection, string? q, int? k, int? offset, float? minScore, string? filter, HttpContext context, QueryVectors vectors,
-                IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
+                QueryEncoder encoder, IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
             SearchAsync(new SearchRequest { Collection = collection, Text = q ?? "", K = k ?? 20, Offset = offset ?? 0, MinScore = minScore, Filter = filter },
-                vectors, index, runner, options, ct))
+                vectors, encoder, index, runner, options, ct))
             .WithName("SearchByText")
             .WithSummary("Search by text: the convenience form of POST /api/search, e.g. /api/search?collection=images&q=red+car&k=20.")
             .OpensCollection();
@@ -36,8 +36,8 @@ internal static class SearchEndpoints
         return app;
     }
 
-    private static async Task<Ok<SearchResponse>> SearchAsync([FromBody] SearchRequest request, QueryVectors vectors, IndexAccess index, SearchRunner runner,
-        IOptions<ClipSearchOptions> options, CancellationToken ct)
+    private static async Task<Ok<SearchResponse>> SearchAsync([FromBody] SearchRequest request, QueryVectors vectors, QueryEncoder encoder, IndexAccess index,
+        SearchRunner runner, IOptions<ClipSearchOptions> options, CancellationToken ct)
     {
         if (request is null)
         {
@@ -51,7 +51,10 @@ internal static class SearchEndpoints
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var vector = await vectors.BuildAsync(request, collection, ct).ConfigureAwait(false);
         var hits = await runner.SearchAsync(collection, vector, request.K, request.Offset, filter, request.MinScore, null, ct).ConfigureAwait(false);
-        return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name), Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
+        // One text alone is a text-image pair per hit: a sigmoid model's probability means something there (not for images or mixes).
+        var textAlone = request.ImageId is null && request.Positive is not { Count: > 0 } && request.Negative is not { Count: > 0 };
+        return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name, textAlone ? encoder.Text.Scoring : null),
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
     }
 
     private static async Task<Ok<SearchResponse>> SearchByImageAsync(HttpRequest http, QueryEncoder encoder, UploadCache uploads, IndexAccess index, SearchRunner runner,

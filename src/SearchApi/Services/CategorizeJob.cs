@@ -1,9 +1,10 @@
+using ClipSearch.Core.Index;
 using ClipSearch.Engine.Categorization;
 
 namespace ClipSearch.SearchApi.Services;
 
 /// <summary>One categorization run of the API: its progress while it runs, then its distribution and every image's label.</summary>
-internal sealed class CategorizeJob(string id, string collection, string labelSet, IReadOnlyList<string> labels, bool apply)
+internal sealed class CategorizeJob(string id, string collection, string labelSet, IReadOnlyList<string> labels, bool apply, bool multiLabel = false)
 {
     private readonly List<Categorized> _rows = [];
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
@@ -21,6 +22,9 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
 
     /// <summary>Whether the labels are written to the index (else a dry run: look, then apply).</summary>
     public bool Apply { get; } = apply;
+
+    /// <summary>Whether an image gets every label that passes (and is counted, and shown, under each).</summary>
+    public bool MultiLabel { get; } = multiLabel;
 
     public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -67,7 +71,10 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         lock (_gate)
         {
             _rows.Add(row);
-            _counts[row.Label] = _counts.GetValueOrDefault(row.Label) + 1; // running counts: polls need not group every row
+            foreach (var label in Assigned(row))
+            {
+                _counts[label.Label] = _counts.GetValueOrDefault(label.Label) + 1; // running counts: polls need not group every row
+            }
         }
     }
 
@@ -81,7 +88,8 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
     }
 
     /// <summary>
-    /// One page of the images with <paramref name="label"/> (all images when null), best score first, ties by id.
+    /// One page of the images with <paramref name="label"/> (all images when null), best score first (the score of that
+    /// label, which for a multi-label job may be a further one), ties by id.
     /// A finished job sorts its rows once, per label, so paging a gallery of millions costs a slice, not a sort;
     /// a running one sorts what it has so far.
     /// </summary>
@@ -92,13 +100,22 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         {
             source = _gallery is { } gallery
                 ? (label is null ? gallery.All : gallery.ByLabel.GetValueOrDefault(label, []))
-                : [.. Sorted(_rows.Where(r => label is null || r.Label == label))];
+                : label is null ? [.. Sorted(_rows)] : [.. WithLabel(_rows, label)];
         }
 
         return skip >= source.Length ? Array.Empty<Categorized>() : new ArraySegment<Categorized>(source, skip, Math.Min(take, source.Length - skip));
     }
 
     private static IEnumerable<Categorized> Sorted(IEnumerable<Categorized> rows) => rows.OrderByDescending(r => r.Score).ThenBy(r => r.Id);
+
+    // The rows given label, by that label's own score.
+    private static IEnumerable<Categorized> WithLabel(IEnumerable<Categorized> rows, string label) =>
+        rows.Select(r => (Row: r, Score: ScoreOf(r, label))).Where(x => x.Score is not null).OrderByDescending(x => x.Score).ThenBy(x => x.Row.Id).Select(x => x.Row);
+
+    private static float? ScoreOf(Categorized row, string label) => Assigned(row).FirstOrDefault(l => l.Label == label)?.Score;
+
+    private static IEnumerable<ScoredLabel> Assigned(Categorized row) =>
+        row.Also is null ? [new ScoredLabel(row.Label, row.Score)] : row.Also.Prepend(new ScoredLabel(row.Label, row.Score));
 
     public void Complete(CategorizeSummary summary)
     {
@@ -110,7 +127,8 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         }
 
         all = [.. Sorted(all)];
-        var byLabel = all.GroupBy(r => r.Label, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var byLabel = all.SelectMany(r => Assigned(r).Select(l => l.Label)).Distinct(StringComparer.Ordinal)
+            .ToDictionary(l => l, l => WithLabel(all, l).ToArray(), StringComparer.Ordinal);
         lock (_gate)
         {
             _gallery = (all, byLabel);

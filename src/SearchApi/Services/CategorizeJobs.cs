@@ -32,8 +32,9 @@ internal sealed class CategorizeJobs
     /// Starts a job, or says why not: the same collection and label set is being written by a running job, or
     /// <see cref="MaxRunning"/> jobs are running.
     /// </summary>
+    /// <exception cref="ArgumentException">With <paramref name="multiLabel"/>, thresholds that cannot decide each label alone.</exception>
     public (CategorizeJob? Job, string? Refusal) Start(IVectorCollection collection, ZeroShotClassifier classifier, string promptKey, Thresholds thresholds,
-        string labelSet, PointFilter? filter, bool apply)
+        string labelSet, PointFilter? filter, bool apply, bool multiLabel = false)
     {
         lock (_jobs)
         {
@@ -47,10 +48,11 @@ internal sealed class CategorizeJobs
                 return (null, $"{MaxRunning} categorization jobs are running; wait for one to finish or cancel one.");
             }
 
+            var categorizer = new Categorizer(collection, classifier, promptKey, thresholds, multiLabel);
             Prune();
-            var job = new CategorizeJob(Guid.NewGuid().ToString("N"), collection.Name, labelSet, classifier.Labels, apply);
+            var job = new CategorizeJob(Guid.NewGuid().ToString("N"), collection.Name, labelSet, classifier.Labels, apply, multiLabel);
             _jobs[job.Id] = job;
-            _started.Writer.TryWrite(new CategorizeRun(job, new Categorizer(collection, classifier, promptKey, thresholds), filter));
+            _started.Writer.TryWrite(new CategorizeRun(job, categorizer, filter));
             return (job, null);
         }
     }

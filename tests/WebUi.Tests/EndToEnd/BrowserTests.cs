@@ -68,6 +68,47 @@ public sealed class BrowserTests(UiServers servers) : IClassFixture<UiServers>
     }
 
     [SkippableFact]
+    public async Task SiglipModel_SearchShowsProbabilities_AndCategorizeGivesSeveralLabelsPerImage()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        // A second API and UI serving models/tiny-siglip over the same photos indexed with it.
+        var store = Path.Combine(servers.Photos.Root, "store-siglip");
+        await IndexedPhotos.IndexFolderAsync(servers.Photos.Photos, store, IndexedPhotos.Collection, TestPaths.TinySiglip);
+        using var api = new ServerProcess(ServerProcess.ProjectAssembly("SearchApi", "ClipSearch.SearchApi.dll"), "--urls", "http://127.0.0.1:0",
+            $"--ClipSearch:Index:Embedded:Path={store}", $"--ClipSearch:Model={TestPaths.TinySiglip}", "--ClipSearch:Device=cpu",
+            $"--ClipSearch:DefaultCollection={IndexedPhotos.Collection}", "--ClipSearch:RequestsPerMinute=0",
+            $"--ClipSearch:ThumbnailCache={Path.Combine(servers.Photos.Root, "thumbnails-siglip")}");
+        using var ui = UiServers.StartUi(await api.ListeningAsync());
+        var context = await servers.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (await ui.ListeningAsync()).ToString() });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+
+        // Search: a text query's scores are the model's probabilities that the text describes each image.
+        await page.GotoAsync("/?q=" + Uri.EscapeDataString("red star"));
+        await Assertions.Expect(page.Locator("[data-testid=name]").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^red-star"));
+        await Assertions.Expect(page.Locator("[data-testid=model-family]")).ToContainTextAsync("SigLIP model: a text query's scores are probabilities");
+        var best = page.Locator("[data-testid=score]").First;
+        Assert.True(float.Parse((await best.GetAttributeAsync("data-probability"))!, CultureInfo.InvariantCulture) > 0.5f);
+        Assert.EndsWith("%", await best.TextContentAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(UiServers.Screenshots, "search-siglip.png") });
+
+        // Categorize with several labels per image: a red star is both "red star" and "a star that is red".
+        await page.GotoAsync("/categorize");
+        await page.Locator("[data-testid=label-input]").FillAsync("red star, a star that is red, blue circle,");
+        await Assertions.Expect(page.Locator("[data-testid=chip]")).ToHaveCountAsync(3);
+        await page.Locator("[data-testid=multi-label]").CheckAsync();
+        await page.Locator("[data-testid=run]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=job-state]")).ToHaveAttributeAsync("data-state", "completed");
+        await Assertions.Expect(page.Locator("p.hint")).ToContainTextAsync("an image counts under each label it got");
+        var redStars = servers.Photos.Files.Count(f => IndexedPhotos.ClassOf(f) == "red-star");
+        await page.Locator("[data-testid=bar][data-label='a star that is red']").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=gallery] img")).ToHaveCountAsync(redStars);
+        await Assertions.Expect(page.Locator("[data-testid=gallery] [data-testid=also]")).ToHaveCountAsync(redStars);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(UiServers.Screenshots, "categorize-multi-label.png"), FullPage = true });
+        await context.DisposeAsync();
+    }
+
+    [SkippableFact]
     public async Task TextSearch_Typed_PutsTheQueryInTheUrlAndBackWorks()
     {
         Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
