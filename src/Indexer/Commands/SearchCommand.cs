@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Index;
+using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Search;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Output;
@@ -60,6 +61,7 @@ internal static class SearchCommand
             float[] vector;
             IVectorCollection collection;
             Guid? exclude = null;
+            ZeroShotScoring? pairs = null; // a text query's scoring: a sigmoid model's probability per text-image pair
             if (likeValue is { Length: > 0 })
             {
                 // The stored embedding is the query: no model is loaded.
@@ -92,28 +94,31 @@ internal static class SearchCommand
                 var encoder = engine.Text;
                 collection = await engine.Collections.OpenAsync(name, encoder, ct).ConfigureAwait(false);
                 vector = encoder.Encode([parse.GetValue(text)!], ct)[0];
+                pairs = encoder.Scoring;
             }
 
             var hits = await CollectionSearch.SearchAsync(collection, new VectorQuery(vector, parse.GetValue(k), 0, pointFilter, parse.GetValue(minScore)), exclude, ct)
                 .ConfigureAwait(false);
-            await WriteAsync(parse.InvocationConfiguration.Output, hits, parse.GetValue(json)).ConfigureAwait(false);
+            await WriteAsync(parse.InvocationConfiguration.Output, hits, pairs, parse.GetValue(json)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async Task WriteAsync(TextWriter output, IReadOnlyList<SearchHit> hits, bool json)
+    private static async Task WriteAsync(TextWriter output, IReadOnlyList<SearchHit> hits, ZeroShotScoring? pairs, bool json)
     {
         if (json)
         {
-            var found = new SearchOutput([.. hits.Select(h => ScoredImageOutput.Of(h.Id, h.Payload, h.Score))]);
+            var found = new SearchOutput([.. hits.Select(h => ScoredImageOutput.Of(h.Id, h.Payload, h.Score, pairs?.PairProbability(h.Score)))]);
             await output.WriteLineAsync(JsonSerializer.Serialize(found, CliJsonContext.Relaxed.SearchOutput)).ConfigureAwait(false);
             return;
         }
 
         foreach (var hit in hits)
         {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{hit.Score:0.0000}  {hit.Payload.FullPath}")).ConfigureAwait(false);
+            // A sigmoid model's probability beside the cosine: "0.8132  96.5%  path".
+            var probability = pairs?.PairProbability(hit.Score) is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p * 100,5:0.0}%  ") : "";
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{hit.Score:0.0000}  {probability}{hit.Payload.FullPath}")).ConfigureAwait(false);
         }
     }
 }

@@ -4,10 +4,11 @@ using ClipSearch.Tests.Shared;
 namespace ClipSearch.Indexer.Tests.Commands;
 
 /// <summary>
-/// <c>clipsearch categorize --multi-label</c> over held-out stars and circles indexed with models/tiny-siglip, whose labels
-/// are each a yes/no of their own: a star is both "red star" and "a star that is red" (two true labels), a circle only its class.
+/// The CLI over held-out stars and circles indexed with models/tiny-siglip, whose labels are each a yes/no of their own:
+/// <c>categorize --multi-label</c> gives a star both "red star" and "a star that is red" (two true labels), a circle only its
+/// class; <c>search</c> prints the model's probability beside each text hit's cosine.
 /// </summary>
-public sealed class MultiLabelCategorizeTests : IAsyncLifetime, IDisposable
+public sealed class SiglipCommandTests : IAsyncLifetime, IDisposable
 {
     private readonly IndexTestFolder _folder = new();
     private readonly Dictionary<string, (string Colour, string Shape)> _truth = new(StringComparer.Ordinal);
@@ -85,6 +86,32 @@ public sealed class MultiLabelCategorizeTests : IAsyncLifetime, IDisposable
             var labels = row.GetProperty("also").EnumerateArray().Select(a => a.GetProperty("label").GetString()!).Prepend(row.GetProperty("label").GetString()!);
             Assert.Equal(Expected(_truth[Path.GetFileName(row.GetProperty("path").GetString()!)]), labels.ToHashSet());
         }
+    }
+
+    [Fact]
+    public async Task Search_TextQuery_PrintsTheModelsProbabilityBesideTheCosine()
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.TinySiglip, "clipsearch-model.json")));
+        var scoring = manifest.RootElement.GetProperty("scoring");
+        var (scale, bias) = (Math.Exp(scoring.GetProperty("logit_scale").GetDouble()), scoring.GetProperty("logit_bias").GetDouble());
+
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("search", "a blue circle", "--store", _folder.Store, "--model", TestPaths.TinySiglip, "--json", "-k", "50");
+        Assert.True(exit == 0, stderr);
+        var hits = JsonDocument.Parse(stdout).RootElement.GetProperty("hits").EnumerateArray().ToList();
+        Assert.StartsWith("blue-circle", Path.GetFileName(hits[0].GetProperty("path").GetString()), StringComparison.Ordinal);
+        foreach (var hit in hits)
+        {
+            Assert.Equal(1 / (1 + Math.Exp(-((scale * hit.GetProperty("score").GetDouble()) + bias))), hit.GetProperty("probability").GetDouble(), 4);
+        }
+
+        Assert.True(hits[0].GetProperty("probability").GetDouble() > 0.5 && hits[^1].GetProperty("probability").GetDouble() < 0.5);
+        var text = await CliRunner.RunAsync("search", "a blue circle", "--store", _folder.Store, "--model", TestPaths.TinySiglip, "-k", "1");
+        Assert.Matches(@"^0\.\d{4}  +\d+\.\d%  .*blue-circle-000\.jpg$", text.Out.Trim());
+
+        // An image query has no such probability (the model scored text-image pairs).
+        var like = await CliRunner.RunAsync("search", "--like", _folder.PathOf("blue-circle-000.jpg"), "--store", _folder.Store, "--json");
+        Assert.True(like.Exit == 0, like.Err);
+        Assert.All(JsonDocument.Parse(like.Out).RootElement.GetProperty("hits").EnumerateArray(), h => Assert.False(h.TryGetProperty("probability", out _)));
     }
 
     [Fact]
