@@ -18,5 +18,7 @@ namespace ClipSearch.SearchApi.Contracts;
 /// For a text query to a sigmoid model (SigLIP) with known scale and bias: the model's probability that the text describes the image,
 /// sigmoid(scale x score + bias), a yes/no of that image alone; null otherwise (CLIP scores have no such meaning).
 /// </param>
+/// <param name="MatchedBy">In a hybrid search: "meaning", "words" or "both" (which rankings found it); null otherwise.</param>
 public sealed record ImageHit(Guid Id, float? Score, string Path, string Root, int Width, int Height, string? Format, DateTime? TakenAt,
-    DateTimeOffset ModifiedAt, long SizeBytes, IReadOnlyDictionary<string, ImageLabel> Labels, string ThumbnailUrl, string FileUrl, float? Probability = null);
+    DateTimeOffset ModifiedAt, long SizeBytes, IReadOnlyDictionary<string, ImageLabel> Labels, string ThumbnailUrl, string FileUrl, float? Probability = null,
+    string? MatchedBy = null);

@@ -35,6 +35,32 @@ public sealed record SearchRequest
     /// <summary>Hits to skip first, for paging.</summary>
     public int Offset { get; init; }
 
-    /// <summary>Only hits with cosine similarity at least this (-1 to 1).</summary>
+    /// <summary>Only hits with cosine similarity at least this (-1 to 1): a fixed threshold, which overrides <see cref="Cutoff"/>.</summary>
     public float? MinScore { get; init; }
+
+    /// <summary>
+    /// Where the matches end and the weaker results begin: "none" (every result, the default), "auto" (the method chosen by
+    /// measurement, see docs/BENCHMARKS.md), "jump" (at the first large drop in score), "relative" (within a margin of the
+    /// best score) or "calibrated" (above the scores unrelated queries reach in this collection). The results under the cut
+    /// are counted in <see cref="SearchResponse.Weaker"/>.
+    /// </summary>
+    /// <example>auto</example>
+    public string? Cutoff { get; init; }
+
+    /// <summary>Order of the matches: "score" (default), "taken" (date taken, newest first), "modified" (newest first) or "name" (path, A to Z).</summary>
+    /// <example>score</example>
+    public string? Sort { get; init; }
+
+    /// <summary>
+    /// 0 (default) to 1: how much to favour results unlike those ranked above them (maximal marginal relevance), so that
+    /// bursts of near-identical photos do not fill the first page. 0.3 is a good start.
+    /// </summary>
+    public float? Diversity { get; init; }
+
+    /// <summary>
+    /// "hybrid" (default: by meaning and by words in file and folder names, metadata and labels, the two rankings fused),
+    /// "semantic" (by meaning only) or "keyword" (by words only).
+    /// </summary>
+    /// <example>hybrid</example>
+    public string? Mode { get; init; }
 }

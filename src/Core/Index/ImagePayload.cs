@@ -34,6 +34,24 @@ public sealed record ImagePayload
     /// <summary>The shared empty label map.</summary>
     public static IReadOnlyDictionary<string, LabelAssignment> NoLabels { get; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, LabelAssignment>.Empty;
 
+    /// <summary>
+    /// The text keyword search matches (<see cref="IKeywordSearchable"/>): the file's path below its root (folder and file
+    /// names) and the names of the labels categorization gave it (every label set, further labels included).
+    /// </summary>
+    public string SearchText()
+    {
+        var text = new System.Text.StringBuilder(Path);
+        foreach (var assignment in Labels.Values)
+        {
+            foreach (var label in assignment.Assigned().Where(l => l.Label.Length > 0))
+            {
+                text.Append(' ').Append(label.Label);
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The absolute path of the file: <see cref="Root"/> + '/' + <see cref="Path"/>.</summary>
     public string FullPath => Root.EndsWith('/') ? Root + Path : Root + "/" + Path;
 
