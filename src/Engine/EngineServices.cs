@@ -59,6 +59,7 @@ public static class EngineServices
 
         services.AddSingleton(sp => StoreFactory.Open(sp.GetRequiredService<IOptions<IndexSettings>>().Value, sp.GetService<ILoggerFactory>()));
         services.AddSingleton<CollectionAccess>();
+        services.AddSingleton<Search.ScoreCalibration>();
         return services;
     }
 

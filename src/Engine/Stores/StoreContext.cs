@@ -14,6 +14,9 @@ public sealed class StoreContext(IVectorStore store, string stateFolder, string 
     /// <summary>The index's location, for messages: a folder, or "Qdrant at URL".</summary>
     public string Description { get; } = description;
 
+    /// <summary>The local folder where the indexer's state and per-collection calibrations are kept (the embedded index's own folder).</summary>
+    public string StateFolder { get; } = stateFolder;
+
     /// <summary>The embedded index's folder; null for Qdrant.</summary>
     public string? EmbeddedFolder { get; } = embeddedFolder;
 
@@ -24,7 +27,7 @@ public sealed class StoreContext(IVectorStore store, string stateFolder, string 
         {
             lock (_gate)
             {
-                return _state ??= IndexerState.Open(stateFolder);
+                return _state ??= IndexerState.Open(StateFolder);
             }
         }
     }

@@ -85,6 +85,9 @@ internal sealed class CliEngine : IDisposable
 
     public CollectionAccess Collections => _services.GetRequiredService<CollectionAccess>();
 
+    /// <summary>Calibrated cut-offs, per collection and text model.</summary>
+    public ScoreCalibration Calibration => _services.GetRequiredService<ScoreCalibration>();
+
     public ILoggerFactory Logging => _services.GetRequiredService<ILoggerFactory>();
 
     public void Dispose() => _services.Dispose();

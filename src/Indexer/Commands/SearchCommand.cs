@@ -27,12 +27,19 @@ internal static class SearchCommand
         var filter = CommonOptions.Filter();
         var k = new Option<int>("-k", "--limit") { Description = "Number of results (1-10000).", DefaultValueFactory = _ => 10 };
         var minScore = CommonOptions.Score("--min-score", "Only results with cosine similarity at least this (-1 to 1).");
+        var cutoff = new Option<string?>("--cutoff")
+        {
+            Description = $"Show only the results the query really matches and count the weaker ones: {ResultOptions.CutoffNames} (default: none; auto is the method measured best).",
+        };
+        var sort = new Option<string?>("--sort") { Description = $"Order of the matches: {ResultOptions.SortNames} (default: score). Sorting applies the auto cut-off when none is given." };
+        var diversity = new Option<float?>("--diversity") { Description = "0 to 1: favour results unlike those above them (maximal marginal relevance), e.g. 0.3." };
+        var mode = new Option<string?>("--mode") { Description = $"For TEXT: {ResultOptions.ModeNames} (default: hybrid, by meaning and by words in file and folder names, metadata and labels)." };
         var json = CommonOptions.Json();
         var command = new Command("search", "Search a collection by text, by an image file, or by an indexed image.");
         command.Arguments.Add(text);
         model.AddTo(command);
         store.AddTo(command);
-        foreach (var option in new Option[] { image, like, filter, k, minScore, json })
+        foreach (var option in new Option[] { image, like, filter, k, minScore, cutoff, sort, diversity, mode, json })
         {
             command.Options.Add(option);
         }
@@ -55,6 +62,18 @@ internal static class SearchCommand
             }
 
             var pointFilter = parse.GetValue(filter);
+            (Core.Ranking.CutoffMethod Cutoff, ResultOrder Sort, float Diversity, SearchMode Mode) how;
+            try
+            {
+                how = (ResultOptions.Cutoff(parse.GetValue(cutoff)), ResultOptions.Sort(parse.GetValue(sort)), ResultOptions.Diversity(parse.GetValue(diversity)),
+                    ResultOptions.Mode(parse.GetValue(mode)));
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync($"search: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             using var engine = CliEngine.Create(parse, model, store);
             var name = store.CollectionName(parse);
             var likeValue = parse.GetValue(like);
@@ -97,21 +116,41 @@ internal static class SearchCommand
                 pairs = encoder.Scoring;
             }
 
-            var hits = await CollectionSearch.SearchAsync(collection, new VectorQuery(vector, parse.GetValue(k), 0, pointFilter, parse.GetValue(minScore)), exclude, ct)
-                .ConfigureAwait(false);
-            await WriteAsync(parse.InvocationConfiguration.Output, hits, pairs, parse.GetValue(json)).ConfigureAwait(false);
+            var query = new ResultQuery(vector, parse.GetValue(k), 0, pointFilter, parse.GetValue(minScore), how.Cutoff, how.Sort, how.Diversity,
+                pairs is null ? null : parse.GetValue(text), how.Mode, exclude);
+            ResultPage page;
+            try
+            {
+                page = await ResultSearch.SearchAsync(collection, query, c => engine.Calibration.ThresholdAsync(collection, engine.Text, c), ct).ConfigureAwait(false);
+            }
+            catch (VectorStoreException e) when (e.Kind == VectorStoreErrorKind.InvalidRequest)
+            {
+                await error.WriteLineAsync($"search: {e.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            await WriteAsync(parse.InvocationConfiguration.Output, error, page, pairs, parse.GetValue(json)).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async Task WriteAsync(TextWriter output, IReadOnlyList<SearchHit> hits, ZeroShotScoring? pairs, bool json)
+    private static async Task WriteAsync(TextWriter output, TextWriter error, ResultPage page, ZeroShotScoring? pairs, bool json)
     {
+        var hits = page.Hits.Select(h => h.Hit).ToList();
         if (json)
         {
-            var found = new SearchOutput([.. hits.Select(h => ScoredImageOutput.Of(h.Id, h.Payload, h.Score, pairs?.PairProbability(h.Score)))]);
+            var found = new SearchOutput([.. hits.Select(h => ScoredImageOutput.Of(h.Id, h.Payload, h.Score, pairs?.PairProbability(h.Score)))],
+                page.Matches, page.Weaker, page.CutoffScore is { } s ? MathF.Round(s, 6) : null, page.CutoffMethod);
             await output.WriteLineAsync(JsonSerializer.Serialize(found, CliJsonContext.Relaxed.SearchOutput)).ConfigureAwait(false);
             return;
+        }
+
+        if (page.Matches is { } matches)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{matches:N0} match{(matches == 1 ? "" : "es")} ({page.CutoffMethod} cut{(page.CutoffScore is { } at ? $" at score {at:0.0000}" : "")}); {page.Weaker:N0} weaker result{(page.Weaker == 1 ? "" : "s")} not shown (--cutoff none shows them)"))
+                .ConfigureAwait(false);
         }
 
         foreach (var hit in hits)

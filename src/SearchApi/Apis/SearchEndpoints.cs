@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClipSearch.Engine.Search;
 using ClipSearch.SearchApi.Common;
 using ClipSearch.SearchApi.Contracts;
 using ClipSearch.SearchApi.Services;
@@ -19,12 +20,16 @@ internal static class SearchEndpoints
             .WithSummary("Search by text, by an indexed image, or by a weighted combination of texts and images (negatives subtract), with a filter.")
             .TakesJson(1024 * 1024)
             .OpensCollection();
-        group.MapGet("/", (string? collection, string? q, int? k, int? offset, float? minScore, string? filter, HttpContext context, QueryVectors vectors,
-                QueryEncoder encoder, IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options, CancellationToken ct) =>
-            SearchAsync(new SearchRequest { Collection = collection, Text = q ?? "", K = k ?? 20, Offset = offset ?? 0, MinScore = minScore, Filter = filter },
-                vectors, encoder, index, runner, options, ct))
+        group.MapGet("/", (string? collection, string? q, int? k, int? offset, float? minScore, string? filter, string? cutoff, string? sort, float? diversity,
+                string? mode, HttpContext context, QueryVectors vectors, QueryEncoder encoder, IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options,
+                CancellationToken ct) =>
+            SearchAsync(new SearchRequest
+            {
+                Collection = collection, Text = q ?? "", K = k ?? 20, Offset = offset ?? 0, MinScore = minScore, Filter = filter, Cutoff = cutoff, Sort = sort,
+                Diversity = diversity, Mode = mode,
+            }, vectors, encoder, index, runner, options, ct))
             .WithName("SearchByText")
-            .WithSummary("Search by text: the convenience form of POST /api/search, e.g. /api/search?collection=images&q=red+car&k=20.")
+            .WithSummary("Search by text: the convenience form of POST /api/search, e.g. /api/search?collection=images&q=red+car&k=20&cutoff=auto&sort=taken.")
             .OpensCollection();
         group.MapPost("/image", SearchByImageAsync)
             .WithName("SearchByImage")
@@ -48,13 +53,21 @@ internal static class SearchEndpoints
         var name = RequestRules.Collection(request.Collection, options.Value);
         RequestRules.Paging(request.K, request.Offset, request.MinScore, options.Value);
         var filter = RequestRules.Filter(request.Filter);
+        var (cutoff, sort, diversity, mode) = RequestRules.Results(request);
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var vector = await vectors.BuildAsync(request, collection, ct).ConfigureAwait(false);
-        var hits = await runner.SearchAsync(collection, vector, request.K, request.Offset, filter, request.MinScore, null, ct).ConfigureAwait(false);
+        // Words for keyword matching: the query's texts; an indexed image asked for is left out of its own results.
+        var words = string.Join(' ', new[] { request.Text }.Concat(request.Positive?.Select(t => t.Text) ?? []).Where(t => !string.IsNullOrWhiteSpace(t)));
+        Guid? exclude = request.ImageId is { Length: > 0 } id ? RequestRules.ImageId(id, "imageId") : null;
+        var page = await runner.SearchAsync(collection, new ResultQuery(vector, request.K, request.Offset, filter, request.MinScore, cutoff, sort, diversity,
+            words.Length > 0 ? words : null, mode, exclude), encoder.Text, ct).ConfigureAwait(false);
         // One text alone is a text-image pair per hit: a sigmoid model's probability means something there (not for images or mixes).
         var textAlone = request.ImageId is null && request.Positive is not { Count: > 0 } && request.Negative is not { Count: > 0 };
-        return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name, textAlone ? encoder.Text.Scoring : null),
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, name));
+        var scoring = textAlone ? encoder.Text.Scoring : null;
+        var hits = page.Hits.Select(h => ImageUrls.Hit(h.Hit.Id, h.Hit.Score, h.Hit.Payload, collection.Name, scoring?.PairProbability(h.Hit.Score),
+            h.MatchedBy?.ToString().ToLowerInvariant())).ToList();
+        return TypedResults.Ok(new SearchResponse(hits, Stopwatch.GetElapsedTime(started).TotalMilliseconds, name, null, page.Matches, page.Weaker,
+            page.CutoffScore, page.CutoffMethod));
     }
 
     private static async Task<Ok<SearchResponse>> SearchByImageAsync(HttpRequest http, QueryEncoder encoder, UploadCache uploads, IndexAccess index, SearchRunner runner,

@@ -1,5 +1,7 @@
 using ClipSearch.Core.Index;
+using ClipSearch.Core.Ranking;
 using ClipSearch.Core.ZeroShot;
+using ClipSearch.Engine.Search;
 using ClipSearch.SearchApi.Contracts;
 
 namespace ClipSearch.SearchApi.Common;
@@ -53,6 +55,19 @@ internal static class RequestRules
         catch (FormatException e)
         {
             throw RequestException.Invalid($"filter: {e.Message}");
+        }
+    }
+
+    /// <summary>The cut-off, order, diversity and mode of a search, read as the CLI reads them.</summary>
+    public static (CutoffMethod Cutoff, ResultOrder Sort, float Diversity, SearchMode Mode) Results(SearchRequest request)
+    {
+        try
+        {
+            return (ResultOptions.Cutoff(request.Cutoff), ResultOptions.Sort(request.Sort), ResultOptions.Diversity(request.Diversity), ResultOptions.Mode(request.Mode));
+        }
+        catch (ArgumentException e)
+        {
+            throw RequestException.Invalid(e.Message);
         }
     }
 
