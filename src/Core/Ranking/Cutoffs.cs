@@ -7,10 +7,10 @@ namespace ClipSearch.Core.Ranking;
 public static class Cutoffs
 {
     /// <summary>The method a cut-off of "auto" uses: the best mean F1 of the shown set in the measurements (docs/BENCHMARKS.md).</summary>
-    public const CutoffMethod Default = CutoffMethod.Jump;
+    public const CutoffMethod Default = CutoffMethod.Relative;
 
     /// <summary>A drop is "large" when it is this many times the mean drop over the window.</summary>
-    public const float JumpFactor = 4f;
+    public const float JumpFactor = 8f;
 
     /// <summary>A drop smaller than this (cosine) is never large, however flat the rest of the window.</summary>
     public const float MinJump = 0.01f;
@@ -18,8 +18,12 @@ public static class Cutoffs
     /// <summary>The jump is looked for among the first this many scores; beyond them, no cut (everything is kept).</summary>
     public const int JumpWindow = 200;
 
-    /// <summary>Relative cut: keep the scores within this (cosine) of the best.</summary>
-    public const float RelativeMargin = 0.05f;
+    /// <summary>
+    /// Relative cut: keep the scores in the top this share of the way from the background (the score at rank
+    /// <see cref="JumpWindow"/>, or the last) up to the best. A share rather than a cosine margin, because models spread
+    /// their scores very differently (CLIP's text-image cosines span ~0.15, the bundled model's ~0.8).
+    /// </summary>
+    public const float RelativeShare = 0.3f;
 
     /// <summary>
     /// How many of <paramref name="scores"/> (descending) to keep by <paramref name="method"/>; <paramref name="calibrated"/>
@@ -29,7 +33,7 @@ public static class Cutoffs
     {
         CutoffMethod.None => scores.Length,
         CutoffMethod.Jump => AtFirstJump(scores),
-        CutoffMethod.Relative => scores.Length == 0 ? 0 : Above(scores, scores[0] - RelativeMargin),
+        CutoffMethod.Relative => scores.Length == 0 ? 0 : Above(scores, RelativeThreshold(scores)),
         CutoffMethod.Calibrated => Above(scores, calibrated ?? throw new ArgumentNullException(nameof(calibrated), "a calibrated cut needs the collection's threshold")),
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "not a cut-off method"),
     };
@@ -57,6 +61,13 @@ public static class Cutoffs
         }
 
         return scores.Length;
+    }
+
+    /// <summary>The score a relative cut keeps down to (see <see cref="RelativeShare"/>).</summary>
+    public static float RelativeThreshold(ReadOnlySpan<float> scores)
+    {
+        var background = scores[Math.Min(scores.Length, JumpWindow) - 1];
+        return scores[0] - (RelativeShare * (scores[0] - background));
     }
 
     /// <summary>How many leading scores are at least <paramref name="threshold"/>.</summary>

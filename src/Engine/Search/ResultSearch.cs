@@ -92,9 +92,9 @@ public static class ResultSearch
                     : await calibration(cancellationToken).ConfigureAwait(false);
                 return await Above(threshold, "calibrated").ConfigureAwait(false);
             case CutoffMethod.Relative:
-                var best = await Read(1).ConfigureAwait(false);
-                return best.Count == 0 ? new SemanticMatches([], true, null, "relative")
-                    : await Above(best[0].Score - Cutoffs.RelativeMargin, "relative").ConfigureAwait(false);
+                var leading = await Read(Cutoffs.JumpWindow).ConfigureAwait(false);
+                return leading.Count == 0 ? new SemanticMatches([], true, null, "relative")
+                    : await Above(Cutoffs.RelativeThreshold([.. leading.Select(h => h.Score)]), "relative").ConfigureAwait(false);
             case CutoffMethod.Jump:
                 var window = await Read(Cutoffs.JumpWindow + 1).ConfigureAwait(false);
                 var scores = window.Select(h => h.Score).ToArray();

@@ -17,7 +17,7 @@ namespace ClipSearch.Engine.Search;
 public sealed class ScoreCalibration(StoreContext store)
 {
     /// <summary>The share of probe scores under the threshold (measured: docs/BENCHMARKS.md).</summary>
-    public const double Quantile = 0.99;
+    public const double Quantile = 0.9;
 
     /// <summary>Images sampled (evenly over the collection in id order).</summary>
     public const int SampleSize = 2000;

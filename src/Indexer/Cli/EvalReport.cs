@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ClipSearch.Core.Ranking;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Categorization;
 
@@ -9,7 +10,8 @@ namespace ClipSearch.Indexer.Cli;
 /// <summary>The files of an eval report: summary (Markdown), per-class accuracy and confusion matrix (CSV), and the matrix as an SVG heatmap.</summary>
 internal static class EvalReport
 {
-    public static void Write(string folder, Evaluation e, string promptSet, double imagesPerSecond, IReadOnlyList<(string Name, Evaluation Result)> comparison)
+    public static void Write(string folder, Evaluation e, string promptSet, double imagesPerSecond, IReadOnlyList<(string Name, Evaluation Result)> comparison,
+        RetrievalEvaluation? retrieval = null)
     {
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "confusion.csv"), ConfusionCsv(e));
@@ -22,7 +24,7 @@ internal static class EvalReport
         }
 
         File.WriteAllText(Path.Combine(folder, "per-class.csv"), perClass.ToString());
-        File.WriteAllText(Path.Combine(folder, "report.md"), Markdown(e, promptSet, imagesPerSecond, comparison));
+        File.WriteAllText(Path.Combine(folder, "report.md"), Markdown(e, promptSet, imagesPerSecond, comparison, retrieval));
     }
 
     /// <summary>Several models on the same images: one row each, then per-class accuracy side by side.</summary>
@@ -57,7 +59,8 @@ internal static class EvalReport
         }
     }
 
-    public static string Markdown(Evaluation e, string promptSet, double imagesPerSecond, IReadOnlyList<(string Name, Evaluation Result)> comparison)
+    public static string Markdown(Evaluation e, string promptSet, double imagesPerSecond, IReadOnlyList<(string Name, Evaluation Result)> comparison,
+        RetrievalEvaluation? retrieval = null)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Zero-shot evaluation\n\n{e.Images} images, {e.Labels.Count} classes, prompts: {promptSet}; {imagesPerSecond:0.0} images/s.\n\n");
@@ -90,7 +93,29 @@ internal static class EvalReport
             md.Append("- none\n");
         }
 
+        if (retrieval is not null)
+        {
+            md.Append('\n').Append(SearchQuality(retrieval));
+        }
+
         md.Append("\n![confusion matrix](confusion.svg)\n");
+        return md.ToString();
+    }
+
+    /// <summary>Search quality with each class name as a query, and what each cut-off method shows.</summary>
+    public static string SearchQuality(RetrievalEvaluation r)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture,
+            $"## Search quality\n\nEach class name as a query over all the images: precision of the first 10 {r.PrecisionAt10 * 100:0.0}%, mean average precision {r.MeanAveragePrecision * 100:0.0}%.\n\n");
+        md.Append("| cut-off | precision | recall | F1 | results shown |\n|---|---|---|---|---|\n");
+        foreach (var c in r.Cutoffs)
+        {
+            var name = c.Method.ToString().ToLowerInvariant() + (c.Method == Cutoffs.Default ? " (auto)" : "")
+                + (c.Method == CutoffMethod.Calibrated ? string.Create(CultureInfo.InvariantCulture, $" (threshold {r.CalibratedThreshold:0.000})") : "");
+            md.Append(CultureInfo.InvariantCulture, $"| {name} | {c.Precision * 100:0.0}% | {c.Recall * 100:0.0}% | {c.F1 * 100:0.0}% | {c.Shown:0.0} |\n");
+        }
+
         return md.ToString();
     }
 

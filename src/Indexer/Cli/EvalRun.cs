@@ -1,3 +1,4 @@
+using ClipSearch.Core.Ranking;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Indexer.Output;
 
@@ -5,7 +6,7 @@ namespace ClipSearch.Indexer.Cli;
 
 /// <summary>One model's evaluation in <c>clipsearch eval</c>: which model and variant, its family, the result and its speed.</summary>
 internal sealed record EvalRun(string Model, string? Variant, string Family, Evaluation Result, double ImagesPerSecond,
-    IReadOnlyList<(string Name, Evaluation Result)> Templates, int Failed)
+    IReadOnlyList<(string Name, Evaluation Result)> Templates, int Failed, RetrievalEvaluation? Retrieval = null)
 {
     /// <summary>"model" or "model (variant)".</summary>
     public string Name => Variant is null ? Model : $"{Model} ({Variant})";

@@ -3,10 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Clip.Models;
+using ClipSearch.Core;
 using ClipSearch.Core.Embeddings;
+using ClipSearch.Core.Ranking;
 using ClipSearch.Core.ZeroShot;
 using ClipSearch.Engine.Configuration;
 using ClipSearch.Engine.Imaging;
+using ClipSearch.Engine.Search;
 using ClipSearch.Indexer.Cli;
 using ClipSearch.Indexer.Output;
 using ClipSearch.Indexing;
@@ -131,8 +134,13 @@ internal static class EvalCommand
             comparison.AddRange(sets.Select(p => (p.Name, Evaluation.Run(Classifier(p), embedded))));
         }
 
+        // Search quality: each class name as a query, as a person would type it.
+        var queries = engine.Text.Encode(labels, ct);
+        var images = embedded.Select(e => (e.Truth, e.Embedding)).ToList();
+        var threshold = ScoreCalibration.Threshold(engine.Text.Encode(ProbeQueries.All, ct), [.. images.Select(i => i.Embedding)], ScoreCalibration.Quantile);
+        var retrieval = RetrievalEvaluation.Run(images, labels.Select((l, i) => (l, Unit(queries[i]))).ToDictionary(x => x.l, x => x.Item2), threshold);
         var loaded = engine.Model;
-        return new EvalRun(loaded.ModelId, engine.ModelLocation.Variant, ModelFamilies.Name(loaded.Family), result, imagesPerSecond, comparison, failed);
+        return new EvalRun(loaded.ModelId, engine.ModelLocation.Variant, ModelFamilies.Name(loaded.Family), result, imagesPerSecond, comparison, failed, retrieval);
     }
 
     /// <summary>The report on stderr (and in --report), and --json on stdout: one model's shape, or the comparison's.</summary>
@@ -143,16 +151,16 @@ internal static class EvalCommand
         var notCounted = failed > 0 ? $"\n{failed} images could not be read and are not counted (run with --verbose to see them)\n" : "";
         if (runs is [var one])
         {
-            await error.WriteLineAsync(EvalReport.Markdown(one.Result, promptSet, one.ImagesPerSecond, one.Templates) + notCounted).ConfigureAwait(false);
+            await error.WriteLineAsync(EvalReport.Markdown(one.Result, promptSet, one.ImagesPerSecond, one.Templates, one.Retrieval) + notCounted).ConfigureAwait(false);
             if (folder is not null)
             {
-                EvalReport.Write(folder.FullName, one.Result, promptSet, one.ImagesPerSecond, one.Templates);
+                EvalReport.Write(folder.FullName, one.Result, promptSet, one.ImagesPerSecond, one.Templates, one.Retrieval);
                 await error.WriteLineAsync($"report written to {folder.FullName}").ConfigureAwait(false);
             }
 
             if (json)
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(EvalOutput.From(one.Result, one.ImagesPerSecond, one.Templates), CliJsonContext.Relaxed.EvalOutput))
+                await output.WriteLineAsync(JsonSerializer.Serialize(EvalOutput.From(one.Result, one.ImagesPerSecond, one.Templates, one.Retrieval), CliJsonContext.Relaxed.EvalOutput))
                     .ConfigureAwait(false);
             }
 
@@ -171,6 +179,13 @@ internal static class EvalCommand
             await output.WriteLineAsync(JsonSerializer.Serialize(new EvalComparisonOutput([.. runs.Select(r => r.ToOutput())]), CliJsonContext.Relaxed.EvalComparisonOutput))
                 .ConfigureAwait(false);
         }
+    }
+
+    private static float[] Unit(float[] v)
+    {
+        var copy = (float[])v.Clone();
+        VectorMath.NormalizeInPlace(copy);
+        return copy;
     }
 
     /// <summary>The images of each class folder, with their labels.</summary>
