@@ -12,7 +12,9 @@ namespace ClipSearch.Storage.Embedded;
 internal sealed class IndexDatabase
 {
     public const string FileName = "index.db";
-    private const int SchemaVersion = 1;
+    // 2: the keyword index (point_text, point_words). A version 1 store is upgraded in place on open; a ClipSearch that reads
+    // version 1 refuses a version 2 store, since its writes would leave the keyword index behind.
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly int _busyMs;
@@ -59,13 +61,15 @@ internal sealed class IndexDatabase
                     PRIMARY KEY(collection, seq, id)) WITHOUT ROWID;
                 """, tx);
             var version = Scalar(connection, "SELECT value FROM meta WHERE key = 'schema_version'", tx);
-            if (version is null)
+            if (version is not null && Convert.ToInt32(version, CultureInfo.InvariantCulture) is not (1 or SchemaVersion))
             {
-                Execute(connection, $"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
+                throw new VectorStoreException(VectorStoreErrorKind.Failed, $"{Path.Combine(Folder, FileName)} has index schema version {version}; this ClipSearch reads versions 1 to {SchemaVersion}.");
             }
-            else if (Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+
+            KeywordRows.Ensure(connection, tx);
+            if (version is null || Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
             {
-                throw new VectorStoreException(VectorStoreErrorKind.Failed, $"{Path.Combine(Folder, FileName)} has index schema version {version}; this ClipSearch reads version {SchemaVersion}.");
+                Execute(connection, $"INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
             }
 
             tx.Commit();
