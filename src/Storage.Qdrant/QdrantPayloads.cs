@@ -8,7 +8,8 @@ namespace ClipSearch.Storage.Qdrant;
 /// <summary>
 /// Our payload as Qdrant payload. Dates are RFC 3339 strings (Qdrant's datetime index parses them);
 /// "folders" lists every ancestor folder so that a folder filter is one keyword match; labels are one
-/// nested object per label set: labels.{set}.{label, score, run_id, runner_up, runner_up_score}.
+/// nested object per label set: labels.{set}.{label, score, run_id, runner_up, runner_up_score}; "words" and
+/// "word_prefixes" are the keyword search's (<see cref="QdrantKeywords"/>).
 /// </summary>
 internal static class QdrantPayloads
 {
@@ -29,7 +30,7 @@ internal static class QdrantPayloads
     [
         (Folders, PayloadSchemaType.Keyword), (Format, PayloadSchemaType.Keyword), (Width, PayloadSchemaType.Integer),
         (Height, PayloadSchemaType.Integer), (Size, PayloadSchemaType.Integer), (ModifiedAt, PayloadSchemaType.Datetime),
-        (TakenAt, PayloadSchemaType.Datetime),
+        (TakenAt, PayloadSchemaType.Datetime), .. QdrantKeywords.Indexed,
     ];
 
     public static string LabelKey(string labelSet, string field) => $"{Labels}.{labelSet}.{field}";
@@ -52,6 +53,11 @@ internal static class QdrantPayloads
             [Height] = p.Height,
             [Labels] = LabelsValue(p.Labels),
         };
+        foreach (var (field, value) in QdrantKeywords.Fields(p))
+        {
+            map[field] = value;
+        }
+
         if (p.ContentHash is not null)
         {
             map[ContentHash] = p.ContentHash;
