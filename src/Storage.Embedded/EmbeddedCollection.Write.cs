@@ -25,7 +25,7 @@ internal sealed partial class EmbeddedCollection
             var existingId = existing.Parameters.Add("$id", SqliteType.Blob);
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels)";
+            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels, $text)";
             PointRows.AddPointParameters(command);
             using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
             for (var i = 0; i < batch.Count; i++)
@@ -117,8 +117,8 @@ internal sealed partial class EmbeddedCollection
         var updated = new Dictionary<Guid, Dictionary<string, LabelAssignment>>();
         return WriteAsync("write labels", (connection, tx, seq) =>
         {
-            // Label names are words of the point's text: the keyword index is rewritten from the row's path and root and its new labels.
-            using var select = IndexDatabase.Command(connection, tx, "SELECT labels, path, root FROM points WHERE collection = $c AND id = $id", ("$c", Name));
+            // Label names are words of the point's text: the keyword index is rewritten from the row's path, root and text and its new labels.
+            using var select = IndexDatabase.Command(connection, tx, "SELECT labels, path, root, text FROM points WHERE collection = $c AND id = $id", ("$c", Name));
             var selectId = select.Parameters.Add("$id", SqliteType.Blob);
             using var update = IndexDatabase.Command(connection, tx, "UPDATE points SET labels = $l, seq = $s WHERE collection = $c AND id = $id", ("$c", Name), ("$s", seq));
             var updateLabels = update.Parameters.Add("$l", SqliteType.Text);
@@ -138,7 +138,7 @@ internal sealed partial class EmbeddedCollection
                     }
 
                     labels = r.IsDBNull(0) ? [] : PointRows.DeserializeLabels(r.GetString(0));
-                    row = new ImagePayload { Path = r.GetString(1), Root = r.GetString(2) };
+                    row = new ImagePayload { Path = r.GetString(1), Root = r.GetString(2), Text = r.IsDBNull(3) ? null : PointRows.DeserializeText(r.GetString(3)) };
                 }
 
                 var label = labelFor(id);

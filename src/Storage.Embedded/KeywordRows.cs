@@ -46,7 +46,7 @@ internal static class KeywordRows
 
     /// <summary>
     /// Creates the keyword index, and when it was missing (a store written before it existed, or one whose index was lost)
-    /// fills it from the points table: their paths, roots and labels only, never their vectors.
+    /// fills it from the points table: their paths, roots, metadata text and labels only, never their vectors.
     /// </summary>
     public static void Ensure(SqliteConnection connection, SqliteTransaction tx)
     {
@@ -59,7 +59,7 @@ internal static class KeywordRows
         // rows the new index never held (which corrupts an external-content FTS5 index).
         IndexDatabase.Execute(connection, "DROP TABLE IF EXISTS point_text", tx);
         IndexDatabase.Execute(connection, Schema, tx);
-        using var select = IndexDatabase.Command(connection, tx, "SELECT collection, id, path, root, labels FROM points");
+        using var select = IndexDatabase.Command(connection, tx, "SELECT collection, id, path, root, labels, text FROM points");
         using var insert = IndexDatabase.Command(connection, tx, UpsertSql);
         var c = insert.Parameters.Add("$c", SqliteType.Text);
         var id = insert.Parameters.Add("$id", SqliteType.Blob);
@@ -74,6 +74,7 @@ internal static class KeywordRows
                 Path = r.GetString(2),
                 Root = r.GetString(3),
                 Labels = r.IsDBNull(4) ? ImagePayload.NoLabels : PointRows.DeserializeLabels(r.GetString(4)),
+                Text = r.IsDBNull(5) ? null : PointRows.DeserializeText(r.GetString(5)),
             });
             insert.ExecuteNonQuery();
         }

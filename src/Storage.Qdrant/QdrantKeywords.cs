@@ -57,7 +57,7 @@ internal static class QdrantKeywords
     }
 
     /// <summary>The payload fields the keyword fields are made from (what a label write reads back before rewriting them).</summary>
-    public static WithPayloadSelector SourceFields() => new() { Include = new PayloadIncludeSelector { Fields = { QdrantPayloads.Path, QdrantPayloads.Root, QdrantPayloads.Labels } } };
+    public static WithPayloadSelector SourceFields() => new() { Include = new PayloadIncludeSelector { Fields = { QdrantPayloads.Path, QdrantPayloads.Root, QdrantPayloads.Text, QdrantPayloads.Labels } } };
 
     /// <summary>Every payload field but the keyword fields, which only keyword search reads (they are the larger part of a payload).</summary>
     public static WithPayloadSelector PayloadWithoutWords() => new() { Exclude = new PayloadExcludeSelector { Fields = { Words, WordPrefixes } } };

@@ -126,6 +126,29 @@ public abstract partial class VectorStoreConformanceTests
         Assert.Equal("5:1", Format(await k.KeywordSearchAsync(new KeywordQuery([new KeywordTerm("x", Whole: true)]))));
     }
 
+    [SkippableFact]
+    public async Task KeywordSearch_MetadataText_RoundTrippedFoundAndKeptThroughLabelWrites()
+    {
+        var (store, c) = await NewCollectionAsync("kwt");
+        using var _ = store;
+        var text = new ImageText { Make = "Canon", Model = "EOS 5D Mark IV", Title = "Sunset over Lisboa", Description = "Tram 28, Alfama", Keywords = ["Portugal", "street art"] };
+        var point = KeywordPoint(2, "DCIM/IMG_0001.JPG") with { Payload = Payload("DCIM/IMG_0001.JPG") with { Text = text } };
+        await c.UpsertAsync([point, KeywordPoint(1, "DCIM/IMG_0002.JPG"), KeywordPoint(3, "Portugal/x.jpg")]);
+        var k = Keywords(c);
+
+        Assert.Equal(text, (await c.GetAsync(KeywordId(2)))!.Payload.Text);
+        Assert.Null((await c.GetAsync(KeywordId(1)))!.Payload.Text);
+        Assert.Equal("2:3", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("canon lisbo alfama")))));
+        Assert.Equal("2:1 3:1", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("portugal")))));
+        Assert.Equal("2:2", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("street \"mark\"")))));
+
+        await c.SetLabelsAsync("scenes", [new(KeywordId(2), new LabelAssignment("harbour", 0.3f, "run"))]);
+        Assert.Equal("2:2", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("canon harbour")))));
+        await c.ClearLabelsAsync("scenes");
+        Assert.Equal("2:1", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("canon harbour")))));
+        Assert.Equal(text, (await c.GetAsync(KeywordId(2)))!.Payload.Text);
+    }
+
     public static TheoryData<string> InvalidKeywordQueries() => ["no terms", "limit 0", "limit above max", "upper-case term", "two words in a term"];
 
     [SkippableTheory]

@@ -20,8 +20,8 @@ public sealed class KeywordIndexTests
         }
 
         var vectorsBefore = Sql(folder, "SELECT group_concat(hex(vector) || key, ',') FROM points ORDER BY id");
-        // A version 1 store: no keyword tables at all.
-        Sql(folder, "DROP TABLE point_words; DROP TABLE point_text; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+        // A version 1 store: no keyword tables at all, no metadata text column.
+        Sql(folder, "DROP TABLE point_words; DROP TABLE point_text; ALTER TABLE points DROP COLUMN text; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 
         using (var store = folder.Open())
         {

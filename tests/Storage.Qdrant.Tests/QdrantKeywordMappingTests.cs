@@ -77,6 +77,22 @@ public sealed class QdrantKeywordMappingTests
     }
 
     [Fact]
+    public void PointStruct_MetadataText_StoredAsAnObjectRoundTrippedAndInTheWords()
+    {
+        var text = new ImageText { Make = "Canon", Title = "Lisboa", Keywords = ["street art", "Portugal"] };
+        var payload = Payload("a.jpg") with { Text = text };
+        var s = QdrantCollection.ToPointStruct(new VectorPoint(Guid.NewGuid(), AtAngle(0), payload));
+
+        var fields = s.Payload["text"].StructValue.Fields;
+        Assert.Equal(["keywords", "make", "title"], fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("Canon", "Lisboa"), (fields["make"].StringValue, fields["title"].StringValue));
+        Assert.Equal(["street art", "Portugal"], Strings(fields["keywords"]));
+        Assert.Equal(["a", "jpg", "canon", "lisboa", "street", "art", "portugal"], Strings(s.Payload["words"]));
+        Assert.Equal(payload, QdrantPayloads.FromQdrant(s.Payload));
+        Assert.Contains("text", QdrantKeywords.SourceFields().Include.Fields);
+    }
+
+    [Fact]
     public void Indexed_KeywordFields_HaveKeywordIndexes()
     {
         Assert.Contains(("words", PayloadSchemaType.Keyword), QdrantPayloads.Indexed);
