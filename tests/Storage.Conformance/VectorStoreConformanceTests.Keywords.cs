@@ -149,6 +149,17 @@ public abstract partial class VectorStoreConformanceTests
         Assert.Equal(text, (await c.GetAsync(KeywordId(2)))!.Payload.Text);
     }
 
+    [SkippableFact]
+    public async Task KeywordSearch_WordsThatAreQuerySyntaxElsewhere_MatchedAsWords()
+    {
+        var (store, c) = await NewCollectionAsync("kws");
+        using var _ = store;
+        await c.UpsertAsync([KeywordPoint(1, "Salt AND pepper/not NEAR*.jpg"), KeywordPoint(2, "or.jpg")]);
+
+        Assert.Equal("1:3", Format(await Keywords(c).KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("\"and\" not near")))));
+        Assert.Equal("2:1", Format(await Keywords(c).KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("\"or\"")))));
+    }
+
     public static TheoryData<string> InvalidKeywordQueries() => ["no terms", "limit 0", "limit above max", "upper-case term", "two words in a term"];
 
     [SkippableTheory]

@@ -1,5 +1,6 @@
 using System.Text;
 using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Imaging.Isolation;
 using ClipSearch.Core.Index;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -94,6 +95,24 @@ public sealed class ImageTextReaderTests
 
         Assert.Equal("Nikon Corp", text?.Make);
         Assert.Equal(ImageText.MaxDescription, text?.Description?.Length);
+    }
+
+    [Fact]
+    public async Task WorkerResponse_WithText_CrossesTheWorkerProtocolWhole()
+    {
+        var text = new ImageText { Make = "Canon", Title = "Lisboa", Keywords = ["tram", "street art"] };
+        var response = new WorkerResponse(true, null, null, "jpeg", 64, 48, false, null, 1, 2, text);
+
+        Assert.Equal(text, (await RoundTrip(response))?.Text);
+        Assert.Null((await RoundTrip(response with { Text = null }))?.Text);
+    }
+
+    private static async Task<WorkerResponse?> RoundTrip(WorkerResponse response)
+    {
+        using var pipe = new MemoryStream();
+        await WorkerProtocol.WriteAsync(pipe, response, ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        pipe.Position = 0;
+        return (await WorkerProtocol.ReadAsync<WorkerResponse>(pipe, 0, CancellationToken.None))?.Header;
     }
 
     private static ImageText? Decode(byte[] jpeg, bool scaled)
