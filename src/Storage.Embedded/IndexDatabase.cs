@@ -12,8 +12,9 @@ namespace ClipSearch.Storage.Embedded;
 internal sealed class IndexDatabase
 {
     public const string FileName = "index.db";
-    // 2: the keyword index (point_text, point_words) and the points' metadata text (points.text). A version 1 store is upgraded in place on open; a ClipSearch that reads
-    // version 1 refuses a version 2 store, since its writes would leave the keyword index behind.
+    // 2: the keyword index (point_text, point_words) and the points' metadata text (points.text). A version 1 store is
+    // upgraded in place on open; a ClipSearch that reads version 1 refuses a version 2 store (its writes would leave the
+    // keyword index behind).
     private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
