@@ -122,7 +122,7 @@ internal sealed class ContentReader
                 && await _collection.GetAsync(known.Id, withVector: true, token).ConfigureAwait(false) is { Vector: not null } stored)
             {
                 var p = stored.Payload;
-                entry.Result.TrySetResult(new EmbeddingSource(stored.Vector, new ImageInfo(p.Format ?? "unknown", p.Width, p.Height, false, p.TakenAt), null, stored));
+                entry.Result.TrySetResult(new EmbeddingSource(stored.Vector, new ImageInfo(p.Format ?? "unknown", p.Width, p.Height, false, p.TakenAt, p.Text), null, stored));
                 return;
             }
 

@@ -91,6 +91,7 @@ internal sealed class FileProcessor(IVectorCollection collection, ContentReader 
             Height = info.Height,
             Format = info.Format,
             TakenAt = info.TakenAt,
+            Text = info.Text,
             Labels = labels,
         });
         return new WriteOp(outcome, file.FullPath, point, [.. deletes]);

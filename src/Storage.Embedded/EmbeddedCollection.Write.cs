@@ -25,14 +25,16 @@ internal sealed partial class EmbeddedCollection
             var existingId = existing.Parameters.Add("$id", SqliteType.Blob);
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels)";
+            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels, $text)";
             PointRows.AddPointParameters(command);
+            using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
             for (var i = 0; i < batch.Count; i++)
             {
                 existingId.Value = PointRows.IdBytes(batch[i].Id);
                 keys[i] = existing.ExecuteScalar() is long key ? key : nextKey++;
                 PointRows.Bind(command, Name, keys[i], seq, batch[i]);
                 command.ExecuteNonQuery();
+                WriteText(text, batch[i].Id, batch[i].Payload);
             }
 
             IndexDatabase.Scalar(connection, "UPDATE collections SET next_key = $k WHERE name = $n", tx, ("$k", nextKey), ("$n", Name));
@@ -70,14 +72,16 @@ internal sealed partial class EmbeddedCollection
             var idParam = delete.Parameters.Add("$id", SqliteType.Blob);
             using var tomb = IndexDatabase.Command(connection, tx, "INSERT OR IGNORE INTO tombstones(collection, seq, id) VALUES ($c, $s, $id)", ("$c", Name), ("$s", seq));
             var tombId = tomb.Parameters.Add("$id", SqliteType.Blob);
+            using var text = TextCommand(connection, tx, KeywordRows.DeleteSql);
             long deleted = 0;
             foreach (var id in ids)
             {
-                idParam.Value = tombId.Value = PointRows.IdBytes(id);
+                idParam.Value = tombId.Value = text.Parameters["$id"].Value = PointRows.IdBytes(id);
                 if (delete.ExecuteNonQuery() > 0)
                 {
                     deleted++;
                     tomb.ExecuteNonQuery();
+                    text.ExecuteNonQuery();
                 }
             }
 
@@ -113,22 +117,30 @@ internal sealed partial class EmbeddedCollection
         var updated = new Dictionary<Guid, Dictionary<string, LabelAssignment>>();
         return WriteAsync("write labels", (connection, tx, seq) =>
         {
-            using var select = IndexDatabase.Command(connection, tx, "SELECT labels FROM points WHERE collection = $c AND id = $id", ("$c", Name));
+            // Label names are words of the point's text: the keyword index is rewritten from the row's path, root and text and its new labels.
+            using var select = IndexDatabase.Command(connection, tx, "SELECT labels, path, root, text FROM points WHERE collection = $c AND id = $id", ("$c", Name));
             var selectId = select.Parameters.Add("$id", SqliteType.Blob);
             using var update = IndexDatabase.Command(connection, tx, "UPDATE points SET labels = $l, seq = $s WHERE collection = $c AND id = $id", ("$c", Name), ("$s", seq));
             var updateLabels = update.Parameters.Add("$l", SqliteType.Text);
             var updateId = update.Parameters.Add("$id", SqliteType.Blob);
+            using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
             long changed = 0;
             foreach (var id in ids)
             {
                 selectId.Value = updateId.Value = PointRows.IdBytes(id);
-                var current = select.ExecuteScalar();
-                if (current is null)
+                Dictionary<string, LabelAssignment> labels;
+                ImagePayload row;
+                using (var r = select.ExecuteReader())
                 {
-                    continue; // no such point
+                    if (!r.Read())
+                    {
+                        continue; // no such point
+                    }
+
+                    labels = r.IsDBNull(0) ? [] : PointRows.DeserializeLabels(r.GetString(0));
+                    row = new ImagePayload { Path = r.GetString(1), Root = r.GetString(2), Text = r.IsDBNull(3) ? null : PointRows.DeserializeText(r.GetString(3)) };
                 }
 
-                var labels = current is string json ? PointRows.DeserializeLabels(json) : [];
                 var label = labelFor(id);
                 var had = label is null ? labels.Remove(labelSet) : (labels[labelSet] = label) is not null;
                 if (!had)
@@ -138,6 +150,7 @@ internal sealed partial class EmbeddedCollection
 
                 updateLabels.Value = (object?)PointRows.SerializeLabels(labels) ?? DBNull.Value;
                 update.ExecuteNonQuery();
+                WriteText(text, id, row with { Labels = labels });
                 updated[id] = labels;
                 changed++;
             }
@@ -153,6 +166,26 @@ internal sealed partial class EmbeddedCollection
                 }
             }
         }, cancellationToken);
+    }
+
+    /// <summary>A statement on the keyword index (<see cref="KeywordRows"/>) for this collection, its $id (and $words) bound per point.</summary>
+    private SqliteCommand TextCommand(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        var command = IndexDatabase.Command(connection, tx, sql, ("$c", Name));
+        command.Parameters.Add("$id", SqliteType.Blob);
+        if (sql.Contains("$words", StringComparison.Ordinal))
+        {
+            command.Parameters.Add("$words", SqliteType.Text);
+        }
+
+        return command;
+    }
+
+    private static void WriteText(SqliteCommand upsert, Guid id, ImagePayload payload)
+    {
+        upsert.Parameters["$id"].Value = PointRows.IdBytes(id);
+        upsert.Parameters["$words"].Value = KeywordRows.Text(payload);
+        upsert.ExecuteNonQuery();
     }
 
     /// <summary>

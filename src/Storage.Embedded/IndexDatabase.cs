@@ -12,7 +12,10 @@ namespace ClipSearch.Storage.Embedded;
 internal sealed class IndexDatabase
 {
     public const string FileName = "index.db";
-    private const int SchemaVersion = 1;
+    // 2: the keyword index (point_text, point_words) and the points' metadata text (points.text). A version 1 store is
+    // upgraded in place on open; a ClipSearch that reads version 1 refuses a version 2 store (its writes would leave the
+    // keyword index behind).
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly int _busyMs;
@@ -51,7 +54,7 @@ internal sealed class IndexDatabase
                     collection TEXT NOT NULL, id BLOB NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL,
                     path TEXT NOT NULL, root TEXT NOT NULL, size INTEGER NOT NULL, modified_ticks INTEGER NOT NULL,
                     content_hash TEXT, width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT,
-                    taken_ticks INTEGER, labels TEXT,
+                    taken_ticks INTEGER, labels TEXT, text TEXT,
                     PRIMARY KEY(collection, id)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS points_by_seq ON points(collection, seq);
                 CREATE TABLE IF NOT EXISTS tombstones(
@@ -59,13 +62,20 @@ internal sealed class IndexDatabase
                     PRIMARY KEY(collection, seq, id)) WITHOUT ROWID;
                 """, tx);
             var version = Scalar(connection, "SELECT value FROM meta WHERE key = 'schema_version'", tx);
-            if (version is null)
+            if (version is not null && Convert.ToInt32(version, CultureInfo.InvariantCulture) is not (1 or SchemaVersion))
             {
-                Execute(connection, $"INSERT INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
+                throw new VectorStoreException(VectorStoreErrorKind.Failed, $"{Path.Combine(Folder, FileName)} has index schema version {version}; this ClipSearch reads versions 1 to {SchemaVersion}.");
             }
-            else if (Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+
+            if (Scalar(connection, "SELECT 1 FROM pragma_table_info('points') WHERE name = 'text'", tx) is null)
             {
-                throw new VectorStoreException(VectorStoreErrorKind.Failed, $"{Path.Combine(Folder, FileName)} has index schema version {version}; this ClipSearch reads version {SchemaVersion}.");
+                Execute(connection, "ALTER TABLE points ADD COLUMN text TEXT", tx); // version 1: no metadata text yet
+            }
+
+            KeywordRows.Ensure(connection, tx);
+            if (version is null || Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+            {
+                Execute(connection, $"INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
             }
 
             tx.Commit();

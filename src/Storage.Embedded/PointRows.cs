@@ -8,9 +8,9 @@ namespace ClipSearch.Storage.Embedded;
 /// <summary>How points are laid out in the points table.</summary>
 internal static class PointRows
 {
-    public const string Columns = "id, key, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels";
+    public const string Columns = "id, key, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels, text";
 
-    private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$labels"];
+    private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$labels", "$text"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -33,7 +33,7 @@ internal static class PointRows
         var values = new object?[]
         {
             collection, IdBytes(point.Id), key, seq, MemoryMarshal.AsBytes(point.Vector.AsSpan()).ToArray(), p.Path, p.Root, p.SizeBytes,
-            p.ModifiedAt.UtcTicks, p.ContentHash, p.Width, p.Height, p.Format, p.TakenAt?.Ticks, SerializeLabels(p.Labels),
+            p.ModifiedAt.UtcTicks, p.ContentHash, p.Width, p.Height, p.Format, p.TakenAt?.Ticks, SerializeLabels(p.Labels), SerializeText(p.Text),
         };
         for (var i = 0; i < values.Length; i++)
         {
@@ -55,6 +55,7 @@ internal static class PointRows
             Format = r.IsDBNull(11) ? null : Shared(ref _lastFormat, r.GetString(11)),
             TakenAt = r.IsDBNull(12) ? null : new DateTime(r.GetInt64(12), DateTimeKind.Unspecified),
             Labels = r.IsDBNull(13) ? ImagePayload.NoLabels : DeserializeLabels(r.GetString(13)),
+            Text = r.IsDBNull(14) ? null : DeserializeText(r.GetString(14)),
         });
 
     // Rows of one collection nearly all share their root and a handful of formats: the mirror keeps one instance
@@ -78,6 +79,10 @@ internal static class PointRows
 
     public static string? SerializeLabels(IReadOnlyDictionary<string, LabelAssignment> labels) =>
         labels.Count == 0 ? null : JsonSerializer.Serialize(labels, Json);
+
+    public static string? SerializeText(ImageText? text) => text is null ? null : JsonSerializer.Serialize(text, Json);
+
+    public static ImageText? DeserializeText(string json) => JsonSerializer.Deserialize<ImageText>(json, Json);
 
     public static Dictionary<string, LabelAssignment> DeserializeLabels(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, LabelAssignment>>(json, Json) ?? [];

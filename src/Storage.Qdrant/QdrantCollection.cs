@@ -6,8 +6,10 @@ using CollectionInfo = ClipSearch.Core.Index.CollectionInfo;
 namespace ClipSearch.Storage.Qdrant;
 
 /// <summary>One Qdrant collection. Writes wait until applied (wait=true), so an acknowledged upsert is durable on the server.</summary>
-internal sealed class QdrantCollection(QdrantVectorStore store, string name, string modelId, int dimension) : IVectorCollection
+internal sealed partial class QdrantCollection(QdrantVectorStore store, string name, string modelId, int dimension) : IVectorCollection
 {
+    private QdrantVectorStore Store => store;
+
     public string Name => name;
 
     public string ModelId => modelId;
@@ -67,7 +69,7 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
 
     public async Task<StoredPoint?> GetAsync(Guid id, bool withVector = false, CancellationToken cancellationToken = default)
     {
-        var points = await store.CallAsync($"read a point of '{name}'", ct => store.Client.RetrieveAsync(name, id, withPayload: true, withVectors: withVector, cancellationToken: ct),
+        var points = await store.CallAsync($"read a point of '{name}'", ct => store.Client.RetrieveAsync(name, [id], QdrantKeywords.PayloadWithoutWords(), withVector, cancellationToken: ct),
             cancellationToken).ConfigureAwait(false);
         return points.Count == 0 ? null : ToStored(points[0].Id, points[0].Payload, withVector ? points[0].Vectors : null);
     }
@@ -78,7 +80,7 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
         var filter = query.Filter is null ? null : QdrantFilters.ToQdrant(query.Filter);
         var parameters = new SearchParams { Exact = store.Options.ExactSearch };
         var points = await store.CallAsync($"search '{name}'", ct => store.Client.QueryAsync(name, query.Vector, filter: filter, scoreThreshold: query.MinScore,
-            searchParams: parameters, limit: (ulong)query.K, offset: (ulong)query.Offset, payloadSelector: true, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            searchParams: parameters, limit: (ulong)query.K, offset: (ulong)query.Offset, payloadSelector: QdrantKeywords.PayloadWithoutWords(), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         // Qdrant leaves the order of equal scores open; the contract orders them by id.
         return points.Select(p => new SearchHit(Guid.Parse(p.Id.Uuid), p.Score, QdrantPayloads.FromQdrant(p.Payload)))
             .OrderByDescending(h => h.Score).ThenBy(h => h.Id).ToList();
@@ -103,7 +105,7 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
         PointId? offset = null;
         do
         {
-            var page = await store.CallAsync($"scroll '{name}'", ct => store.Client.ScrollAsync(name, q, (uint)batchSize, offset, payloadSelector: true,
+            var page = await store.CallAsync($"scroll '{name}'", ct => store.Client.ScrollAsync(name, q, (uint)batchSize, offset, payloadSelector: QdrantKeywords.PayloadWithoutWords(),
                 vectorsSelector: withVectors, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
             if (page.Result.Count > 0)
             {
@@ -119,13 +121,17 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
     {
         LabelSets.Validate(labelSet);
         ArgumentNullException.ThrowIfNull(labels);
-        var operations = labels.GroupBy(kv => kv.Key).Select(g => g.Last()).Select(kv => SetLabelOperation(labelSet, kv.Key, kv.Value)).ToList();
+        var latest = labels.GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var operations = latest.Select(kv => SetLabelOperation(labelSet, kv.Key, kv.Value)).ToList();
         if (operations.Count == 0)
         {
             return;
         }
 
         await EnsureLabelIndexesAsync(labelSet, cancellationToken).ConfigureAwait(false);
+        // Label names are words of the image's text: the keyword fields are rewritten with the new label in the same batch.
+        var current = await ReadWordSourcesAsync(latest.Keys.ToList(), cancellationToken).ConfigureAwait(false);
+        operations.AddRange(current.Select(p => QdrantKeywords.SetOperation(p.Id, WithLabel(p.Payload, labelSet, latest[p.Id]))));
         await store.CallAsync($"write labels in '{name}'", ct => store.Client.UpdateBatchAsync(name, operations, wait: true, cancellationToken: ct), cancellationToken)
             .ConfigureAwait(false);
     }
@@ -180,8 +186,10 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
         var count = await CountQdrantAsync(having, cancellationToken).ConfigureAwait(false);
         if (count > 0)
         {
+            var affected = await ScrollWordSourcesAsync(having, cancellationToken).ConfigureAwait(false);
             await store.CallAsync($"clear labels in '{name}'", ct => store.Client.DeletePayloadAsync(name, [$"{QdrantPayloads.Labels}.{labelSet}"], having, wait: true,
                 cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+            await RewriteWordsAsync(affected.Select(p => (p.Id, WithLabel(p.Payload, labelSet, null))), cancellationToken).ConfigureAwait(false);
         }
 
         return count;

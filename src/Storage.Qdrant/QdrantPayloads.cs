@@ -8,7 +8,8 @@ namespace ClipSearch.Storage.Qdrant;
 /// <summary>
 /// Our payload as Qdrant payload. Dates are RFC 3339 strings (Qdrant's datetime index parses them);
 /// "folders" lists every ancestor folder so that a folder filter is one keyword match; labels are one
-/// nested object per label set: labels.{set}.{label, score, run_id, runner_up, runner_up_score}.
+/// nested object per label set: labels.{set}.{label, score, run_id, runner_up, runner_up_score}; "words" and
+/// "word_prefixes" are the keyword search's (<see cref="QdrantKeywords"/>).
 /// </summary>
 internal static class QdrantPayloads
 {
@@ -23,13 +24,14 @@ internal static class QdrantPayloads
     public const string Format = "format";
     public const string TakenAt = "taken_at";
     public const string Labels = "labels";
+    public const string Text = "text";
 
     /// <summary>Payload fields with an index, and their types (every field a filter can use).</summary>
     public static readonly IReadOnlyList<(string Field, PayloadSchemaType Type)> Indexed =
     [
         (Folders, PayloadSchemaType.Keyword), (Format, PayloadSchemaType.Keyword), (Width, PayloadSchemaType.Integer),
         (Height, PayloadSchemaType.Integer), (Size, PayloadSchemaType.Integer), (ModifiedAt, PayloadSchemaType.Datetime),
-        (TakenAt, PayloadSchemaType.Datetime),
+        (TakenAt, PayloadSchemaType.Datetime), .. QdrantKeywords.Indexed,
     ];
 
     public static string LabelKey(string labelSet, string field) => $"{Labels}.{labelSet}.{field}";
@@ -52,6 +54,11 @@ internal static class QdrantPayloads
             [Height] = p.Height,
             [Labels] = LabelsValue(p.Labels),
         };
+        foreach (var (field, value) in QdrantKeywords.Fields(p))
+        {
+            map[field] = value;
+        }
+
         if (p.ContentHash is not null)
         {
             map[ContentHash] = p.ContentHash;
@@ -65,6 +72,11 @@ internal static class QdrantPayloads
         if (p.TakenAt is { } taken)
         {
             map[TakenAt] = Date(DateTime.SpecifyKind(taken, DateTimeKind.Utc));
+        }
+
+        if (p.Text is { } text)
+        {
+            map[Text] = TextValue(text);
         }
 
         return map;
@@ -119,6 +131,7 @@ internal static class QdrantPayloads
             Height = (int)Int(Height),
             Format = Str(Format),
             TakenAt = Str(TakenAt) is { } t ? DateTime.SpecifyKind(ParseDate(t), DateTimeKind.Unspecified) : null,
+            Text = map.TryGetValue(Text, out var text) && text.KindCase == Value.KindOneofCase.StructValue ? ReadText(text.StructValue) : null,
             Labels = map.TryGetValue(Labels, out var labels) && labels.KindCase == Value.KindOneofCase.StructValue
                 ? labels.StructValue.Fields.ToDictionary(kv => kv.Key, kv => ReadLabel(kv.Value.StructValue))
                 : ImagePayload.NoLabels,
@@ -133,6 +146,39 @@ internal static class QdrantPayloads
             ? list.ListValue.Values.Where(v => v.KindCase == Value.KindOneofCase.StructValue).Select(v => ReadScoredLabel(v.StructValue)).ToArray()
             : null;
         return new LabelAssignment(Str("label") ?? string.Empty, Num("score") ?? 0f, Str("run_id") ?? string.Empty, Str("runner_up"), Num("runner_up_score"), also);
+    }
+
+    /// <summary>The file's metadata text: text.{make, model, title, description} when present, and text.keywords (an array).</summary>
+    private static Value TextValue(ImageText text)
+    {
+        var s = new Struct();
+        foreach (var (key, value) in new[] { ("make", text.Make), ("model", text.Model), ("title", text.Title), ("description", text.Description) })
+        {
+            if (value is not null)
+            {
+                s.Fields[key] = value;
+            }
+        }
+
+        var keywords = new ListValue();
+        keywords.Values.AddRange(text.Keywords.Select(k => new Value { StringValue = k }));
+        s.Fields["keywords"] = new Value { ListValue = keywords };
+        return new Value { StructValue = s };
+    }
+
+    private static ImageText ReadText(Struct s)
+    {
+        string? Str(string key) => s.Fields.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.StringValue ? v.StringValue : null;
+        return new ImageText
+        {
+            Make = Str("make"),
+            Model = Str("model"),
+            Title = Str("title"),
+            Description = Str("description"),
+            Keywords = s.Fields.TryGetValue("keywords", out var list) && list.KindCase == Value.KindOneofCase.ListValue
+                ? list.ListValue.Values.Where(v => v.KindCase == Value.KindOneofCase.StringValue).Select(v => v.StringValue).ToList()
+                : [],
+        };
     }
 
     private static ScoredLabel ReadScoredLabel(Struct s)

@@ -36,6 +36,9 @@ public sealed class QdrantVectorStore : IVectorStore
 
     internal QdrantClient Client => _client;
 
+    /// <summary>Collections whose keyword fields were checked for points stored before them (see QdrantCollection.BackfillWordsAsync).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, byte> WordsBackfilled { get; } = new(StringComparer.Ordinal);
+
     public async Task<IVectorCollection> CreateCollectionAsync(string name, string modelId, int dimension, CancellationToken cancellationToken = default)
     {
         CollectionNames.Validate(name);

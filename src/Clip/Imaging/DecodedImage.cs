@@ -1,3 +1,4 @@
+using ClipSearch.Core.Index;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -6,8 +7,10 @@ namespace ClipSearch.Clip.Imaging;
 /// <summary>A decoded first frame, upright when EXIF orientation was applied. Owns its pixels.</summary>
 public sealed class DecodedImage : IDisposable
 {
-    internal DecodedImage(Image<Rgba32> pixels, string format, int storedWidth, int storedHeight, bool hasAlpha, DateTime? takenAt, int width, int height)
+    internal DecodedImage(Image<Rgba32> pixels, string format, int storedWidth, int storedHeight, bool hasAlpha, DateTime? takenAt, int width, int height,
+        ImageText? text = null)
     {
+        Text = text;
         Pixels = pixels;
         Width = width;
         Height = height;
@@ -40,6 +43,9 @@ public sealed class DecodedImage : IDisposable
 
     /// <summary>EXIF DateTimeOriginal (or DateTime) when present and valid; camera-local time, no zone.</summary>
     public DateTime? TakenAt { get; }
+
+    /// <summary>Camera, title, description and keywords from the file's metadata, when it has any.</summary>
+    public ImageText? Text { get; }
 
     public void Dispose() => Pixels.Dispose();
 }

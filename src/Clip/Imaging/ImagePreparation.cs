@@ -30,7 +30,7 @@ internal static class ImagePreparation
             return PrepareResult.Fail(SkipReason.TooLarge, $"not enough memory to resize ({e.GetType().Name})");
         }
 
-        var info = new ImageInfo(image.Format, image.Width, image.Height, image.HasAlpha, image.TakenAt);
+        var info = new ImageInfo(image.Format, image.Width, image.Height, image.HasAlpha, image.TakenAt, image.Text);
         return new PrepareResult(new PixelTensor(tensor, info) { DecodeTime = decodeTime, PreprocessTime = clock.Elapsed }, null);
     }
 }

@@ -203,6 +203,7 @@ public sealed class SafeImageDecoder
         {
             var (storedWidth, storedHeight) = scaled ? (info.Width, info.Height) : (image.Width, image.Height);
             var takenAt = ReadTakenAt(image.Metadata.ExifProfile);
+            var text = ImageTextReader.Read(scaled ? info.Metadata : image.Metadata);
             if (format == JpegFormat.Instance && !scaled)
             {
                 JpegChromaUpsampler.Apply(image, image.Metadata.GetJpegMetadata().ColorType);
@@ -218,7 +219,7 @@ public sealed class SafeImageDecoder
             var turned = image.Width != decodedWidth;
             var (width, height) = turned ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
             return new ImageDecodeResult(
-                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, AnyTransparent(image), takenAt, width, height), null);
+                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, AnyTransparent(image), takenAt, width, height, text), null);
         }
         catch
         {

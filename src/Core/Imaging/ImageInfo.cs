@@ -1,3 +1,5 @@
+using ClipSearch.Core.Index;
+
 namespace ClipSearch.Core.Imaging;
 
 /// <summary>What the indexer records about a decoded image.</summary>
@@ -6,4 +8,5 @@ namespace ClipSearch.Core.Imaging;
 /// <param name="Height">Displayed height (after EXIF orientation).</param>
 /// <param name="HasAlpha">Whether any pixel is not fully opaque.</param>
 /// <param name="TakenAt">EXIF date taken, camera-local time, when present.</param>
-public sealed record ImageInfo(string Format, int Width, int Height, bool HasAlpha, DateTime? TakenAt);
+/// <param name="Text">Camera, title, description and keywords from the file's metadata, when it has any.</param>
+public sealed record ImageInfo(string Format, int Width, int Height, bool HasAlpha, DateTime? TakenAt, ImageText? Text = null);

@@ -27,6 +27,9 @@ public sealed record ImagePayload
     /// <summary>EXIF date taken (camera-local time, stored and compared as if UTC), when present.</summary>
     public DateTime? TakenAt { get; init; }
 
+    /// <summary>Camera, title, description and keywords the file carries (EXIF, IPTC, XMP), when it carries any.</summary>
+    public ImageText? Text { get; init; }
+
     /// <summary>Labels written by categorization runs, by label set name.</summary>
     /// <remarks>Unlabelled payloads share one empty dictionary: a store holds millions of payloads.</remarks>
     public IReadOnlyDictionary<string, LabelAssignment> Labels { get; init; } = NoLabels;
@@ -36,11 +39,17 @@ public sealed record ImagePayload
 
     /// <summary>
     /// The text keyword search matches (<see cref="IKeywordSearchable"/>): the file's path below its root (folder and file
-    /// names) and the names of the labels categorization gave it (every label set, further labels included).
+    /// names), the camera, title, description and keywords the file carries (<see cref="Text"/>), and the names of the
+    /// labels categorization gave it (every label set, further labels included).
     /// </summary>
     public string SearchText()
     {
         var text = new System.Text.StringBuilder(Path);
+        foreach (var part in Text?.Parts() ?? [])
+        {
+            text.Append(' ').Append(part);
+        }
+
         foreach (var assignment in Labels.Values)
         {
             foreach (var label in assignment.Assigned().Where(l => l.Label.Length > 0))
@@ -108,7 +117,7 @@ public sealed record ImagePayload
     public bool Equals(ImagePayload? other) =>
         other is not null && Path == other.Path && Root == other.Root && SizeBytes == other.SizeBytes
         && ModifiedAt == other.ModifiedAt && ContentHash == other.ContentHash && Width == other.Width && Height == other.Height
-        && Format == other.Format && TakenAt == other.TakenAt
+        && Format == other.Format && TakenAt == other.TakenAt && Equals(Text, other.Text)
         && Labels.Count == other.Labels.Count && Labels.All(kv => other.Labels.TryGetValue(kv.Key, out var o) && o == kv.Value);
 
     public override int GetHashCode() => HashCode.Combine(Path, Root, SizeBytes, ContentHash);

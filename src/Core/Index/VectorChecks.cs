@@ -51,6 +51,34 @@ public static class VectorChecks
         query.Filter?.Validate();
     }
 
+    /// <summary>
+    /// Refuses a keyword query both backends could not answer alike: no terms, a limit outside 1 to <see cref="VectorQuery.MaxK"/>,
+    /// or a term that is not one word as <see cref="KeywordQuery.Words"/> makes them (each backend indexes only such words).
+    /// </summary>
+    public static void ValidateKeywordQuery(KeywordQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Terms is null || query.Terms.Count == 0)
+        {
+            throw Invalid("A keyword search needs at least one word to look for (filler words such as 'the' count only in quotes).");
+        }
+
+        if (query.Limit is < 1 or > VectorQuery.MaxK)
+        {
+            throw Invalid($"limit must be between 1 and {VectorQuery.MaxK}, got {query.Limit}.");
+        }
+
+        foreach (var term in query.Terms)
+        {
+            if (term?.Word is not { Length: > 0 } word || !KeywordQuery.Words(word).SequenceEqual([word]))
+            {
+                throw Invalid($"The keyword term '{term?.Word}' is not one lower-case word without diacritics (build terms with KeywordQuery.Parse).");
+            }
+        }
+
+        query.Filter?.Validate();
+    }
+
     public static void ValidateVector(float[] vector, string collection, int dimension, string what)
     {
         if (vector is null || vector.Length != dimension)

@@ -75,6 +75,6 @@ public static class DecodeWorker
 
         var (image, info) = (result.Image, result.Image.Info);
         return new WorkerResponse(true, null, null, info.Format, info.Width, info.Height, info.HasAlpha, info.TakenAt,
-            image.DecodeTime.TotalMilliseconds, image.PreprocessTime.TotalMilliseconds);
+            image.DecodeTime.TotalMilliseconds, image.PreprocessTime.TotalMilliseconds, info.Text);
     }
 }

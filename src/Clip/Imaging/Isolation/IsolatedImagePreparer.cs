@@ -58,7 +58,7 @@ public sealed class IsolatedImagePreparer : IImagePreparer
             throw new InvalidDataException($"the decode worker returned {tensor.Length} floats, expected {_preprocessor.TensorLength}");
         }
 
-        var info = new ImageInfo(response.Format ?? "unknown", response.Width, response.Height, response.HasAlpha, response.TakenAt);
+        var info = new ImageInfo(response.Format ?? "unknown", response.Width, response.Height, response.HasAlpha, response.TakenAt, response.Text);
         var prepared = new PixelTensor(tensor, info)
         {
             DecodeTime = TimeSpan.FromMilliseconds(response.DecodeMs),

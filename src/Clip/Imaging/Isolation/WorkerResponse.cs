@@ -11,4 +11,5 @@ internal sealed record WorkerResponse(
     bool HasAlpha,
     DateTime? TakenAt,
     double DecodeMs,
-    double PreprocessMs);
+    double PreprocessMs,
+    ClipSearch.Core.Index.ImageText? Text = null);
