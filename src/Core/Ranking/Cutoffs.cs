@@ -7,7 +7,7 @@ namespace ClipSearch.Core.Ranking;
 public static class Cutoffs
 {
     /// <summary>The method a cut-off of "auto" uses: the best mean F1 of the shown set in the measurements (docs/BENCHMARKS.md).</summary>
-    public const CutoffMethod Default = CutoffMethod.Relative;
+    public const CutoffMethod Default = CutoffMethod.Jump;
 
     /// <summary>A drop is "large" when it is this many times the mean drop over the window.</summary>
     public const float JumpFactor = 8f;
@@ -19,8 +19,8 @@ public static class Cutoffs
     public const int JumpWindow = 200;
 
     /// <summary>
-    /// Relative cut: keep the scores in the top this share of the way from the background (the score at rank
-    /// <see cref="JumpWindow"/>, or the last) up to the best. A share rather than a cosine margin, because models spread
+    /// Relative cut: keep the scores in the top this share of the way from the background (the median of the first
+    /// <see cref="JumpWindow"/> scores) up to the best. A share rather than a cosine margin, because models spread
     /// their scores very differently (CLIP's text-image cosines span ~0.15, the bundled model's ~0.8).
     /// </summary>
     public const float RelativeShare = 0.3f;
@@ -66,7 +66,8 @@ public static class Cutoffs
     /// <summary>The score a relative cut keeps down to (see <see cref="RelativeShare"/>).</summary>
     public static float RelativeThreshold(ReadOnlySpan<float> scores)
     {
-        var background = scores[Math.Min(scores.Length, JumpWindow) - 1];
+        // The median of the leading scores: a level most of them (unrelated to the query) sit at, whatever the collection's size.
+        var background = scores[(Math.Min(scores.Length, JumpWindow) - 1) / 2];
         return scores[0] - (RelativeShare * (scores[0] - background));
     }
 

@@ -55,6 +55,10 @@ public static class ResultSearch
         var results = keywords.Count == 0
             ? [.. semantic.Hits.Select(h => (h, (MatchedBy?)null, (double)h.Score))]
             : await FuseAsync(collection, query, semantic.Hits, [.. words.Where(w => w.Id != query.Exclude).Select(w => w.Id)], cancellationToken).ConfigureAwait(false);
+        if (query.MinScore is { } least)
+        {
+            results.RemoveAll(r => r.Hit.Score < least); // a fixed threshold holds for the keyword matches too
+        }
         var ordered = await OrderAsync(collection, query, results, need, cancellationToken).ConfigureAwait(false);
         int? matches = semantic.Cut ? ordered.Count : null;
         var weaker = semantic.Cut ? Math.Max(0, await TotalAsync(collection, query, cancellationToken).ConfigureAwait(false) - ordered.Count) : 0;

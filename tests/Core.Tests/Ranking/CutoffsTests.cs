@@ -33,7 +33,8 @@ public sealed class CutoffsTests
     public void Relative_And_Calibrated_KeepWhatReachesTheirThreshold()
     {
         float[] scores = [0.34f, 0.31f, 0.291f, 0.289f, 0.2f];
-        Assert.Equal(2, Cutoffs.Keep(scores, CutoffMethod.Relative)); // 0.34 - 0.3 x (0.34 - 0.2) = 0.298
+        Assert.Equal(1, Cutoffs.Keep(scores, CutoffMethod.Relative)); // background = median 0.291: 0.34 - 0.3 x (0.34 - 0.291) = 0.3253
+        Assert.Equal(3, Cutoffs.Keep([0.34f, 0.33f, 0.325f, 0.1f, 0.1f, 0.1f, 0.1f], CutoffMethod.Relative)); // 0.34 - 0.3 x 0.24 = 0.268
         Assert.Equal(4, Cutoffs.Keep(scores, CutoffMethod.Calibrated, 0.25f));
         Assert.Equal(0, Cutoffs.Keep([], CutoffMethod.Relative));
         Assert.Equal(5, Cutoffs.Keep(scores, CutoffMethod.None));
