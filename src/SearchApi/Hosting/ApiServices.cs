@@ -34,6 +34,7 @@ internal static class ApiServices
         services.AddSingleton<SearchRunner>();
         services.AddSingleton<Thumbnails>();
         services.AddSingleton<CategorizeJobs>();
+        services.AddHostedService<WarmUp>(); // first: the server listens once it has run
         services.AddHostedService<CategorizeJobRunner>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
