@@ -50,7 +50,7 @@ internal static class SearchEndpoints
         var filter = RequestRules.Filter(request.Filter);
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var vector = await vectors.BuildAsync(request, collection, ct).ConfigureAwait(false);
-        var hits = await runner.SearchAsync(collection, vector, request.K, request.Offset, filter, request.MinScore, null, ct).ConfigureAwait(false);
+        var hits = await runner.SearchAsync(collection, vector, request.K, request.Offset, filter, request.MinScore, QueryVectors.SoleImage(request), ct).ConfigureAwait(false);
         // One text alone is a text-image pair per hit: a sigmoid model's probability means something there (not for images or mixes).
         var textAlone = request.ImageId is null && request.Positive is not { Count: > 0 } && request.Negative is not { Count: > 0 };
         return TypedResults.Ok(new SearchResponse(ImageUrls.Hits(hits, collection.Name, textAlone ? encoder.Text.Scoring : null),
