@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace ClipSearch.WebUi.Tests.EndToEnd;
 
 /// <summary>The web UI in a real browser against the real API and index: what a user does, checked on the page.</summary>
-public sealed class BrowserTests(UiServers servers) : IClassFixture<UiServers>
+public sealed partial class BrowserTests(UiServers servers) : IClassFixture<UiServers>
 {
     private static readonly string[] SomeColours = ["red", "green", "blue", "yellow"];
 
@@ -139,20 +139,6 @@ public sealed class BrowserTests(UiServers servers) : IClassFixture<UiServers>
         await UrlAsync(page, "[?&]p=u%3A");
         Assert.Equal(Path.GetFileName(file), (await NamesAsync(page))[0]);
         Assert.InRange((await ScoresAsync(page))[0], 0.999f, 1.001f);
-    }
-
-    [SkippableFact]
-    public async Task MoreLikeThis_OnAResult_ShowsImagesLikeIt()
-    {
-        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
-        var page = await servers.PageAsync();
-        await page.GotoAsync("/?q=a+photo+of+a+purple+triangle.");
-        var first = (await NamesAsync(page))[0];
-        await page.Locator("[data-testid=more-like-this]").First.ClickAsync();
-        await UrlAsync(page, "[?&]p=i%3A");
-        await Assertions.Expect(page.Locator("[data-testid=name]").First).ToHaveTextAsync(first); // the image itself, score 1
-        var names = await NamesAsync(page);
-        Assert.Equal(IndexedPhotos.ClassOf(first), IndexedPhotos.ClassOf(names[1]));
     }
 
     [SkippableFact]
