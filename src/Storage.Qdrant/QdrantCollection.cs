@@ -6,7 +6,7 @@ using CollectionInfo = ClipSearch.Core.Index.CollectionInfo;
 namespace ClipSearch.Storage.Qdrant;
 
 /// <summary>One Qdrant collection. Writes wait until applied (wait=true), so an acknowledged upsert is durable on the server.</summary>
-internal sealed class QdrantCollection(QdrantVectorStore store, string name, string modelId, int dimension) : IVectorCollection
+internal sealed class QdrantCollection(QdrantVectorStore store, string name, string modelId, int dimension) : IVectorCollection, IBrowsableCollection
 {
     public string Name => name;
 
@@ -71,6 +71,15 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
             cancellationToken).ConfigureAwait(false);
         return points.Count == 0 ? null : ToStored(points[0].Id, points[0].Payload, withVector ? points[0].Vectors : null);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Qdrant's order_by is not used: it pages by a start value instead of an offset, leaves the order of ties open (so pages
+    /// could overlap) and leaves out points without the field (every image without a date taken). The matching payloads are
+    /// scrolled without vectors and sorted here instead: one pass over the matches per page.
+    /// </remarks>
+    public Task<IReadOnlyList<StoredPoint>> BrowseAsync(PointFilter? filter, BrowseOrder order, int offset, int limit, CancellationToken cancellationToken = default) =>
+        BrowseOrders.SortedPageAsync(this, filter, order, offset, limit, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(VectorQuery query, CancellationToken cancellationToken = default)
     {
