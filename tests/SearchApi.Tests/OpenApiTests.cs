@@ -19,7 +19,7 @@ public sealed class OpenApiTests(SharedApi api)
             ("get", "/api/collections"), ("post", "/api/search"), ("get", "/api/search"), ("post", "/api/search/image"), ("get", "/api/images/{id}"),
             ("get", "/api/images/{id}/similar"), ("get", "/api/images/{id}/thumbnail"), ("get", "/api/images/{id}/file"), ("post", "/api/classify"),
             ("post", "/api/categorize"), ("get", "/api/categorize/{job}"), ("get", "/api/categorize/{job}/images"), ("get", "/api/categorize/{job}/export"),
-            ("delete", "/api/categorize/{job}"), ("get", "/api/prompts"), ("get", "/api/model"), ("get", "/api/images"),
+            ("delete", "/api/categorize/{job}"), ("get", "/api/prompts"), ("get", "/api/model"), ("get", "/api/images"), ("get", "/api/collections/{name}/labels"),
         })
         {
             Assert.Contains(operations, o => o.Method == method && o.Path == path);
