@@ -99,12 +99,15 @@ public sealed class ComponentTests : BunitContext
     public void FilterPanel_FieldsApplied_GiveTheFilterAndClearEmptiesIt()
     {
         FilterState? applied = null;
-        var cut = Render<FilterPanel>(p => p.Add(c => c.Value, new FilterState()).Add(c => c.ValueChanged, f => applied = f));
+        List<LabelSetSummary> sets = [new("category", 12, [new("dog", 7, 7 / 12.0), new("cat", 5, 5 / 12.0)])];
+        var cut = Render<FilterPanel>(p => p.Add(c => c.Value, new FilterState()).Add(c => c.ValueChanged, f => applied = f).Add(c => c.LabelSets, sets));
+        Assert.Equal(["", "category"], cut.FindAll("select[name=lset] option").Select(o => o.GetAttribute("value")));
         cut.Find("input[name=folder]").Change("/photos/2024");
         cut.Find("input[name=minw]").Change("1200");
         cut.FindAll("input[type=checkbox]")[1].Change(true); // png
-        cut.Find("input[name=lset]").Change("category");
-        cut.Find("input[name=label]").Change("cat");
+        cut.Find("select[name=lset]").Change("category");
+        Assert.Equal(["any", "dog (7)", "cat (5)"], cut.FindAll("select[name=label] option").Select(o => o.TextContent));
+        cut.Find("select[name=label]").Change("cat");
         cut.Find("form").Submit();
         Assert.Equal("folder:/photos/2024 and format:png and width>=1200 and label:category=cat", applied!.ToExpression());
 

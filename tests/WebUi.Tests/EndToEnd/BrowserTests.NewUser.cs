@@ -162,6 +162,35 @@ public sealed partial class BrowserTests
         await Assertions.Expect(detail).ToHaveCountAsync(0);
     }
 
+    [SkippableFact]
+    public async Task LabelFilter_OffersTheLabelSetsAndLabelsOfTheCollection()
+    {
+        Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
+        var page = await servers.PageAsync();
+        // Labels applied from the categorize page, under a label set of this test's own.
+        var set = "ui" + Guid.NewGuid().ToString("N")[..8];
+        await page.GotoAsync("/categorize");
+        await ReadyAsync(page);
+        await page.Locator("[data-testid=label-input]").FillAsync("red, green, blue,");
+        await page.Locator("[data-testid=run]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=job-state]")).ToHaveAttributeAsync("data-state", "completed");
+        var greens = int.Parse((await page.Locator("[data-testid=bar][data-label=green]").GetAttributeAsync("data-count"))!, CultureInfo.InvariantCulture);
+        await page.Locator("form.apply input").First.FillAsync(set);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply labels" }).ClickAsync();
+        await Assertions.Expect(page.Locator("p.ok")).ToContainTextAsync(set);
+
+        await page.GotoAsync("/");
+        await NamesAsync(page);
+        await page.Locator(".filters summary").ClickAsync();
+        await page.Locator("select[name=lset]").SelectOptionAsync(set);
+        await Assertions.Expect(page.Locator("select[name=label] option[value=green]")).ToHaveTextAsync($"green ({greens})");
+        await page.Locator("select[name=label]").SelectOptionAsync("green");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await UrlAsync(page, $"[?&]lset={set}&label=green");
+        await Assertions.Expect(page.Locator("[data-testid=name]")).ToHaveCountAsync(greens);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(UiServers.Screenshots, "label-filter.png") });
+    }
+
     private static async Task<List<string>> ChipsAsync(IPage page) =>
         [.. (await page.Locator("[data-testid=chip]").AllInnerTextsAsync()).Select(c => c.TrimEnd('×').Trim())];
 }
