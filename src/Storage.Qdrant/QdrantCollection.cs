@@ -73,13 +73,9 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
     }
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// Qdrant's order_by is not used: it pages by a start value instead of an offset, leaves the order of ties open (so pages
-    /// could overlap) and leaves out points without the field (every image without a date taken). The matching payloads are
-    /// scrolled without vectors and sorted here instead: one pass over the matches per page.
-    /// </remarks>
+    /// <remarks>See <see cref="QdrantBrowser"/>: order_by on the datetime fields, made exact for ties.</remarks>
     public Task<IReadOnlyList<StoredPoint>> BrowseAsync(PointFilter? filter, BrowseOrder order, int offset, int limit, CancellationToken cancellationToken = default) =>
-        BrowseOrders.SortedPageAsync(this, filter, order, offset, limit, cancellationToken);
+        new QdrantBrowser(store, this).BrowseAsync(filter, order, offset, limit, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(VectorQuery query, CancellationToken cancellationToken = default)
     {
@@ -196,7 +192,7 @@ internal sealed class QdrantCollection(QdrantVectorStore store, string name, str
         return count;
     }
 
-    private static StoredPoint ToStored(PointId id, Google.Protobuf.Collections.MapField<string, Value> payload, VectorsOutput? vectors) =>
+    internal static StoredPoint ToStored(PointId id, Google.Protobuf.Collections.MapField<string, Value> payload, VectorsOutput? vectors) =>
         new(Guid.Parse(id.Uuid), vectors is null ? null : ReadVector(vectors), QdrantPayloads.FromQdrant(payload));
 
     private static float[] ReadVector(VectorsOutput vectors)
