@@ -158,6 +158,7 @@ public sealed partial class BrowserTests
         await first.ClickAsync();
         var detail = page.Locator("[data-testid=detail]");
         await Assertions.Expect(detail.Locator("h2")).ToHaveTextAsync(name!);
+        await Assertions.Expect(detail).ToBeFocusedAsync(); // the keys go to the dialog once it has rendered
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(detail).ToHaveCountAsync(0);
     }
