@@ -54,6 +54,7 @@ window.clipsearch = {
         component.invokeMethodAsync('RemoveLastAsync');
       }
     };
+    onInput(); // what was typed or pasted before the box was wired
     return listen([[input, 'input', onInput], [input, 'keydown', onKey]]);
   },
 };
