@@ -6,7 +6,7 @@ using CollectionInfo = ClipSearch.Core.Index.CollectionInfo;
 namespace ClipSearch.Storage.Qdrant;
 
 /// <summary>One Qdrant collection. Writes wait until applied (wait=true), so an acknowledged upsert is durable on the server.</summary>
-internal sealed partial class QdrantCollection(QdrantVectorStore store, string name, string modelId, int dimension) : IVectorCollection
+internal sealed partial class QdrantCollection(QdrantVectorStore store, string name, string modelId, int dimension) : IVectorCollection, IBrowsableCollection
 {
     private QdrantVectorStore Store => store;
 
@@ -73,6 +73,11 @@ internal sealed partial class QdrantCollection(QdrantVectorStore store, string n
             cancellationToken).ConfigureAwait(false);
         return points.Count == 0 ? null : ToStored(points[0].Id, points[0].Payload, withVector ? points[0].Vectors : null);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>See <see cref="QdrantBrowser"/>: order_by on the datetime fields, made exact for ties.</remarks>
+    public Task<IReadOnlyList<StoredPoint>> BrowseAsync(PointFilter? filter, BrowseOrder order, int offset, int limit, CancellationToken cancellationToken = default) =>
+        new QdrantBrowser(store, this).BrowseAsync(filter, order, offset, limit, cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(VectorQuery query, CancellationToken cancellationToken = default)
     {
@@ -195,7 +200,7 @@ internal sealed partial class QdrantCollection(QdrantVectorStore store, string n
         return count;
     }
 
-    private static StoredPoint ToStored(PointId id, Google.Protobuf.Collections.MapField<string, Value> payload, VectorsOutput? vectors) =>
+    internal static StoredPoint ToStored(PointId id, Google.Protobuf.Collections.MapField<string, Value> payload, VectorsOutput? vectors) =>
         new(Guid.Parse(id.Uuid), vectors is null ? null : ReadVector(vectors), QdrantPayloads.FromQdrant(payload));
 
     private static float[] ReadVector(VectorsOutput vectors)

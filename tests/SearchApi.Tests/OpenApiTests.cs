@@ -19,7 +19,7 @@ public sealed class OpenApiTests(SharedApi api)
             ("get", "/api/collections"), ("post", "/api/search"), ("get", "/api/search"), ("post", "/api/search/image"), ("get", "/api/images/{id}"),
             ("get", "/api/images/{id}/similar"), ("get", "/api/images/{id}/thumbnail"), ("get", "/api/images/{id}/file"), ("post", "/api/classify"),
             ("post", "/api/categorize"), ("get", "/api/categorize/{job}"), ("get", "/api/categorize/{job}/images"), ("get", "/api/categorize/{job}/export"),
-            ("delete", "/api/categorize/{job}"), ("get", "/api/prompts"), ("get", "/api/model"),
+            ("delete", "/api/categorize/{job}"), ("get", "/api/prompts"), ("get", "/api/model"), ("get", "/api/images"), ("get", "/api/collections/{name}/labels"),
         })
         {
             Assert.Contains(operations, o => o.Method == method && o.Path == path);
@@ -37,6 +37,7 @@ public sealed class OpenApiTests(SharedApi api)
     [Theory]
     [InlineData("post", "/api/search", new[] { 400, 404, 409, 413, 415, 429, 503 })]
     [InlineData("get", "/api/search", new[] { 400, 404, 409, 429, 503 })]
+    [InlineData("get", "/api/images", new[] { 400, 404, 409, 429, 503 })]
     [InlineData("post", "/api/search/image", new[] { 400, 404, 409, 413, 415, 422, 429, 503 })]
     [InlineData("get", "/api/images/{id}", new[] { 400, 404, 409, 503 })]
     [InlineData("get", "/api/images/{id}/similar", new[] { 400, 404, 409, 429, 503 })]

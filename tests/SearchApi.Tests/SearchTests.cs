@@ -85,13 +85,30 @@ public sealed class SearchTests(SharedApi api)
     }
 
     [Fact]
-    public async Task Search_ImageId_FindsItsClassAndLeavesTheImageItselfOut()
+    public async Task Search_ImageIdAlone_LeavesThatImageOutAsSimilarDoes()
     {
+        // "More like this" in any form (imageId, or one positive image term, with or without negatives) leaves the image itself out.
         var file = photos.FileOf("cyan-triangle");
-        var answer = await Json.PostAsync(_client, "/api/search", new { imageId = photos.IdOf(file), k = 3 });
-        Assert.Equal(["cyan-triangle", "cyan-triangle"], Json.HitClasses(answer).Take(2));
-        Assert.DoesNotContain(photos.IdOf(file), answer.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetGuid()));
-        Assert.Equal(3, answer.GetProperty("hits").GetArrayLength());
+        var id = photos.IdOf(file);
+        var similar = Json.HitNames(await Json.GetAsync(_client, $"/api/images/{id}/similar?k=5"));
+        foreach (object request in new object[]
+        {
+            new { imageId = id, k = 5 },
+            new { positive = new[] { new { imageId = id.ToString() } }, k = 5 },
+            new { positive = new[] { new { imageId = id.ToString() } }, negative = new[] { new { text = "a photo of a red star." } }, k = 5 },
+        })
+        {
+            var names = Json.HitNames(await Json.PostAsync(_client, "/api/search", request));
+            Assert.Equal(5, names.Count);
+            Assert.DoesNotContain(Path.GetFileName(file), names);
+        }
+
+        Assert.Equal(similar, Json.HitNames(await Json.PostAsync(_client, "/api/search", new { imageId = id, k = 5 })));
+        Assert.Equal(similar, Json.HitNames(await Json.PostAsync(_client, "/api/search", new { positive = new[] { new { imageId = id.ToString() } }, k = 5 })));
+
+        // Mixed with text, the image is one part of the query and may be found.
+        var mixed = await Json.PostAsync(_client, "/api/search", new { text = "a photo of a cyan triangle.", positive = new[] { new { imageId = id.ToString() } }, k = 3 });
+        Assert.Contains(Path.GetFileName(file), Json.HitNames(mixed));
     }
 
     [Fact]

@@ -56,11 +56,11 @@ internal static class SearchEndpoints
         var (cutoff, sort, diversity, mode) = RequestRules.Results(request);
         var collection = await index.OpenAsync(name, ct).ConfigureAwait(false);
         var vector = await vectors.BuildAsync(request, collection, ct).ConfigureAwait(false);
-        // Words for keyword matching: the query's texts (none when it has negative terms: words cannot be subtracted); an
-        // indexed image asked for is left out of its own results.
+        // Words for keyword matching: the query's texts (none when it has negative terms: words cannot be subtracted); a query
+        // made of one indexed image leaves that image out of its results, as "similar" does.
         var words = request.Negative is { Count: > 0 } ? ""
             : string.Join(' ', new[] { request.Text }.Concat(request.Positive?.Select(t => t.Text) ?? []).Where(t => !string.IsNullOrWhiteSpace(t)));
-        Guid? exclude = request.ImageId is { Length: > 0 } id ? RequestRules.ImageId(id, "imageId") : null;
+        var exclude = QueryVectors.SoleImage(request);
         var page = await runner.SearchAsync(collection, new ResultQuery(vector, request.K, request.Offset, filter, request.MinScore, cutoff, sort, diversity,
             words.Length > 0 ? words : null, mode, exclude), encoder.Text, ct).ConfigureAwait(false);
         // One text alone is a text-image pair per hit: a sigmoid model's probability means something there (not for images or mixes).

@@ -10,6 +10,7 @@ namespace ClipSearch.SearchApi.Hosting;
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ImageHit))]
 [JsonSerializable(typeof(List<CollectionSummary>))]
+[JsonSerializable(typeof(List<LabelSetSummary>))]
 [JsonSerializable(typeof(ClassifyRequest))]
 [JsonSerializable(typeof(ClassifyResponse))]
 [JsonSerializable(typeof(CategorizeRequest))]

@@ -88,7 +88,7 @@ internal static class ApiServices
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapCollectionsApi().MapModelApi().MapSearchApi().MapImagesApi().MapClassifyApi().MapCategorizeApi().MapPromptsApi();
+        app.MapCollectionsApi().MapModelApi().MapSearchApi().MapImagesApi().MapBrowseApi().MapClassifyApi().MapCategorizeApi().MapPromptsApi();
         return app;
     }
 }

@@ -11,6 +11,17 @@ namespace ClipSearch.SearchApi.Services;
 /// </summary>
 internal sealed class QueryVectors(QueryEncoder encoder, UploadCache uploads)
 {
+    /// <summary>
+    /// The indexed image a query is made of when it is the only positive term ("more like this", negatives allowed): its results
+    /// leave it out, as <c>GET /api/images/{id}/similar</c> does. Null for any other query. Call after <see cref="BuildAsync"/> validated the terms.
+    /// </summary>
+    public static Guid? SoleImage(SearchRequest request)
+    {
+        var positives = (request.Text is null ? 0 : 1) + (request.ImageId is null ? 0 : 1) + (request.Positive?.Count ?? 0);
+        var image = request.ImageId ?? (request.Positive is [var only] ? only?.ImageId : null);
+        return positives == 1 && Guid.TryParse(image, out var id) ? id : null;
+    }
+
     public async Task<float[]> BuildAsync(SearchRequest request, IVectorCollection collection, CancellationToken cancellationToken)
     {
         var terms = new List<(QueryTerm Term, float Sign, string Field)>();

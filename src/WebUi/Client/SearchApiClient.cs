@@ -40,6 +40,14 @@ public sealed class SearchApiClient(HttpClient http)
     public Task<SearchResponse> SimilarAsync(Guid id, string collection, int k, CancellationToken ct = default) =>
         SendAsync<SearchResponse>(() => new HttpRequestMessage(HttpMethod.Get, $"api/images/{id}/similar?collection={Uri.EscapeDataString(collection)}&k={k}"), ct);
 
+    public Task<List<LabelSetSummary>> LabelSetsAsync(string collection, CancellationToken ct = default) =>
+        SendAsync<List<LabelSetSummary>>(() => new HttpRequestMessage(HttpMethod.Get, $"api/collections/{Uri.EscapeDataString(collection)}/labels"), ct);
+
+    /// <summary>A page of the collection without a query (<c>GET /api/images</c>), in <paramref name="sort"/> order (taken, modified or name).</summary>
+    public Task<SearchResponse> BrowseAsync(string collection, string? filter, string sort, int offset, int k, CancellationToken ct = default) =>
+        SendAsync<SearchResponse>(() => new HttpRequestMessage(HttpMethod.Get, $"api/images?collection={Uri.EscapeDataString(collection)}&sort={Uri.EscapeDataString(sort)}"
+            + $"&offset={offset}&k={k}" + (string.IsNullOrEmpty(filter) ? "" : $"&filter={Uri.EscapeDataString(filter)}")), ct);
+
     public Task<ImageHit> ImageAsync(Guid id, string collection, CancellationToken ct = default) =>
         SendAsync<ImageHit>(() => new HttpRequestMessage(HttpMethod.Get, $"api/images/{id}?collection={Uri.EscapeDataString(collection)}"), ct);
 

@@ -21,6 +21,15 @@ public sealed record SearchState
 
     public FilterState Filter { get; init; } = new();
 
+    /// <summary>
+    /// Order of the collection shown before any query (the API's browse sort: taken, modified or name); null is the
+    /// default, newest taken first. URL parameter <c>order</c>.
+    /// </summary>
+    public string? Order { get; init; }
+
+    /// <summary>The browse orders offered, the default first.</summary>
+    public static readonly string[] Orders = ["taken", "modified", "name"];
+
     public bool HasQuery => !string.IsNullOrWhiteSpace(Query) || Terms.Any(t => !t.Negative);
 
     /// <summary>
@@ -57,6 +66,11 @@ public sealed record SearchState
             query.Add(new("min", MinScore.ToString("0.##", CultureInfo.InvariantCulture)));
         }
 
+        if (Order is not null && Order != Orders[0])
+        {
+            query.Add(new("order", Order));
+        }
+
         query.AddRange(Terms.Select(t => new KeyValuePair<string, string?>(t.Negative ? "n" : "p", t.ToToken())));
         query.AddRange(Filter.ToQuery().Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
         return QueryHelpers.AddQueryString(path, query);
@@ -76,6 +90,7 @@ public sealed record SearchState
             MinScore = float.TryParse(Get("min"), NumberStyles.Float, CultureInfo.InvariantCulture, out var min) && min is >= 0 and <= 1 ? min : 0,
             Terms = [.. All("p").Select(t => SearchTerm.FromToken(t, false)).Concat(All("n").Select(t => SearchTerm.FromToken(t, true))).OfType<SearchTerm>()],
             Filter = FilterState.FromQuery(Get),
+            Order = Orders.Contains(Get("order")) ? Get("order") : null,
         };
     }
 }

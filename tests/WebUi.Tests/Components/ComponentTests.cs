@@ -59,23 +59,22 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
-    public void LabelChips_PastedListAndEnter_BecomeChipsThatCanBeRemoved()
+    public async Task LabelChips_FinishedLabelsFromTheBrowser_BecomeChipsThatCanBeRemoved()
     {
+        JSInterop.Mode = JSRuntimeMode.Loose;
         var labels = new LabelList();
         var changes = 0;
         var cut = Render<LabelChips>(p => p.Add(c => c.Labels, labels).Add(c => c.OnChanged, () => changes++));
+        Assert.Single(JSInterop.Invocations, i => i.Identifier == "clipsearch.chipInput"); // the box is edited in the browser
 
-        cut.Find("input").Input("cat, dog, bi"); // a paste: every label before the last comma becomes a chip
-        Assert.Equal(["cat", "dog"], labels.Labels);
-        Assert.Equal("bi", cut.Find("input").GetAttribute("value"));
-        cut.Find("input").Input("bird");
-        cut.Find("input").KeyDown("Enter");
+        await cut.InvokeAsync(() => cut.Instance.AddLabelsAsync("cat, dog")); // what the browser sends before the last comma
+        await cut.InvokeAsync(() => cut.Instance.AddLabelsAsync("bird"));     // Enter
         Assert.Equal(["cat", "dog", "bird"], labels.Labels);
         Assert.Equal(3, cut.FindAll("[data-testid=chip]").Count);
 
         cut.Find("button[aria-label='Remove label dog']").Click();
         Assert.Equal(["cat", "bird"], labels.Labels);
-        cut.Find("input").KeyDown("Backspace"); // empty box: removes the last chip
+        await cut.InvokeAsync(cut.Instance.RemoveLastAsync); // Backspace in the empty box
         Assert.Equal(["cat"], labels.Labels);
         Assert.Equal(4, changes);
     }
@@ -100,12 +99,15 @@ public sealed class ComponentTests : BunitContext
     public void FilterPanel_FieldsApplied_GiveTheFilterAndClearEmptiesIt()
     {
         FilterState? applied = null;
-        var cut = Render<FilterPanel>(p => p.Add(c => c.Value, new FilterState()).Add(c => c.ValueChanged, f => applied = f));
+        List<LabelSetSummary> sets = [new("category", 12, [new("dog", 7, 7 / 12.0), new("cat", 5, 5 / 12.0)])];
+        var cut = Render<FilterPanel>(p => p.Add(c => c.Value, new FilterState()).Add(c => c.ValueChanged, f => applied = f).Add(c => c.LabelSets, sets));
+        Assert.Equal(["", "category"], cut.FindAll("select[name=lset] option").Select(o => o.GetAttribute("value")));
         cut.Find("input[name=folder]").Change("/photos/2024");
         cut.Find("input[name=minw]").Change("1200");
         cut.FindAll("input[type=checkbox]")[1].Change(true); // png
-        cut.Find("input[name=lset]").Change("category");
-        cut.Find("input[name=label]").Change("cat");
+        cut.Find("select[name=lset]").Change("category");
+        Assert.Equal(["any", "dog (7)", "cat (5)"], cut.FindAll("select[name=label] option").Select(o => o.TextContent));
+        cut.Find("select[name=label]").Change("cat");
         cut.Find("form").Submit();
         Assert.Equal("folder:/photos/2024 and format:png and width>=1200 and label:category=cat", applied!.ToExpression());
 

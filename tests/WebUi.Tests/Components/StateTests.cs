@@ -38,6 +38,15 @@ public sealed class StateTests
     }
 
     [Fact]
+    public void SearchState_BrowseOrder_InTheUrlOnlyWhenNotTheDefault()
+    {
+        Assert.Equal("/?order=name", new SearchState { Order = "name" }.ToUrl());
+        Assert.Equal("/", new SearchState { Order = "taken" }.ToUrl());
+        Assert.Equal("modified", SearchState.FromUrl("http://host/?order=modified").Order);
+        Assert.Null(SearchState.FromUrl("http://host/?order=random").Order);
+    }
+
+    [Fact]
     public void SearchState_ToRequest_SplitsTermsAndLeavesTheScoreToThePage()
     {
         var request = new SearchState { Query = " cat ", Terms = [new SearchTerm(TermKind.Upload, "u1"), new SearchTerm(TermKind.Text, "dog", 2, true)], MinScore = 0.5f }
