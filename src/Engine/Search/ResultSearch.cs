@@ -6,7 +6,8 @@ namespace ClipSearch.Engine.Search;
 
 /// <summary>
 /// A search as the front ends run it (CLI, Search API, eval): the semantic results cut where the matches end
-/// (<see cref="Cutoffs"/>), fused with the keyword matches of a text query (<see cref="RankFusion"/>), re-ranked for
+/// (<see cref="Cutoffs"/>), fused with the keyword matches of a text query - the images whose text holds every word of
+/// it, as a keyword search engine matches (<see cref="RankFusion"/>), re-ranked for
 /// diversity (<see cref="Diversity"/>) or ordered by date or name, then paged. The same query gives the same list every
 /// time, so pages never overlap or skip. Without a cut, sort, diversity or words it is the plain nearest-neighbour search.
 /// </summary>
@@ -17,6 +18,12 @@ public static class ResultSearch
 
     /// <summary>Candidates maximal marginal relevance chooses among; further results follow in their order.</summary>
     public const int DiversityPool = 1000;
+
+    /// <summary>
+    /// Semantic results a hybrid search without a cut fuses with the keyword matches, whatever the page: the fused order of
+    /// the first this many results does not depend on how deep the page asked for is, so pages never overlap.
+    /// </summary>
+    public const int FusionDepth = 1000;
 
     /// <summary>
     /// One page of <paramref name="query"/>'s matches. <paramref name="calibration"/> gives the collection's calibrated threshold
@@ -36,9 +43,7 @@ public static class ResultSearch
         }
 
         var keywords = collection is IKeywordSearchable ? terms : [];
-        // Sorting or diversifying everything the filter admits makes no sense: they apply after the default cut.
-        var cutoff = query.Cutoff == CutoffMethod.None && query.MinScore is null && (query.Order != ResultOrder.Score || query.Diversity > 0)
-            ? Cutoffs.Default : query.Cutoff;
+        var cutoff = query.Cutoff;
         if (cutoff == CutoffMethod.None && query.MinScore is null && query.Order == ResultOrder.Score && query.Diversity <= 0 && keywords.Count == 0)
         {
             var plain = await CollectionSearch.SearchAsync(collection, new VectorQuery(query.Vector, query.K, query.Offset, query.Filter), query.Exclude,
@@ -49,12 +54,13 @@ public static class ResultSearch
         var need = query.Offset + query.K;
         var semantic = query.Mode == SearchMode.Keyword
             ? new SemanticMatches([], true, null, null)
-            : await SemanticAsync(collection, query, cutoff, need, calibration, cancellationToken).ConfigureAwait(false);
+            : await SemanticAsync(collection, query, cutoff, keywords.Count > 0 ? Math.Max(need, FusionDepth) : need, calibration, cancellationToken).ConfigureAwait(false);
         var words = keywords.Count == 0 ? [] : await ((IKeywordSearchable)collection)
             .KeywordSearchAsync(new KeywordQuery(keywords, query.Filter, KeywordLimit), cancellationToken).ConfigureAwait(false);
         var results = keywords.Count == 0
             ? [.. semantic.Hits.Select(h => (h, (MatchedBy?)null, (double)h.Score))]
-            : await FuseAsync(collection, query, semantic.Hits, [.. words.Where(w => w.Id != query.Exclude).Select(w => w.Id)], cancellationToken).ConfigureAwait(false);
+            : await FuseAsync(collection, query, semantic.Hits,
+                [.. words.Where(w => w.Id != query.Exclude && w.Matched == keywords.Count).Select(w => w.Id)], cancellationToken).ConfigureAwait(false);
         if (query.MinScore is { } least)
         {
             results.RemoveAll(r => r.Hit.Score < least); // a fixed threshold holds for the keyword matches too

@@ -31,7 +31,7 @@ internal static class SearchCommand
         {
             Description = $"Show only the results the query really matches and count the weaker ones: {ResultOptions.CutoffNames} (default: none; auto is the method measured best).",
         };
-        var sort = new Option<string?>("--sort") { Description = $"Order of the matches: {ResultOptions.SortNames} (default: score). Sorting applies the auto cut-off when none is given." };
+        var sort = new Option<string?>("--sort") { Description = $"Order of the matches: {ResultOptions.SortNames} (default: score); with --cutoff, of the matches only." };
         var diversity = new Option<float?>("--diversity") { Description = "0 to 1: favour results unlike those above them (maximal marginal relevance), e.g. 0.3." };
         var mode = new Option<string?>("--mode") { Description = $"For TEXT: {ResultOptions.ModeNames} (default: hybrid, by meaning and by words in file and folder names, metadata and labels)." };
         var json = CommonOptions.Json();

@@ -27,6 +27,26 @@ public sealed record SearchState
     /// </summary>
     public string? Order { get; init; }
 
+    /// <summary>
+    /// Where the matches end: null is "auto" (the measured default: only the results the query really matches, the weaker
+    /// ones counted), "none" shows every result. URL parameter <c>cut</c>.
+    /// </summary>
+    public string? Cutoff { get; init; }
+
+    /// <summary>Order of a query's matches (the API's sort: score, taken, modified, name); null is by score. URL parameter <c>sort</c>.</summary>
+    public string? Sort { get; init; }
+
+    /// <summary>Whether bursts of near-identical photos are spread out (diversity 0.3). URL parameter <c>div=1</c>.</summary>
+    public bool Diverse { get; init; }
+
+    /// <summary>The cut-offs offered ("auto" is the default) and the query orders.</summary>
+    public static readonly string[] Cutoffs = ["auto", "none"];
+
+    public static readonly string[] Sorts = ["score", "taken", "modified", "name"];
+
+    /// <summary>The diversity a page asks for when <see cref="Diverse"/> is on.</summary>
+    public const float Diversity = 0.3f;
+
     /// <summary>The browse orders offered, the default first.</summary>
     public static readonly string[] Orders = ["taken", "modified", "name"];
 
@@ -45,6 +65,9 @@ public sealed record SearchState
         Filter = Filter.ToExpression(),
         K = k,
         Offset = offset,
+        Cutoff = Cutoff ?? Cutoffs[0],
+        Sort = Sort,
+        Diversity = Diverse ? Diversity : null,
     };
 
     /// <summary>The page URL ("/" with the parameters that are set).</summary>
@@ -71,6 +94,21 @@ public sealed record SearchState
             query.Add(new("order", Order));
         }
 
+        if (Cutoff is not null && Cutoff != Cutoffs[0])
+        {
+            query.Add(new("cut", Cutoff));
+        }
+
+        if (Sort is not null && Sort != Sorts[0])
+        {
+            query.Add(new("sort", Sort));
+        }
+
+        if (Diverse)
+        {
+            query.Add(new("div", "1"));
+        }
+
         query.AddRange(Terms.Select(t => new KeyValuePair<string, string?>(t.Negative ? "n" : "p", t.ToToken())));
         query.AddRange(Filter.ToQuery().Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)));
         return QueryHelpers.AddQueryString(path, query);
@@ -91,6 +129,9 @@ public sealed record SearchState
             Terms = [.. All("p").Select(t => SearchTerm.FromToken(t, false)).Concat(All("n").Select(t => SearchTerm.FromToken(t, true))).OfType<SearchTerm>()],
             Filter = FilterState.FromQuery(Get),
             Order = Orders.Contains(Get("order")) ? Get("order") : null,
+            Cutoff = Cutoffs.Contains(Get("cut")) && Get("cut") != Cutoffs[0] ? Get("cut") : null,
+            Sort = Sorts.Contains(Get("sort")) && Get("sort") != Sorts[0] ? Get("sort") : null,
+            Diverse = Get("div") == "1",
         };
     }
 }

@@ -95,10 +95,10 @@ public sealed class ResultSearchTests : IDisposable
         Assert.Equal(["burst-2.jpg", "other.jpg", "burst-1.jpg", "burst-3.jpg"], Names(taken)); // no date taken last
         var modified = await ResultSearch.SearchAsync(collection, new ResultQuery(Query, 10, Cutoff: CutoffMethod.Jump, Order: ResultOrder.Modified));
         Assert.Equal(["other.jpg", "burst-3.jpg", "burst-2.jpg", "burst-1.jpg"], Names(modified));
-        // Sorting with no cut asked for applies the default one: a date order of the whole collection would bury the matches.
-        var name = await ResultSearch.SearchAsync(collection, new ResultQuery(Query, 2, 2, Order: ResultOrder.Name));
-        Assert.Equal(["burst-3.jpg", "other.jpg"], Names(name));
-        Assert.Equal(4, name.Matches);
+        // Without a cut, the order applies to every result (the best MaxK).
+        var name = await ResultSearch.SearchAsync(collection, new ResultQuery(Query, 2, 4, Order: ResultOrder.Name));
+        Assert.Equal(["unrelated-00.jpg", "unrelated-01.jpg"], Names(name));
+        Assert.Null(name.Matches);
     }
 
     [Fact]

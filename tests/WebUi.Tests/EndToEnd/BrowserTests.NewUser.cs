@@ -55,7 +55,7 @@ public sealed partial class BrowserTests
         Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
         var page = await servers.PageAsync();
         // The tiny model's scores go below 0 for the weakest results: a slider at 0 is off and hides none of them.
-        await page.GotoAsync("/?q=a+photo+of+a+shape.");
+        await page.GotoAsync("/?q=a+photo+of+a+shape.&cut=none");
         await NamesAsync(page);
         await page.Locator("button.more").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=result-count]")).ToContainTextAsync($"{servers.Photos.Files.Count} results in");
@@ -68,7 +68,7 @@ public sealed partial class BrowserTests
     {
         Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
         var page = await servers.PageAsync();
-        await page.GotoAsync("/?q=a+photo+of+a+shape.");
+        await page.GotoAsync("/?q=a+photo+of+a+shape.&cut=none");
         await NamesAsync(page);
         var more = page.Locator("button.more");
         await more.ClickAsync();
@@ -76,7 +76,7 @@ public sealed partial class BrowserTests
         await Assertions.Expect(more).ToHaveCountAsync(0); // every image is shown: nothing more to fetch
 
         // Results come best first: once the slider hides some, no further page can hold a match.
-        await page.GotoAsync("/?q=a+photo+of+a+shape.");
+        await page.GotoAsync("/?q=a+photo+of+a+shape.&cut=none");
         await NamesAsync(page);
         var scores = await ScoresAsync(page);
         var slider = page.Locator("[data-testid=min-score]");
