@@ -92,13 +92,19 @@ public sealed class ModelJsonShapeTests
         var (exit, stdout, stderr) = await CliRunner.RunAsync("eval", "--dataset", dataset.Root, "--json");
         Assert.True(exit == 0, stderr);
         var result = JsonShape.Single(stdout);
-        JsonShape.AssertNames(result, "images", "top1", "top5", "images_per_second", "per_class");
+        JsonShape.AssertNames(result, "images", "top1", "top5", "images_per_second", "per_class", "retrieval");
         JsonShape.AssertNames(result.GetProperty("per_class"), "blue circle", "red star");
+        var retrieval = result.GetProperty("retrieval");
+        JsonShape.AssertNames(retrieval, "queries", "precision_at10", "mean_average_precision", "calibrated_threshold", "default_cutoff", "cutoffs");
+        JsonShape.AssertNames(retrieval.GetProperty("cutoffs"), "jump", "relative", "calibrated", "none");
+        JsonShape.AssertNames(retrieval.GetProperty("cutoffs").GetProperty("jump"), "precision", "recall", "f1", "shown");
+        // Two classes of two: each class name finds its two images first.
+        Assert.Equal(1.0, retrieval.GetProperty("mean_average_precision").GetDouble(), 6);
 
         (exit, stdout, stderr) = await CliRunner.RunAsync("eval", "--dataset", dataset.Root, "--compare-templates", "--json");
         Assert.True(exit == 0, stderr);
         result = JsonShape.Single(stdout);
-        JsonShape.AssertNames(result, "images", "top1", "top5", "images_per_second", "per_class", "templates");
+        JsonShape.AssertNames(result, "images", "top1", "top5", "images_per_second", "per_class", "templates", "retrieval");
         Assert.All(result.GetProperty("templates").EnumerateArray(), t => JsonShape.AssertNames(t, "prompts", "top1", "top5"));
     }
 

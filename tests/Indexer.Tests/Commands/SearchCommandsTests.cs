@@ -72,6 +72,38 @@ public sealed class SearchCommandsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Search_CutoffSortAndWords_MatchesCountedOrderedAndFoundByFolderName()
+    {
+        var total = (await _folder.PointsAsync()).Count;
+        var (exit, stdout, stderr) = await CliRunner.RunAsync("search", "a photo of a red star.", "--store", _folder.Store, "--cutoff", "relative", "-k", "50", "--json");
+        Assert.True(exit == 0, stderr);
+        var answer = JsonDocument.Parse(stdout).RootElement;
+        var matches = answer.GetProperty("matches").GetInt32();
+        Assert.Equal(matches, Hits(stdout).Count);
+        Assert.Equal(total - matches, answer.GetProperty("weaker").GetInt64());
+        Assert.Equal("relative", answer.GetProperty("cutoff_method").GetString());
+        Assert.All(Hits(stdout), h => Assert.Contains("red-star", h.Path, StringComparison.Ordinal));
+        var (_, text, summary) = await CliRunner.RunAsync("search", "a photo of a red star.", "--store", _folder.Store, "--cutoff", "relative");
+        Assert.Contains($"{total - matches} weaker results not shown (--cutoff none shows them)", summary, StringComparison.Ordinal);
+        Assert.Equal(matches, CliRunner.Lines(text).Length);
+
+        // By name: the same kind of cut, ordered by path.
+        var (_, byName, _) = await CliRunner.RunAsync("search", "a photo of a circle.", "--store", _folder.Store, "--cutoff", "relative", "--sort", "name", "-k", "100", "--json");
+        var paths = Hits(byName).Select(h => h.Path).ToList();
+        Assert.Equal(paths.Order(StringComparer.Ordinal), paths);
+
+        // "odd" means nothing to the model: by words, exactly the images of the folder named so.
+        var (_, odd, _) = await CliRunner.RunAsync("search", "odd", "--store", _folder.Store, "--mode", "keyword", "-k", "100", "--json");
+        var expected = (await _folder.PointsAsync()).Keys.Where(p => p.StartsWith("odd/", StringComparison.Ordinal)).Count();
+        Assert.Equal(expected, Hits(odd).Count);
+        Assert.All(Hits(odd), h => Assert.Contains("/odd/", h.Path, StringComparison.Ordinal));
+
+        var bad = await CliRunner.RunAsync("search", "x", "--store", _folder.Store, "--cutoff", "best");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("none, auto, jump, relative, calibrated", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_WithFilter_ReturnsTheBestMatchingOnly()
     {
         var even = _folder.Images.Replace('\\', '/') + "/even";
