@@ -21,15 +21,20 @@ internal sealed partial class EmbeddedCollection : IKeywordSearchable
             {
                 using var command = IndexDatabase.Command(_reader!, null, KeywordRows.SearchSql, ("$c", Name));
                 var match = command.Parameters.Add("$match", SqliteType.Text);
-                foreach (var term in KeywordRanking.DistinctTerms(query))
+                var terms = KeywordRanking.DistinctTerms(query);
+                // Every term at once: one FTS5 AND query, no partial matches collected.
+                IEnumerable<(string Match, int Count)> queries = query.All
+                    ? [(string.Join(" AND ", terms.Select(KeywordRows.Match)), terms.Count)]
+                    : terms.Select(t => (KeywordRows.Match(t), 1));
+                foreach (var (text, count) in queries)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    match.Value = KeywordRows.Match(term);
+                    match.Value = text;
                     using var r = command.ExecuteReader();
                     while (r.Read())
                     {
                         var id = PointRows.ReadId(r, 0);
-                        matched[id] = matched.GetValueOrDefault(id) + 1;
+                        matched[id] = matched.GetValueOrDefault(id) + count;
                     }
                 }
             }

@@ -38,7 +38,8 @@ internal sealed partial class QdrantCollection : IKeywordSearchable
             while (offset is not null);
         }
 
-        return KeywordRanking.Top(matched, query.Limit);
+        // Every term asked for: the images that matched them all (the per-term scrolls above give exactly the embedded store's AND).
+        return KeywordRanking.Top(matched, query.Limit, query.All ? KeywordRanking.DistinctTerms(query).Count : 1);
     }
 
     /// <summary>

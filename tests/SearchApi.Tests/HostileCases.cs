@@ -144,13 +144,16 @@ internal static class HostileCases
         // Unknown routes and methods.
         foreach (var (method, url, status) in new (string, string, int)[]
         {
-            ("GET", "/api/nope", 404), ("GET", "/api", 404), ("GET", "/../../etc/passwd", 404), ("GET", "/%2e%2e/%2e%2e/etc/passwd", 404), ("GET", "/api/images", 404),
+            ("GET", "/api/nope", 404), ("GET", "/api", 404), ("GET", "/../../etc/passwd", 404), ("GET", "/%2e%2e/%2e%2e/etc/passwd", 404),
             ("PUT", "/api/search", 405), ("PATCH", "/api/collections", 405), ("DELETE", "/api/collections", 405), ("DELETE", "/api/search", 405), ("POST", "/api/collections", 405),
             ("PUT", "/api/images/00000000-0000-0000-0000-000000000000", 405), ("POST", "/openapi/v1.json", 405), ("GET", "/api/search/image", 405),
         })
         {
             Add($"route-{method}-{Label(url)}", new HostileCase(method, url, Status: status));
         }
+
+        // Browsing: the collection without a query (it answered 404 before browsing existed).
+        Add("route-GET-_api_images", new HostileCase("GET", "/api/images", Status: 200, Success: true));
 
         return cases;
     }

@@ -74,6 +74,9 @@ public abstract partial class VectorStoreConformanceTests
         Assert.Equal("1:1 3:1 4:1", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("jpg"), Limit: 3))));
         Assert.Equal("5:3 1:1", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("beach sea sky"), Limit: 2))));
         Assert.Equal("5:1", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("beach"), new LabelFilter("scenes", ["sea"])))));
+        // Every term at once: only the images that hold them all.
+        Assert.Equal("5:3", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("beach sea sky"), All: true))));
+        Assert.Equal("", Format(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("beach sea sky"), new FormatFilter(["png"]), All: true))));
     }
 
     [SkippableFact]

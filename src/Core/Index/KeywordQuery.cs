@@ -13,7 +13,9 @@ namespace ClipSearch.Core.Index;
 /// <param name="Terms">The distinct terms, in query order.</param>
 /// <param name="Filter">Only images matching this filter.</param>
 /// <param name="Limit">At most this many hits (1 to <see cref="VectorQuery.MaxK"/>).</param>
-public sealed record KeywordQuery(IReadOnlyList<KeywordTerm> Terms, PointFilter? Filter = null, int Limit = 1000)
+/// <param name="All">Only the images matching every term (as a keyword search engine matches; the hits then all have
+/// <see cref="KeywordHit.Matched"/> = the number of terms), which a store can answer without collecting partial matches.</param>
+public sealed record KeywordQuery(IReadOnlyList<KeywordTerm> Terms, PointFilter? Filter = null, int Limit = 1000, bool All = false)
 {
     /// <summary>Words a search for meaning is full of and a file name says nothing by.</summary>
     public static IReadOnlySet<string> Fillers { get; } = new HashSet<string>(StringComparer.Ordinal)

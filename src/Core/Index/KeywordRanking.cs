@@ -12,12 +12,13 @@ public static class KeywordRanking
 
     /// <summary>
     /// The hits of <paramref name="matched"/> (image id, number of distinct terms it matched) ordered by matches descending, then
-    /// by id ascending (<see cref="Guid.CompareTo(Guid)"/>, which is the canonical UUID order the vector search breaks ties by), at most <paramref name="limit"/>.
+    /// by id ascending (<see cref="Guid.CompareTo(Guid)"/>, which is the canonical UUID order the vector search breaks ties by), at most <paramref name="limit"/>;
+    /// only those matching at least <paramref name="least"/> terms.
     /// </summary>
-    public static IReadOnlyList<KeywordHit> Top(IEnumerable<KeyValuePair<Guid, int>> matched, int limit)
+    public static IReadOnlyList<KeywordHit> Top(IEnumerable<KeyValuePair<Guid, int>> matched, int limit, int least = 1)
     {
         ArgumentNullException.ThrowIfNull(matched);
-        return matched.Where(kv => kv.Value > 0)
+        return matched.Where(kv => kv.Value >= Math.Max(1, least))
             .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
             .Take(limit)
             .Select(kv => new KeywordHit(kv.Key, kv.Value))

@@ -42,9 +42,14 @@ public static class ResultSearch
                 : $"collection '{collection.Name}' has no keyword index.");
         }
 
+        // The keyword matches first (the images holding every word): a query that has none is a semantic search, at its cost.
         var keywords = collection is IKeywordSearchable ? terms : [];
+        var words = keywords.Count == 0 ? [] : (await ((IKeywordSearchable)collection)
+            .KeywordSearchAsync(new KeywordQuery(keywords, query.Filter, KeywordLimit, All: true), cancellationToken).ConfigureAwait(false))
+            .Where(w => w.Id != query.Exclude).Select(w => w.Id).ToList();
+        var fused = words.Count > 0 || query.Mode == SearchMode.Keyword;
         var cutoff = query.Cutoff;
-        if (cutoff == CutoffMethod.None && query.MinScore is null && query.Order == ResultOrder.Score && query.Diversity <= 0 && keywords.Count == 0)
+        if (cutoff == CutoffMethod.None && query.MinScore is null && query.Order == ResultOrder.Score && query.Diversity <= 0 && !fused)
         {
             var plain = await CollectionSearch.SearchAsync(collection, new VectorQuery(query.Vector, query.K, query.Offset, query.Filter), query.Exclude,
                 cancellationToken).ConfigureAwait(false);
@@ -54,13 +59,10 @@ public static class ResultSearch
         var need = query.Offset + query.K;
         var semantic = query.Mode == SearchMode.Keyword
             ? new SemanticMatches([], true, null, null)
-            : await SemanticAsync(collection, query, cutoff, keywords.Count > 0 ? Math.Max(need, FusionDepth) : need, calibration, cancellationToken).ConfigureAwait(false);
-        var words = keywords.Count == 0 ? [] : await ((IKeywordSearchable)collection)
-            .KeywordSearchAsync(new KeywordQuery(keywords, query.Filter, KeywordLimit), cancellationToken).ConfigureAwait(false);
-        var results = keywords.Count == 0
-            ? [.. semantic.Hits.Select(h => (h, (MatchedBy?)null, (double)h.Score))]
-            : await FuseAsync(collection, query, semantic.Hits,
-                [.. words.Where(w => w.Id != query.Exclude && w.Matched == keywords.Count).Select(w => w.Id)], cancellationToken).ConfigureAwait(false);
+            : await SemanticAsync(collection, query, cutoff, fused ? Math.Max(need, FusionDepth) : need, calibration, cancellationToken).ConfigureAwait(false);
+        var results = fused
+            ? await FuseAsync(collection, query, semantic.Hits, words, cancellationToken).ConfigureAwait(false)
+            : [.. semantic.Hits.Select(h => (h, (MatchedBy?)null, (double)h.Score))];
         if (query.MinScore is { } least)
         {
             results.RemoveAll(r => r.Hit.Score < least); // a fixed threshold holds for the keyword matches too

@@ -34,7 +34,8 @@ internal static class ApiServices
         services.AddSingleton<SearchRunner>();
         services.AddSingleton<Thumbnails>();
         services.AddSingleton<CategorizeJobs>();
-        services.AddHostedService<WarmUp>(); // first: the server listens once it has run
+        services.AddSingleton<WarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<WarmUp>()); // first: the server listens once it has run
         services.AddHostedService<CategorizeJobRunner>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClipSearch.SearchApi.Hosting;
 
-/// <summary>Ready when the model is loaded (it is, once this check can be built) and the index answers.</summary>
-internal sealed class ReadinessCheck(LoadedModel clip, IndexAccess index) : IHealthCheck
+/// <summary>Ready when the model is loaded (it is, once this check can be built), the warm-up search has run and the index answers.</summary>
+internal sealed class ReadinessCheck(LoadedModel clip, IndexAccess index, WarmUp warmUp) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -16,6 +16,11 @@ internal sealed class ReadinessCheck(LoadedModel clip, IndexAccess index) : IHea
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             var collections = await index.Store.ListCollectionsAsync(timeout.Token).ConfigureAwait(false);
             data["collections"] = collections.Count;
+            if (!warmUp.Done)
+            {
+                return HealthCheckResult.Unhealthy("warming up: the first search is being run", data: data);
+            }
+
             return HealthCheckResult.Healthy($"model {clip.ModelId} loaded; index at {index.Location} reachable", data);
         }
         catch (Exception e) when (e is Core.Index.VectorStoreException or OperationCanceledException)
