@@ -18,7 +18,7 @@ public sealed record RetrievalEvaluation(int Queries, double PrecisionAt10, doub
 
     /// <summary>
     /// Ranks <paramref name="images"/> (unit vectors, with their class) against each class's query embedding in
-    /// <paramref name="queries"/>; <paramref name="calibratedThreshold"/> is the collection's calibrated cut.
+    /// <paramref name="queries"/> (normalised here); <paramref name="calibratedThreshold"/> is the collection's calibrated cut.
     /// </summary>
     public static RetrievalEvaluation Run(IReadOnlyList<(string Truth, float[] Embedding)> images, IReadOnlyDictionary<string, float[]> queries,
         float calibratedThreshold)
@@ -27,8 +27,10 @@ public sealed record RetrievalEvaluation(int Queries, double PrecisionAt10, doub
         ArgumentNullException.ThrowIfNull(queries);
         double p10 = 0, ap = 0;
         var sums = Methods.ToDictionary(m => m, _ => (Precision: 0.0, Recall: 0.0, F1: 0.0, Shown: 0.0));
-        foreach (var (label, query) in queries)
+        foreach (var (label, embedding) in queries)
         {
+            var query = (float[])embedding.Clone();
+            VectorMath.NormalizeInPlace(query);
             var ranked = images.Select((image, i) => (Relevant: image.Truth == label, Score: TensorPrimitives.Dot(query, image.Embedding), Index: i))
                 .OrderByDescending(r => r.Score).ThenBy(r => r.Index).ToList();
             var relevant = ranked.Count(r => r.Relevant);

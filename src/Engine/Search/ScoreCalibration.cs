@@ -24,6 +24,9 @@ public sealed class ScoreCalibration(StoreContext store)
 
     private readonly Lock _gate = new();
 
+    // The thresholds read or computed so far, by file: a calibrated search reads its file once per process, not per query.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Kept> _known = new(StringComparer.Ordinal);
+
     /// <summary>The threshold for <paramref name="collection"/> searched with <paramref name="text"/>'s queries.</summary>
     public async Task<float> ThresholdAsync(IVectorCollection collection, ITextEncoder text, CancellationToken cancellationToken = default)
     {
@@ -31,17 +34,25 @@ public sealed class ScoreCalibration(StoreContext store)
         ArgumentNullException.ThrowIfNull(text);
         var file = Path.Combine(store.StateFolder, "calibration", collection.Name + ".json");
         var count = await collection.CountAsync(null, cancellationToken).ConfigureAwait(false);
-        if (Read(file) is { } kept && kept.ImageModel == collection.ModelId && kept.TextModel == text.ModelId && kept.Quantile == Quantile
-            && count <= 2 * kept.Images && 2 * count >= kept.Images)
+        bool Fits(Kept? k) => k is not null && k.ImageModel == collection.ModelId && k.TextModel == text.ModelId && k.Quantile == Quantile
+            && count <= 2 * k.Images && 2 * count >= k.Images;
+        if (_known.TryGetValue(file, out var known) && Fits(known))
         {
+            return known.Threshold;
+        }
+
+        if (Read(file) is { } kept && Fits(kept))
+        {
+            _known[file] = kept;
             return kept.Threshold;
         }
 
         var sample = await SampleAsync(collection, count, cancellationToken).ConfigureAwait(false);
         var probes = text.Encode(ProbeQueries.All, cancellationToken);
-        var threshold = Threshold(probes, sample, Quantile);
-        Write(file, new Kept(collection.ModelId, text.ModelId, count, Quantile, threshold));
-        return threshold;
+        var computed = new Kept(collection.ModelId, text.ModelId, count, Quantile, Threshold(probes, sample, Quantile));
+        Write(file, computed);
+        _known[file] = computed;
+        return computed.Threshold;
     }
 
     /// <summary>The <paramref name="quantile"/> of the scores of every (probe, image) pair.</summary>

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClipSearch.Clip.Models;
-using ClipSearch.Core;
 using ClipSearch.Core.Embeddings;
 using ClipSearch.Core.Ranking;
 using ClipSearch.Core.ZeroShot;
@@ -138,7 +137,7 @@ internal static class EvalCommand
         var queries = engine.Text.Encode(labels, ct);
         var images = embedded.Select(e => (e.Truth, e.Embedding)).ToList();
         var threshold = ScoreCalibration.Threshold(engine.Text.Encode(ProbeQueries.All, ct), [.. images.Select(i => i.Embedding)], ScoreCalibration.Quantile);
-        var retrieval = RetrievalEvaluation.Run(images, labels.Select((l, i) => (l, Unit(queries[i]))).ToDictionary(x => x.l, x => x.Item2), threshold);
+        var retrieval = RetrievalEvaluation.Run(images, labels.Select((l, i) => (l, queries[i])).ToDictionary(x => x.l, x => x.Item2), threshold);
         var loaded = engine.Model;
         return new EvalRun(loaded.ModelId, engine.ModelLocation.Variant, ModelFamilies.Name(loaded.Family), result, imagesPerSecond, comparison, failed, retrieval);
     }
@@ -179,13 +178,6 @@ internal static class EvalCommand
             await output.WriteLineAsync(JsonSerializer.Serialize(new EvalComparisonOutput([.. runs.Select(r => r.ToOutput())]), CliJsonContext.Relaxed.EvalComparisonOutput))
                 .ConfigureAwait(false);
         }
-    }
-
-    private static float[] Unit(float[] v)
-    {
-        var copy = (float[])v.Clone();
-        VectorMath.NormalizeInPlace(copy);
-        return copy;
     }
 
     /// <summary>The images of each class folder, with their labels.</summary>

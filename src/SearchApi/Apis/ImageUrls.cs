@@ -1,5 +1,4 @@
 using ClipSearch.Core.Index;
-using ClipSearch.Core.ZeroShot;
 using ClipSearch.SearchApi.Contracts;
 
 namespace ClipSearch.SearchApi.Apis;
@@ -25,7 +24,5 @@ internal static class ImageUrls
     /// <summary>A multi-label run's further labels in the contract's terms (null for a single-label run).</summary>
     public static List<FurtherLabel>? Further(IReadOnlyList<ScoredLabel>? also) => also is null ? null : [.. also.Select(a => new FurtherLabel(a.Label, a.Score))];
 
-    /// <summary>Search hits in the contract's terms; <paramref name="scoring"/>, for a text query, gives a sigmoid model's pair probabilities.</summary>
-    public static List<ImageHit> Hits(IEnumerable<SearchHit> hits, string collection, ZeroShotScoring? scoring = null) =>
-        [.. hits.Select(h => Hit(h.Id, h.Score, h.Payload, collection, scoring?.PairProbability(h.Score)))];
+    public static List<ImageHit> Hits(IEnumerable<SearchHit> hits, string collection) => [.. hits.Select(h => Hit(h.Id, h.Score, h.Payload, collection))];
 }

@@ -1,4 +1,3 @@
-using ClipSearch.Core.Index;
 using ClipSearch.Engine.Categorization;
 
 namespace ClipSearch.SearchApi.Services;
@@ -71,9 +70,11 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         lock (_gate)
         {
             _rows.Add(row);
-            foreach (var label in Assigned(row))
+            // Running counts (polls need not group every row): the row under each label it got.
+            _counts[row.Label] = _counts.GetValueOrDefault(row.Label) + 1;
+            foreach (var also in row.Also ?? [])
             {
-                _counts[label.Label] = _counts.GetValueOrDefault(label.Label) + 1; // running counts: polls need not group every row
+                _counts[also.Label] = _counts.GetValueOrDefault(also.Label) + 1;
             }
         }
     }
@@ -100,7 +101,7 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         {
             source = _gallery is { } gallery
                 ? (label is null ? gallery.All : gallery.ByLabel.GetValueOrDefault(label, []))
-                : label is null ? [.. Sorted(_rows)] : [.. WithLabel(_rows, label)];
+                : label is null ? [.. Sorted(_rows)] : Ranked(Entries(_rows).Where(e => e.Label == label));
         }
 
         return skip >= source.Length ? Array.Empty<Categorized>() : new ArraySegment<Categorized>(source, skip, Math.Min(take, source.Length - skip));
@@ -108,14 +109,13 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
 
     private static IEnumerable<Categorized> Sorted(IEnumerable<Categorized> rows) => rows.OrderByDescending(r => r.Score).ThenBy(r => r.Id);
 
-    // The rows given label, by that label's own score.
-    private static IEnumerable<Categorized> WithLabel(IEnumerable<Categorized> rows, string label) =>
-        rows.Select(r => (Row: r, Score: ScoreOf(r, label))).Where(x => x.Score is not null).OrderByDescending(x => x.Score).ThenBy(x => x.Row.Id).Select(x => x.Row);
+    // Each row under every label it got (its best, then a multi-label job's further ones), with that label's score.
+    private static IEnumerable<(string Label, float Score, Categorized Row)> Entries(IEnumerable<Categorized> rows) =>
+        rows.SelectMany(r => (r.Also ?? []).Select(a => (a.Label, a.Score, r)).Prepend((r.Label, r.Score, r)));
 
-    private static float? ScoreOf(Categorized row, string label) => Assigned(row).FirstOrDefault(l => l.Label == label)?.Score;
-
-    private static IEnumerable<ScoredLabel> Assigned(Categorized row) =>
-        row.Also is null ? [new ScoredLabel(row.Label, row.Score)] : row.Also.Prepend(new ScoredLabel(row.Label, row.Score));
+    // The rows of one label's entries, by that label's own score, ties by id.
+    private static Categorized[] Ranked(IEnumerable<(string Label, float Score, Categorized Row)> entries) =>
+        [.. entries.OrderByDescending(e => e.Score).ThenBy(e => e.Row.Id).Select(e => e.Row)];
 
     public void Complete(CategorizeSummary summary)
     {
@@ -127,8 +127,7 @@ internal sealed class CategorizeJob(string id, string collection, string labelSe
         }
 
         all = [.. Sorted(all)];
-        var byLabel = all.SelectMany(r => Assigned(r).Select(l => l.Label)).Distinct(StringComparer.Ordinal)
-            .ToDictionary(l => l, l => WithLabel(all, l).ToArray(), StringComparer.Ordinal);
+        var byLabel = Entries(all).GroupBy(e => e.Label, StringComparer.Ordinal).ToDictionary(g => g.Key, Ranked, StringComparer.Ordinal);
         lock (_gate)
         {
             _gallery = (all, byLabel);
