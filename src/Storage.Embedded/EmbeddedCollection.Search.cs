@@ -10,6 +10,7 @@ internal sealed partial class EmbeddedCollection
     private const int ParallelScanThreshold = 32_768;
 
     private long _graphSearches;
+    private FilterMatches? _filterMatches;
 
     /// <summary>Searches answered through the HNSW graph so far (diagnostics for tests and benchmarks).</summary>
     internal long GraphSearches => Interlocked.Read(ref _graphSearches);
@@ -35,13 +36,13 @@ internal sealed partial class EmbeddedCollection
         Func<ulong, bool>? accept = null;
         if (query.Filter is { } filter)
         {
-            var matching = _table.CountMatching(filter);
-            if (matching <= Math.Max(need * 20, _table.Count / 20))
+            var matches = Matches(filter);
+            if (matches.Count <= Math.Max(need * 20, _table.Count / 20))
             {
                 return null;
             }
 
-            accept = key => _table.TryGetByKey((long)key, out var s) && _table.PayloadAt(s) is { } p && filter.Matches(p);
+            accept = matches.Accepts;
         }
 
         Interlocked.Increment(ref _graphSearches);
@@ -73,6 +74,20 @@ internal sealed partial class EmbeddedCollection
 
         _table.Scan(query.Vector, 0, _table.HighWater, query.Filter, minScore, top, onlyOutsideGraph: true);
         return top.Count < need ? null : Hits(top, query.Offset);
+    }
+
+    /// <summary>The points matching <paramref name="filter"/>, remembered until the table changes (read lock held): a pass over every payload costs 10M checks at scale, while the same filter comes back query after query.</summary>
+    private FilterMatches Matches(PointFilter filter)
+    {
+        var cached = Volatile.Read(ref _filterMatches);
+        if (cached is not null && cached.Seq == _table.Seq && cached.Generation == _table.Generation && cached.Filter.Equals(filter))
+        {
+            return cached;
+        }
+
+        var matches = FilterMatches.Of(_table, filter);
+        Volatile.Write(ref _filterMatches, matches);
+        return matches;
     }
 
     private List<SearchHit> Hits(TopK top, int offset) =>
@@ -186,6 +201,25 @@ internal sealed partial class EmbeddedCollection
                 await onBatch(points, buffer.AsMemory(0, points.Count * Dimension)).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Every slot's row, id and payload to <paramref name="visit"/>, in blocks, each worker a contiguous share of the slots.</summary>
+    internal void VisitRows(int workers, StoredRowsVisitor visit, CancellationToken cancellationToken)
+    {
+        const int BlockRows = 256;
+        Refresh();
+        using var hold = _table.ReadLock();
+        var slots = _table.HighWater;
+        var share = (slots + workers - 1) / workers;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
+        {
+            var end = Math.Min(slots, (worker + 1) * share);
+            for (var from = worker * share; from < end; from += BlockRows)
+            {
+                var to = Math.Min(end, from + BlockRows);
+                visit(worker, _table.Rows(from, to), _table.Ids.AsSpan(from, to - from), _table.Payloads(from, to));
+            }
+        });
     }
 
     /// <summary>A point's vector, copied out of the mirror (into an array that is not zeroed first: it is overwritten whole).</summary>

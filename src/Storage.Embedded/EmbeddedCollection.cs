@@ -30,7 +30,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         Name = name;
         ModelId = modelId;
         Dimension = dimension;
-        _table = new VectorTable(dimension, options.ScanPrecision == ScanPrecision.Int8Rerank);
+        _table = new VectorTable(dimension, new RowFiles(db.Folder, name), options.ScanPrecision == ScanPrecision.Int8Rerank);
         _graph = options.SearchMode == SearchMode.Auto ? new GraphMaintainer(_table, options.Ann, new AnnIndexFactory(options.Ann), new GraphFile(db.Folder, name), name, logger) : null;
     }
 
@@ -97,49 +97,6 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
                 $"Collection '{Name}' no longer exists (it was dropped).", null);
     }
 
-    private void ApplyChanges(SqliteConnection connection, SqliteTransaction tx, long since, bool full, long seq, string generation)
-    {
-        var removed = new List<Guid>();
-        if (!full)
-        {
-            using var tombs = IndexDatabase.Command(connection, tx, "SELECT id FROM tombstones WHERE collection = $c AND seq > $s ORDER BY seq", ("$c", Name), ("$s", since));
-            using var r = tombs.ExecuteReader();
-            while (r.Read())
-            {
-                removed.Add(PointRows.ReadId(r, 0));
-            }
-        }
-
-        var rows = new List<StoredRow>();
-        using (var points = IndexDatabase.Command(connection, tx, $"SELECT {PointRows.Columns} FROM points WHERE collection = $c AND seq > $s", ("$c", Name), ("$s", since)))
-        {
-            using var r = points.ExecuteReader();
-            while (r.Read())
-            {
-                rows.Add(PointRows.Read(r));
-            }
-        }
-
-        using var write = _table.WriteLock();
-        if (full)
-        {
-            _table.Clear();
-        }
-
-        foreach (var id in removed)
-        {
-            _table.Remove(id);
-        }
-
-        foreach (var row in rows)
-        {
-            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
-        }
-
-        _table.Seq = seq;
-        _table.Generation = generation;
-    }
-
     private T Read<T>(Func<T> read)
     {
         using var hold = _table.ReadLock();
@@ -181,6 +138,18 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
     public void Dispose()
     {
         _graph?.Dispose();
+        try
+        {
+            using (_table.WriteLock())
+            {
+                _table.SaveRows();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The row file is a cache of the database: without its stamp the next start rebuilds it.
+        }
+
         lock (_refreshGate)
         {
             _dataVersion?.Dispose();

@@ -155,6 +155,29 @@ public sealed class EmbeddedVectorStore : IVectorStore
         return true;
     }
 
+    /// <summary>
+    /// Visits every stored row of <paramref name="name"/> once, split over <paramref name="workers"/> threads that each see
+    /// blocks of consecutive slots (benchmarks: an exact ground truth straight from the memory-mapped rows). Writes wait meanwhile.
+    /// </summary>
+    public async Task VisitRowsAsync(string name, int workers, StoredRowsVisitor visit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        var collection = (EmbeddedCollection)await OpenCollectionAsync(name, null, null, cancellationToken).ConfigureAwait(false);
+        collection.VisitRows(workers, visit, cancellationToken);
+    }
+
+    /// <summary>
+    /// How <paramref name="name"/> was loaded by this store (benchmarks, diagnostics): whether its float32 rows were mapped
+    /// from the row file its last clean close stamped (rather than read from the database), and whether its graph was
+    /// reloaded from its saved file (rather than built).
+    /// </summary>
+    public async Task<(bool RowsRestored, bool GraphReloaded)> DescribeLoadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var collection = (EmbeddedCollection)await OpenCollectionAsync(name, null, null, cancellationToken).ConfigureAwait(false);
+        return (collection.RowsRestored, collection.GraphLoadedFromFile);
+    }
+
     private (string ModelId, int Dimension)? ReadCollection(string name) => _db.Run($"open collection '{name}'", connection =>
     {
         using var command = IndexDatabase.Command(connection, null, "SELECT model_id, dimension FROM collections WHERE name = $n", ("$n", name));

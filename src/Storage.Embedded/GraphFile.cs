@@ -76,7 +76,7 @@ internal sealed partial class GraphFile(string indexFolder, string collection)
     }
 
     /// <summary>Writes <paramref name="path"/> so that a crash leaves the old file or the new one whole, never a part.</summary>
-    private static void WriteAtomically(string path, Action<Stream> write)
+    internal static void WriteAtomically(string path, Action<Stream> write)
     {
         var temp = path + TempExtension;
         try

@@ -10,6 +10,9 @@ internal static class PointRows
 {
     public const string Columns = "id, key, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels, text";
 
+    /// <summary><see cref="Columns"/> with the vector only for points changed after $vs (NULL, read as empty, for the others).</summary>
+    public const string ColumnsWithVectorAfter = "id, key, seq, CASE WHEN seq > $vs THEN vector END, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels, text";
+
     private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$labels", "$text"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -43,7 +46,7 @@ internal static class PointRows
 
     /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
     public static StoredRow Read(SqliteDataReader r) =>
-        new(ReadId(r, 0), r.GetInt64(1), r.GetInt64(2), MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(3)).ToArray(), new ImagePayload
+        new(ReadId(r, 0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? [] : MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(3)).ToArray(), new ImagePayload
         {
             Path = r.GetString(4),
             Root = Shared(ref _lastRoot, r.GetString(5)),

@@ -50,15 +50,13 @@ internal sealed partial class VectorTable
         }
 
         var rowBytes = dimension * sizeof(float);
-        fixed (float* vectors = _vectors)
+        var vectors = RowPointer;
+        foreach (var slot in slots)
         {
-            foreach (var slot in slots)
+            var row = (byte*)(vectors + ((long)slot * dimension));
+            for (var offset = 0; offset < rowBytes; offset += 64)
             {
-                var row = (byte*)(vectors + ((long)slot * dimension));
-                for (var offset = 0; offset < rowBytes; offset += 64)
-                {
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + offset);
-                }
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(row + offset);
             }
         }
     }
@@ -72,7 +70,7 @@ internal sealed partial class VectorTable
             return;
         }
 
-        var score = TensorPrimitives.Dot(query, _vectors.AsSpan(slot * dimension, dimension));
+        var score = TensorPrimitives.Dot(query, VectorAt(slot));
         if (score >= minScore && score >= top.Threshold)
         {
             top.Offer(score, slot);
@@ -87,7 +85,18 @@ internal sealed partial class VectorTable
             return;
         }
 
-        var vectors = _vectors.AsSpan();
+        if (to - from > MaxSpanRows)
+        {
+            for (var start = from; start < to; start += MaxSpanRows)
+            {
+                Scan(query, start, Math.Min(to, start + MaxSpanRows), filter, minScore, top, onlyOutsideGraph);
+            }
+
+            return;
+        }
+
+        // The rows [from, to) as one span: row r of it is slot from + r.
+        var vectors = Rows(from, to);
         var slot = from;
         if (filter is null && !onlyOutsideGraph)
         {
@@ -105,7 +114,7 @@ internal sealed partial class VectorTable
                     continue;
                 }
 
-                DotKernels.Dot4(query, vectors, slot, dimension, scores);
+                DotKernels.Dot4(query, vectors, slot - from, dimension, scores);
                 for (var r = 0; r < 4; r++)
                 {
                     if (scores[r] >= minScore && scores[r] >= top.Threshold)
@@ -124,7 +133,7 @@ internal sealed partial class VectorTable
                 continue;
             }
 
-            var score = TensorPrimitives.Dot(query, vectors.Slice(slot * dimension, dimension));
+            var score = TensorPrimitives.Dot(query, vectors.Slice((slot - from) * dimension, dimension));
             if (score >= minScore && score >= top.Threshold)
             {
                 top.Offer(score, slot);

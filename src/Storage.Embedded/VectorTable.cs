@@ -4,17 +4,18 @@ using ClipSearch.Storage.Embedded.Primitives;
 namespace ClipSearch.Storage.Embedded;
 
 /// <summary>
-/// A collection held in memory for search: vectors in one contiguous array (row i at i x dimension),
-/// ids, stable keys and payloads by slot, deleted slots reused. Each slot has a version (bumped when its
+/// A collection held for search: float32 rows in a memory-mapped file (row i at i x dimension, see <see cref="RowFile"/>),
+/// ids, stable keys and payloads by slot in memory, deleted slots reused. Each slot has a version (bumped when its
 /// vector changes) and the version the approximate index holds, so a slot is "in the graph" only when the
 /// two agree. Not thread-safe by itself: its lock guards it (many readers, one writer), held through
 /// <see cref="ReadLock"/> and <see cref="WriteLock"/>.
 /// </summary>
-internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) : IDisposable
+internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFiles, bool keepInt8 = false) : IDisposable
 {
     private const int InitialCapacity = 1024;
 
-    private float[] _vectors = new float[InitialCapacity * dimension];
+    private RowFile? _rows;
+    private bool _ownsRowFile;
     private sbyte[] _int8 = keepInt8 ? new sbyte[InitialCapacity * dimension] : [];
     private Guid[] _ids = new Guid[InitialCapacity];
     private long[] _keys = new long[InitialCapacity];
@@ -27,6 +28,10 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
     private readonly Stack<int> _free = new();
     private int _used;
     private int _outsideGraph;
+
+    // No slot below this is outside the graph: the background build's searches for slots to add start here, not at 0
+    // (from 0 they would cost a pass over millions of slots per chunk added). Lowered by writes, raised by that search.
+    private int _outsideFrom;
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
 
@@ -70,6 +75,7 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
         Array.Clear(_payloads);
         _used = 0;
         _outsideGraph = 0;
+        _outsideFrom = 0;
     }
 
     public void Upsert(Guid id, long key, long rowSeq, ReadOnlySpan<float> vector, ImagePayload payload)
@@ -82,6 +88,7 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
             _ids[slot] = id;
             _versions[slot]++;
             _outsideGraph++;
+            _outsideFrom = Math.Min(_outsideFrom, slot);
         }
         else if (!vector.SequenceEqual(VectorAt(slot)))
         {
@@ -91,6 +98,7 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
             }
 
             _versions[slot]++;
+            _outsideFrom = Math.Min(_outsideFrom, slot);
         }
 
         if (_keys[slot] != key && _keySlots.TryGetValue(_keys[slot], out var old) && old == slot)
@@ -101,7 +109,7 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
         _keys[slot] = key;
         _keySlots[key] = slot;
         _rowSeq[slot] = rowSeq;
-        vector.CopyTo(_vectors.AsSpan(slot * dimension, dimension));
+        vector.CopyTo(new Span<float>(_rows!.Row(slot), dimension));
         if (keepInt8)
         {
             Int8Kernels.Quantize(vector, _int8.AsSpan(slot * dimension, dimension));
@@ -133,6 +141,7 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
         }
 
         _payloads[slot] = null;
+        _ids[slot] = Guid.Empty;
         _versions[slot]++;
         _free.Push(slot);
         return true;
@@ -150,7 +159,16 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
 
     public int VersionAt(int slot) => _versions[slot];
 
-    public ReadOnlySpan<float> VectorAt(int slot) => _vectors.AsSpan(slot * dimension, dimension);
+    public ReadOnlySpan<float> VectorAt(int slot) => new(_rows!.Row(slot), dimension);
+
+    /// <summary>Most rows one span can cover (a span holds at most int.MaxValue components; ten million 512-d rows are 5 billion).</summary>
+    public int MaxSpanRows => int.MaxValue / dimension;
+
+    /// <summary>Rows [from, to) as one span (at most <see cref="MaxSpanRows"/>); valid while the lock is held.</summary>
+    public ReadOnlySpan<float> Rows(int from, int to) => new(_rows!.Row(from), checked((to - from) * dimension));
+
+    /// <summary>The first row (slot 0), rows following at <see cref="Dimension"/> floats each; valid while the lock is held.</summary>
+    public float* RowPointer => _rows!.Pointer;
 
     /// <summary>Whether the approximate index holds the slot's current vector.</summary>
     public bool InGraph(int slot) => Volatile.Read(ref _annVersions[slot]) == _versions[slot];
@@ -172,6 +190,8 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
             Volatile.Write(ref _annVersions[i], _versions[i] - 1);
         }
 
+        _outsideFrom = 0;
+
         Volatile.Write(ref _outsideGraph, _slots.Count);
     }
 
@@ -179,7 +199,7 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
     public List<(int Slot, long Key, int Version)> OutsideGraph(int max)
     {
         var list = new List<(int, long, int)>();
-        for (var slot = 0; slot < _used && list.Count < max; slot++)
+        for (var slot = _outsideFrom; slot < _used && list.Count < max; slot++)
         {
             if (_payloads[slot] is not null && !InGraph(slot))
             {
@@ -187,11 +207,13 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
             }
         }
 
+        _outsideFrom = list.Count > 0 ? list[0].Item1 : _used;
         return list;
     }
 
     private void EnsureCapacity(int slots)
     {
+        _rows!.EnsureCapacity(slots);
         if (slots <= _ids.Length)
         {
             return;
@@ -204,12 +226,16 @@ internal sealed partial class VectorTable(int dimension, bool keepInt8 = false) 
         Array.Resize(ref _versions, capacity);
         Array.Resize(ref _annVersions, capacity);
         Array.Resize(ref _payloads, capacity);
-        Array.Resize(ref _vectors, capacity * dimension);
         if (keepInt8)
         {
             Array.Resize(ref _int8, capacity * dimension);
         }
     }
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        _rows?.Dispose();
+        _rows = null;
+        _lock.Dispose();
+    }
 }

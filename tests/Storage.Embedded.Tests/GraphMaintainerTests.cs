@@ -88,13 +88,15 @@ public sealed class GraphMaintainerTests
     private sealed class Rig : IDisposable
     {
         private readonly TempIndexFolder _folder = new();
-        private readonly VectorTable _table = new(Dimension);
+        private readonly VectorTable _table;
         private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
 
         public Rig(string generation = Current, bool holdAdds = false)
         {
+            _table = new VectorTable(Dimension, new RowFiles(_folder.Path, "g"));
             using (_table.WriteLock())
             {
+                _table.OpenRows(generation);
                 for (var i = 0; i < Points; i++)
                 {
                     _table.Upsert(Guid.NewGuid(), key: i, rowSeq: 7, AtAngle(i * 0.3), Payload($"p{i}.jpg"));

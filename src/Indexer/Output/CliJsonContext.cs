@@ -26,6 +26,7 @@ namespace ClipSearch.Indexer.Output;
 [JsonSerializable(typeof(EmbedErrorOutput))]
 [JsonSerializable(typeof(TokenizeOutput))]
 [JsonSerializable(typeof(BenchIndexOutput))]
+[JsonSerializable(typeof(ScaleBenchOutput))]
 [JsonSerializable(typeof(BenchPipelineOutput))]
 [JsonSerializable(typeof(BenchCategorizeOutput))]
 [JsonSerializable(typeof(BenchApiOutput))]

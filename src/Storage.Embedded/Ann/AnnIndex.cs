@@ -31,6 +31,7 @@ internal sealed unsafe partial class AnnIndex : IGraphIndex
     private readonly Lock[] _nodeLocks = Enumerable.Range(0, LockStripes).Select(_ => new Lock()).ToArray();
     private readonly Dictionary<ulong, int> _nodeOfKey = [];
     private readonly Scratch.Pool _scratch;
+    private readonly AnnOptions _options;
     private readonly int _m;
     private readonly int _m0;
     private readonly int _expansionAdd;
@@ -57,7 +58,7 @@ internal sealed unsafe partial class AnnIndex : IGraphIndex
         _m = options.Connectivity;
         _m0 = options.Connectivity * 2;
         _expansionAdd = options.ExpansionAdd;
-        ExpansionSearch = options.ExpansionSearch;
+        _options = options;
         _levelFactor = 1 / Math.Log(_m);
         RowBytes = (dimension + 63) / 64 * 64;
         LinkInts = _m0 + 1;
@@ -69,8 +70,8 @@ internal sealed unsafe partial class AnnIndex : IGraphIndex
     /// <summary>Quantisation scale: component x scale, rounded and clamped to [-127, 127].</summary>
     public float Scale { get; }
 
-    /// <summary>Candidate list size of a search (ef); searches for more keys than this widen it to the key count.</summary>
-    public int ExpansionSearch { get; set; }
+    /// <summary>Candidate list size of a search (ef), read from the options at each search (a benchmark sweeps it over one graph); searches for more keys than this widen it to the key count.</summary>
+    public int ExpansionSearch => _options.ExpansionSearch;
 
     /// <summary>Bytes per int8 vector: the dimension rounded up to a cache line (zero padding), so kernels need no tail.</summary>
     private int RowBytes { get; }

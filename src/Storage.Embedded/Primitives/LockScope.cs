@@ -28,8 +28,14 @@ internal readonly ref struct LockScope
         return new LockScope(@lock, write: true);
     }
 
+    /// <summary>Releases the hold (nothing for a default scope, which holds nothing).</summary>
     public void Dispose()
     {
+        if (_lock is null)
+        {
+            return;
+        }
+
         if (_write)
         {
             _lock.ExitWriteLock();

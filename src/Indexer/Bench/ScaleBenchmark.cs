@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using ClipSearch.Core.Index;
+using ClipSearch.Indexer.Output;
+using ClipSearch.Storage.Embedded;
+
+namespace ClipSearch.Indexer.Bench;
+
+/// <summary>
+/// The embedded index at scale on synthetic clustered vectors (<see cref="ClusteredVectors"/>), streamed chunk by chunk
+/// into a store in <see cref="Settings.Folder"/>: build time (upserts and the graph, until it is saved), memory after
+/// the build, an exact ground truth over the memory-mapped rows, queries/s and recall@k at each ef with and without a
+/// filter matching ~10% of the points (a payload field), then a restart: the store closed and opened again, timed until
+/// its graph serves searches, and queried again.
+/// </summary>
+internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress<string> progress)
+{
+    private const string Collection = "bench";
+    private const int Buckets = 10;
+
+    // The filter of the filtered passes: one bucket of ten, the bucket a hash of the point's number (no link to its cluster).
+    private static readonly PointFilter Filter = new RangeFilter(NumericField.Height, 0, 0);
+
+    public sealed record Settings(int Rows, int Dimension, int Clusters, int Queries, int Seed, int K, int[] Efs, int EfConstruction,
+        int BuildThreads, string Folder, string? Export);
+
+    public async Task<ScaleBenchOutput> RunAsync(CancellationToken cancellationToken)
+    {
+        var vectors = new ClusteredVectors(settings.Dimension, settings.Clusters, settings.Seed);
+        var queries = vectors.Queries(settings.Queries);
+        var options = new EmbeddedStoreOptions { Path = settings.Folder, SearchThreads = 1 };
+        options.Ann.Threshold = 1;
+        options.Ann.ExpansionAdd = settings.EfConstruction;
+        options.Ann.BuildThreads = settings.BuildThreads;
+        ProcessMemory.ResetPeak();
+        var sw = Stopwatch.StartNew();
+        double insertSeconds, buildSeconds, truthSeconds;
+        ProcessMemory built;
+        Guid[][] truth, filteredTruth;
+        var passes = new List<ScaleQueryOutput>();
+        using (var store = new EmbeddedVectorStore(options))
+        {
+            var collection = await store.CreateCollectionAsync(Collection, "synthetic", settings.Dimension, cancellationToken).ConfigureAwait(false);
+            await InsertAsync(collection, vectors, queries, cancellationToken).ConfigureAwait(false);
+            insertSeconds = sw.Elapsed.TotalSeconds;
+            var reported = TimeSpan.Zero;
+            await store.WaitForApproximateIndexAsync(Collection, saved: true, new Progress<ApproximateIndexProgress>(p =>
+            {
+                if (sw.Elapsed - reported >= TimeSpan.FromSeconds(30))
+                {
+                    reported = sw.Elapsed;
+                    progress.Report($"graph {p.Held:N0}/{p.Total:N0} at {sw.Elapsed.TotalSeconds:0} s");
+                }
+            }), cancellationToken).ConfigureAwait(false);
+            buildSeconds = sw.Elapsed.TotalSeconds;
+            built = ProcessMemory.Now();
+            progress.Report($"built in {buildSeconds:0} s; exact ground truth over the mapped rows");
+            sw.Restart();
+            (truth, filteredTruth) = await GroundTruth.ComputeAsync(store, Collection, queries, settings.K, Filter, Environment.ProcessorCount, cancellationToken)
+                .ConfigureAwait(false);
+            truthSeconds = sw.Elapsed.TotalSeconds;
+            foreach (var ef in settings.Efs)
+            {
+                options.Ann.ExpansionSearch = ef;
+                passes.Add(await MeasureAsync(collection, queries, truth, null, ef, cancellationToken).ConfigureAwait(false));
+                passes.Add(await MeasureAsync(collection, queries, filteredTruth, Filter, ef, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        // Restart: closing stamps the row file and saves the graph; opening maps the one and reloads the other.
+        var closed = ProcessMemory.Now();
+        ProcessMemory.ResetPeak();
+        sw.Restart();
+        using var again = new EmbeddedVectorStore(options);
+        await again.WaitForApproximateIndexAsync(Collection, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var restartSeconds = sw.Elapsed.TotalSeconds;
+        var (rowsRestored, graphReloaded) = await again.DescribeLoadAsync(Collection, cancellationToken).ConfigureAwait(false);
+        var reopened = await again.OpenCollectionAsync(Collection, null, null, cancellationToken).ConfigureAwait(false);
+        var restarted = ProcessMemory.Now();
+        options.Ann.ExpansionSearch = settings.Efs[0];
+        var after = await MeasureAsync(reopened, queries, truth, null, settings.Efs[0], cancellationToken).ConfigureAwait(false);
+        var perMillion = restarted.AnonMb / (settings.Rows / 1e6);
+        return new ScaleBenchOutput(settings.Rows, settings.Dimension, settings.Clusters, settings.Queries, settings.EfConstruction, settings.BuildThreads,
+            Math.Round(insertSeconds, 1), Math.Round(buildSeconds, 1), Math.Round(settings.Rows / buildSeconds, 0), Round(built), Math.Round(truthSeconds, 1), passes,
+            Round(closed), Math.Round(restartSeconds, 2), rowsRestored, graphReloaded, Round(restarted), after, Math.Round(perMillion, 0));
+    }
+
+    private async Task InsertAsync(IVectorCollection collection, ClusteredVectors vectors, float[][] queries, CancellationToken cancellationToken)
+    {
+        using var export = settings.Export is null ? null : new FvecsExport(settings.Export, queries);
+        var chunks = (settings.Rows + ClusteredVectors.ChunkRows - 1) / ClusteredVectors.ChunkRows;
+        var sw = Stopwatch.StartNew();
+        Task<float[][]> Make(int c) => Task.Run(() => vectors.Chunk(c, Math.Min(ClusteredVectors.ChunkRows, settings.Rows - (c * ClusteredVectors.ChunkRows))), cancellationToken);
+        var next = Make(0);
+        for (var c = 0; c < chunks; c++)
+        {
+            var chunk = await next.ConfigureAwait(false);
+            next = c + 1 < chunks ? Make(c + 1) : next; // the next chunk is drawn while this one is written
+            export?.Write(chunk);
+            var first = c * ClusteredVectors.ChunkRows;
+            var points = chunk.Select((v, i) => new VectorPoint(IdOf(first + i), v, PayloadOf(first + i))).ToList();
+            await collection.UpsertAsync(points, cancellationToken).ConfigureAwait(false);
+            if (c % 25 == 0 || c == chunks - 1)
+            {
+                progress.Report($"upserted {first + chunk.Length:N0}/{settings.Rows:N0} at {sw.Elapsed.TotalSeconds:0} s");
+            }
+        }
+    }
+
+    /// <summary>An untimed warm-up of 200 queries, then three timed passes over all of them, one at a time: the median pass, recall from the last.</summary>
+    private async Task<ScaleQueryOutput> MeasureAsync(IVectorCollection collection, float[][] queries, Guid[][] truth, PointFilter? filter, int ef,
+        CancellationToken cancellationToken)
+    {
+        var found = new Guid[queries.Length][];
+        var rates = new List<double>();
+        for (var round = 0; round <= 3; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            var count = round == 0 ? Math.Min(200, queries.Length) : queries.Length;
+            for (var q = 0; q < count; q++)
+            {
+                var hits = await collection.SearchAsync(new VectorQuery(queries[q], settings.K, Filter: filter), cancellationToken).ConfigureAwait(false);
+                found[q] = hits.Select(h => h.Id).ToArray();
+            }
+
+            if (round > 0)
+            {
+                rates.Add(count / sw.Elapsed.TotalSeconds);
+            }
+        }
+
+        var recall = Enumerable.Range(0, queries.Length).Average(q => found[q].Intersect(truth[q]).Count() / (double)Math.Max(1, truth[q].Length));
+        var qps = rates.Order().ElementAt(1);
+        progress.Report($"ef {ef}{(filter is null ? string.Empty : " filtered")}: {qps:N0} queries/s, recall@{settings.K} {recall:0.000}");
+        return new ScaleQueryOutput(ef, filter is not null, Math.Round(qps, 0), Math.Round(recall, 4));
+    }
+
+    private static Guid IdOf(int i) => PointIds.NameBased("bench-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static ImagePayload PayloadOf(int i) => new()
+    {
+        Path = "v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Root = "/bench",
+        Width = 640,
+        Height = (int)(((uint)i * 2654435761u) >> 8) % Buckets,
+    };
+
+    private static ScaleMemoryOutput Round(ProcessMemory m) =>
+        new(Math.Round(m.RssMb, 0), Math.Round(m.AnonMb, 0), Math.Round(m.FileMb, 0), Math.Round(m.PeakMb, 0), Math.Round(m.ManagedHeapMb, 0));
+}

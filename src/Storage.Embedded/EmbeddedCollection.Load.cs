@@ -1,0 +1,161 @@
+using Microsoft.Data.Sqlite;
+
+namespace ClipSearch.Storage.Embedded;
+
+// Reading the database into the table: a whole collection (restoring a stamped row file when it can), or the changes since.
+internal sealed partial class EmbeddedCollection
+{
+    /// <summary>Whether the last full load mapped the rows of a stamped row file instead of reading every vector.</summary>
+    internal bool RowsRestored { get; private set; }
+
+    private void ApplyChanges(SqliteConnection connection, SqliteTransaction tx, long since, bool full, long seq, string generation)
+    {
+        if (full)
+        {
+            LoadAll(connection, tx, generation);
+        }
+        else
+        {
+            ApplyIncrement(connection, tx, since);
+        }
+
+        using var write = _table.WriteLock();
+        _table.Seq = seq;
+        _table.Generation = generation;
+    }
+
+    /// <summary>The points deleted and changed after <paramref name="since"/>, applied in one hold of the write lock (searches see all or none).</summary>
+    private void ApplyIncrement(SqliteConnection connection, SqliteTransaction tx, long since)
+    {
+        var removed = new List<Guid>();
+        using (var tombs = IndexDatabase.Command(connection, tx, "SELECT id FROM tombstones WHERE collection = $c AND seq > $s ORDER BY seq", ("$c", Name), ("$s", since)))
+        {
+            using var r = tombs.ExecuteReader();
+            while (r.Read())
+            {
+                removed.Add(PointRows.ReadId(r, 0));
+            }
+        }
+
+        using var write = _table.WriteLock();
+        foreach (var id in removed)
+        {
+            _table.Remove(id);
+        }
+
+        ReadPoints(connection, tx, since, null, locked: true, Upsert);
+    }
+
+    private void Upsert(List<StoredRow> batch)
+    {
+        foreach (var row in batch)
+        {
+            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+        }
+    }
+
+    /// <summary>
+    /// Loads the whole collection: from a stamped row file, only the points changed since its stamp bring their vectors
+    /// (the others are mapped where the file holds them); otherwise every vector is read into a fresh file.
+    /// </summary>
+    private void LoadAll(SqliteConnection connection, SqliteTransaction tx, string generation)
+    {
+        RowStamp? stamp;
+        using (_table.WriteLock())
+        {
+            // Empty until the end: the graph's maintenance leaves a table without a generation alone.
+            _table.Generation = string.Empty;
+            stamp = _table.OpenRows(generation);
+        }
+
+        if (stamp is not null && !Restore(connection, tx, stamp))
+        {
+            using var write = _table.WriteLock();
+            _table.DiscardRows();
+            stamp = null;
+        }
+
+        RowsRestored = stamp is not null;
+        if (stamp is null)
+        {
+            ReadPoints(connection, tx, -1, null, locked: false, Upsert);
+        }
+    }
+
+    /// <summary>Places every point at the slot the stamp gives its key; false when the stamp does not match the database.</summary>
+    private bool Restore(SqliteConnection connection, SqliteTransaction tx, RowStamp stamp)
+    {
+        var slotOfKey = new Dictionary<long, int>(stamp.Keys.Length);
+        for (var slot = 0; slot < stamp.Keys.Length; slot++)
+        {
+            if (stamp.Keys[slot] >= 0 && !slotOfKey.TryAdd(stamp.Keys[slot], slot))
+            {
+                return false;
+            }
+        }
+
+        var added = new List<StoredRow>();
+        var matches = true;
+        ReadPoints(connection, tx, -1, stamp.Seq, locked: false, batch =>
+        {
+            foreach (var row in batch)
+            {
+                if (slotOfKey.Remove(row.Key, out var slot))
+                {
+                    _table.Place(slot, row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+                }
+                else if (row.Vector.Length > 0)
+                {
+                    added.Add(row); // new since the stamp: a slot is given once every stamped one is taken
+                }
+                else
+                {
+                    matches = false; // an old point the stamp does not know
+                }
+            }
+        });
+        if (!matches)
+        {
+            return false;
+        }
+
+        using var write = _table.WriteLock();
+        _table.EndPlacing();
+        foreach (var row in added)
+        {
+            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Streams the points changed after <paramref name="since"/> to <paramref name="apply"/> (under the write lock) in
+    /// batches, so loading ten million points never holds all their vectors; with <paramref name="vectorsAfter"/>, only
+    /// points changed after it bring their vector (the others an empty one). <paramref name="locked"/>: the caller holds it.
+    /// </summary>
+    private void ReadPoints(SqliteConnection connection, SqliteTransaction tx, long since, long? vectorsAfter, bool locked, Action<List<StoredRow>> apply)
+    {
+        const int BatchRows = 8192;
+        var columns = vectorsAfter is null ? PointRows.Columns : PointRows.ColumnsWithVectorAfter;
+        using var points = IndexDatabase.Command(connection, tx, $"SELECT {columns} FROM points WHERE collection = $c AND seq > $s",
+            ("$c", Name), ("$s", since), ("$vs", vectorsAfter ?? 0));
+        using var r = points.ExecuteReader();
+        var batch = new List<StoredRow>(BatchRows);
+        var more = true;
+        while (more)
+        {
+            batch.Clear();
+            while (batch.Count < BatchRows && (more = r.Read()))
+            {
+                batch.Add(PointRows.Read(r));
+            }
+
+            if (batch.Count > 0)
+            {
+                using var write = locked ? default : _table.WriteLock();
+                apply(batch);
+            }
+        }
+    }
+}
