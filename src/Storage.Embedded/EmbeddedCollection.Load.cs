@@ -8,6 +8,9 @@ internal sealed partial class EmbeddedCollection
     /// <summary>Whether the last full load mapped the rows of a stamped row file instead of reading every vector.</summary>
     internal bool RowsRestored { get; private set; }
 
+    /// <summary>Slots in use or free (diagnostics for tests: freed slots are reused before the table grows).</summary>
+    internal int SlotCount => Read(() => _table.HighWater);
+
     private void ApplyChanges(SqliteConnection connection, SqliteTransaction tx, long since, bool full, long seq, string generation)
     {
         if (full)

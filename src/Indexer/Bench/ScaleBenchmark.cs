@@ -112,8 +112,12 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
     {
         var found = new Guid[queries.Length][];
         var rates = new List<double>();
+        var cpuRates = new List<double>();
+        using var process = Process.GetCurrentProcess();
         for (var round = 0; round <= 3; round++)
         {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var count = round == 0 ? Math.Min(200, queries.Length) : queries.Length;
             for (var q = 0; q < count; q++)
@@ -125,13 +129,16 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
             if (round > 0)
             {
                 rates.Add(count / sw.Elapsed.TotalSeconds);
+                process.Refresh();
+                cpuRates.Add(count / Math.Max(1e-6, (process.TotalProcessorTime - cpu).TotalSeconds));
             }
         }
 
         var recall = Enumerable.Range(0, queries.Length).Average(q => found[q].Intersect(truth[q]).Count() / (double)Math.Max(1, truth[q].Length));
         var qps = rates.Order().ElementAt(1);
-        progress.Report($"ef {ef}{(filter is null ? string.Empty : " filtered")}: {qps:N0} queries/s, recall@{settings.K} {recall:0.000}");
-        return new ScaleQueryOutput(ef, filter is not null, Math.Round(qps, 0), Math.Round(recall, 4));
+        var cpuQps = cpuRates.Order().ElementAt(1);
+        progress.Report($"ef {ef}{(filter is null ? string.Empty : " filtered")}: {qps:N0} queries/s ({cpuQps:N0} per CPU second), recall@{settings.K} {recall:0.000}");
+        return new ScaleQueryOutput(ef, filter is not null, Math.Round(qps, 0), Math.Round(cpuQps, 0), Math.Round(recall, 4));
     }
 
     private static Guid IdOf(int i) => PointIds.NameBased("bench-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -1,0 +1,237 @@
+using ClipSearch.Core.Index;
+using static ClipSearch.Tests.Storage.ConformanceData;
+
+namespace ClipSearch.Storage.Embedded.Tests;
+
+/// <summary>
+/// The float32 rows in their memory-mapped file (rows/{collection}-{generation}.f32): they survive a restart without
+/// being read from the database, match it, and are rebuilt from it whenever the file or its stamp cannot vouch for them.
+/// </summary>
+public sealed class RowFileTests
+{
+    private const int Dim = 16;
+
+    [Fact]
+    public async Task Restart_CleanClose_RowsMappedFromTheFileAndEqualTheDatabase()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(300, seed: 1);
+        await WriteAsync(folder, points);
+        Assert.True(await ReopenAsync(folder, points), "the rows were read from the database, not the stamped file");
+    }
+
+    [Theory]
+    [InlineData("stamp-garbage")]
+    [InlineData("stamp-missing")]
+    [InlineData("rows-truncated")]
+    [InlineData("rows-missing")]
+    public async Task Restart_DamagedOrMissingRowFile_RebuiltFromTheDatabase(string damage)
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(300, seed: 2);
+        await WriteAsync(folder, points);
+        var rows = Directory.GetFiles(Path.Combine(folder.Path, "rows"), "r-*.f32").Single();
+        switch (damage)
+        {
+            case "stamp-garbage":
+                File.WriteAllBytes(rows + ".stamp", [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+                break;
+            case "stamp-missing":
+                File.Delete(rows + ".stamp");
+                break;
+            case "rows-truncated":
+                using (var f = new FileStream(rows, FileMode.Open))
+                {
+                    f.SetLength(Dim * sizeof(float) * 100);
+                }
+
+                break;
+            default:
+                File.Delete(rows);
+                break;
+        }
+
+        Assert.False(await ReopenAsync(folder, points));
+
+        // Rebuilt, the file is stamped again on close and serves the next start.
+        Assert.True(await ReopenAsync(folder, points));
+    }
+
+    [Fact]
+    public async Task Restart_StampOlderThanTheDatabase_ChangesSinceAreReadFromIt()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(400, seed: 3);
+        await WriteAsync(folder, points);
+        var owner = folder.Open();
+        var ownerCollection = (EmbeddedCollection)await owner.OpenCollectionAsync("r", Model, Dim);
+        Assert.Equal(points.Count, await ownerCollection.CountAsync());
+        Assert.True(ownerCollection.RowsRestored);
+
+        // A second store on the folder (another process, say) gets a private row file and writes while the first one
+        // holds the shared file without refreshing: the first one's stamp on close is then older than the database.
+        var now = points.ToList();
+        using (var other = folder.Open())
+        {
+            var c = await other.OpenCollectionAsync("r", Model, Dim);
+            var changed = RandomPoints(50, seed: 4).Select((p, i) => p with { Id = now[i].Id }).ToList();
+            var added = RandomPoints(450, seed: 5).Skip(400).ToList();
+            var deleted = now.Skip(100).Take(30).Select(p => p.Id).ToList();
+            await c.UpsertAsync(changed);
+            await c.UpsertAsync(added);
+            await c.DeleteAsync(deleted);
+            now = [.. changed, .. now.Skip(50).Where(p => !deleted.Contains(p.Id)), .. added];
+        }
+
+        owner.Dispose();
+        using var store = folder.Open();
+        var reopened = (EmbeddedCollection)await store.OpenCollectionAsync("r", Model, Dim);
+        await AssertHoldsAsync(reopened, now);
+        Assert.True(reopened.RowsRestored);
+    }
+
+    [Fact]
+    public async Task Upsert_PastSeveralChunksOfTheFile_EveryRowReadsBackBeforeAndAfterRestart()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(13_000, seed: 6); // the file grows by chunks of 4,096 rows or half its size
+        await WriteAsync(folder, points, batch: 1700);
+        Assert.True(await ReopenAsync(folder, points, searches: 5));
+    }
+
+    [Fact]
+    public async Task Delete_ThenInsert_FreedSlotsReusedAlsoAfterRestart()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(100, seed: 7);
+        await WriteAsync(folder, points);
+        var extra = RandomPoints(120, seed: 8).Skip(100).ToList();
+        using (var store = folder.Open())
+        {
+            var c = (EmbeddedCollection)await store.OpenCollectionAsync("r", Model, Dim);
+            await c.DeleteAsync(points.Take(20).Select(p => p.Id).ToList());
+            await c.UpsertAsync(extra.Take(10).ToList());
+            Assert.Equal(100, c.SlotCount);
+        }
+
+        using (var store = folder.Open())
+        {
+            // Ten slots are still free after the restart: ten new points take them, the table does not grow.
+            var c = (EmbeddedCollection)await store.OpenCollectionAsync("r", Model, Dim);
+            await c.UpsertAsync(extra.Skip(10).ToList());
+            Assert.True(c.RowsRestored);
+            Assert.Equal(100, c.SlotCount);
+            await AssertHoldsAsync(c, [.. points.Skip(20), .. extra]);
+        }
+    }
+
+    [Theory]
+    [InlineData(SearchMode.Exact, ScanPrecision.Full)]
+    [InlineData(SearchMode.Exact, ScanPrecision.Int8Rerank)]
+    [InlineData(SearchMode.Auto, ScanPrecision.Full)]
+    public async Task Search_EveryMode_EqualsBruteForceWithAndWithoutFilterAfterRestart(SearchMode mode, ScanPrecision precision)
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(1500, seed: 9);
+        var options = new EmbeddedStoreOptions { Path = folder.Path, SearchMode = mode, ScanPrecision = precision };
+        options.Ann.Threshold = 1;
+        options.Ann.ExpansionSearch = 2048; // a beam as wide as the set
+        using (var store = new EmbeddedVectorStore(options))
+        {
+            var c = await store.CreateCollectionAsync("r", Model, Dim);
+            await c.UpsertAsync(points);
+        }
+
+        using (var store = new EmbeddedVectorStore(options))
+        {
+            var c = (EmbeddedCollection)await store.OpenCollectionAsync("r", Model, Dim);
+            await c.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+            Assert.True(c.RowsRestored);
+            var filter = new RangeFilter(NumericField.Width, 0, 749); // half the points: the graph path, not a scan of the matches
+            var (same, total) = (0, 0);
+            foreach (var query in points.Take(20).Select(p => Perturb(p.Vector)))
+            {
+                foreach (var f in new[] { null, filter })
+                {
+                    var truth = BruteForce(points, query, f);
+                    var hits = await c.SearchAsync(new VectorQuery(query, 10, Filter: f));
+                    Assert.All(hits, h => Assert.True(f is null || f.Matches(h.Payload)));
+                    Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
+                    same += hits.Zip(truth, (h, t) => h.Id == t ? 1 : 0).Sum();
+                    total += truth.Count;
+                    if (mode == SearchMode.Exact)
+                    {
+                        Assert.Equal(truth, hits.Select(h => h.Id));
+                    }
+                }
+            }
+
+            if (mode == SearchMode.Auto)
+            {
+                // HNSW is approximate even with a beam as wide as the set (a node its pruned links leave unreachable, an
+                // int8 ranking that pushes a true neighbour past the re-scored candidates): nearly every rank, not all.
+                Assert.True(same >= total * 0.97, $"{same} of {total} ranks equal the brute force's");
+                Assert.True(c.GraphSearches > 0, "the searches did not go through the graph");
+            }
+        }
+    }
+
+    private static async Task WriteAsync(TempIndexFolder folder, List<VectorPoint> points, int batch = 1000)
+    {
+        using var store = folder.Open();
+        var c = await store.CreateCollectionAsync("r", Model, Dim);
+        foreach (var chunk in points.Chunk(batch))
+        {
+            await c.UpsertAsync(chunk);
+        }
+    }
+
+    /// <summary>Opens the store again, checks it holds <paramref name="points"/>, and tells whether its rows were mapped from the stamped file.</summary>
+    private static async Task<bool> ReopenAsync(TempIndexFolder folder, List<VectorPoint> points, int searches = 20)
+    {
+        using var store = folder.Open();
+        var c = (EmbeddedCollection)await store.OpenCollectionAsync("r", Model, Dim);
+        await AssertHoldsAsync(c, points, searches);
+        return c.RowsRestored;
+    }
+
+    /// <summary>Every point's vector reads back bit for bit, nothing else is there, and exact searches find each point first.</summary>
+    private static async Task AssertHoldsAsync(EmbeddedCollection c, List<VectorPoint> points, int searches = 20)
+    {
+        Assert.Equal(points.Count, await c.CountAsync());
+        foreach (var p in points)
+        {
+            var stored = await c.GetAsync(p.Id, withVector: true);
+            Assert.NotNull(stored);
+            Assert.Equal(p.Vector, stored.Vector);
+        }
+
+        foreach (var p in points.Take(searches))
+        {
+            Assert.Equal(BruteForce(points, p.Vector, null), (await c.SearchAsync(new VectorQuery(p.Vector, 10))).Select(h => h.Id));
+        }
+    }
+
+    private static List<Guid> BruteForce(List<VectorPoint> points, float[] query, PointFilter? filter) =>
+        points.Where(p => filter is null || filter.Matches(p.Payload))
+            .Select(p => (p.Id, Score: System.Numerics.Tensors.TensorPrimitives.Dot(p.Vector, query)))
+            .OrderByDescending(x => x.Score).Take(10).Select(x => x.Id).ToList();
+
+    private static float[] Perturb(float[] v) => Unit(v.Select((x, i) => x + (i % 3 == 0 ? 0.05f : -0.02f)).ToArray());
+
+    private static float[] Unit(float[] v)
+    {
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    private static List<VectorPoint> RandomPoints(int n, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            var v = Unit(Enumerable.Range(0, Dim).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray());
+            return Point($"p{i}.jpg", v, Payload($"p{i}.jpg", width: i));
+        }).ToList();
+    }
+}
