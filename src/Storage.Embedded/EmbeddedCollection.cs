@@ -132,8 +132,13 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         }
     }
 
-    /// <summary>Stops the graph maintenance of a collection that was dropped (its mirror then only reports that it is gone).</summary>
-    internal void StopBackgroundWork() => _graph?.Stop();
+    /// <summary>Stops the graph maintenance of a collection that was dropped and deletes its row file (its mirror then only reports that it is gone).</summary>
+    internal void StopBackgroundWork()
+    {
+        _graph?.Stop();
+        using var write = _table.WriteLock();
+        _table.DropRows();
+    }
 
     public void Dispose()
     {

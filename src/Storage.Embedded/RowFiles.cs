@@ -67,6 +67,20 @@ internal sealed partial class RowFiles(string indexFolder, string collection)
             writer.Write(EndMark);
         });
 
+    /// <summary>Deletes the row file of <paramref name="generation"/> and its stamp (the collection was dropped).</summary>
+    public void Delete(string generation)
+    {
+        try
+        {
+            File.Delete(PathFor(generation) + StampExtension);
+            File.Delete(PathFor(generation));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still open elsewhere (not on Linux): the next collection of that name deletes it as stale.
+        }
+    }
+
     private static RowStamp? TryReadStamp(string path, int dimension, long fileBytes)
     {
         try

@@ -125,6 +125,18 @@ public sealed class RowFileTests
         }
     }
 
+    [Fact]
+    public async Task Drop_OpenCollection_ItsRowFileIsDeleted()
+    {
+        using var folder = new TempIndexFolder();
+        using var store = folder.Open();
+        var c = await store.CreateCollectionAsync("r", Model, Dim);
+        await c.UpsertAsync(RandomPoints(50, seed: 10));
+        Assert.Single(Directory.GetFiles(Path.Combine(folder.Path, "rows"), "r-*"));
+        Assert.True(await store.DropCollectionAsync("r"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder.Path, "rows"), "r-*"));
+    }
+
     [Theory]
     [InlineData(SearchMode.Exact, ScanPrecision.Full)]
     [InlineData(SearchMode.Exact, ScanPrecision.Int8Rerank)]
