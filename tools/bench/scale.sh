@@ -16,9 +16,9 @@ if (( peer == 1 && n * 2 * 4 * 512 / 1024 > ram_kb * 3 / 4 )); then peer=0; echo
 export_args=(); (( peer == 1 )) && export_args=(--export "$dir/fvecs")
 dotnet build -c Release src/Indexer -v q -nologo >/dev/null
 dotnet run -c Release --no-build --project src/Indexer -- bench index --synthetic "$n" --clusters "$clusters" --dimension 512 --query-count 1000 \
-  --seed 1 --ef-construction "$efc" --ef 32 --ef 64 --ef 96 --ef 128 --folder "$dir/store" "${export_args[@]}" --json
+  --seed 1 --ef-construction "$efc" --ef 32 --ef 64 --ef 128 --ef 256 --folder "$dir/store" "${export_args[@]}" --json
 if (( peer == 1 )); then
   tools/bench/setup.sh
   /usr/bin/python3 tools/bench/peers.py "$dir/fvecs/base.fvecs" "$dir/fvecs/queries.fvecs" --only hnswlib --threads 1 \
-    --ef-construction "$efc" --ef 32 64 96 128
+    --ef-construction "$efc" --ef 32 64 128 256
 fi
