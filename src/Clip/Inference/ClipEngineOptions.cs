@@ -32,6 +32,15 @@ public sealed class ClipEngineOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>
+    /// Where the CPU sessions keep each tower's graph as ONNX Runtime optimised it (ORT format), so that later loads skip
+    /// parsing and optimising it: a real CLIP's text tower then loads in a fraction of the time (docs/BENCHMARKS.md).
+    /// Entries are keyed by the model file (path, size, time), the ONNX Runtime version and the CPU's instruction sets;
+    /// a stale or unreadable entry is replaced. Null or empty: no cache. The engine defaults it to
+    /// $XDG_CACHE_HOME/clipsearch/onnx (else ~/.cache/clipsearch/onnx).
+    /// </summary>
+    public string? GraphCacheFolder { get; set; }
+
     internal ClipEngineOptions WithDevice(ExecutionDevice device) => new()
     {
         Device = device,
@@ -39,5 +48,6 @@ public sealed class ClipEngineOptions
         BatchSize = BatchSize,
         IntraOpThreads = IntraOpThreads,
         AllowSpinning = AllowSpinning,
+        GraphCacheFolder = GraphCacheFolder,
     };
 }

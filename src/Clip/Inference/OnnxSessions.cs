@@ -14,8 +14,9 @@ internal static partial class OnnxSessions
         return OrtEnv.CreateInstanceWithOptions(ref options);
     });
 
-    /// <summary>Opens <paramref name="modelPath"/>; returns the session and the device it really runs on.</summary>
-    public static (InferenceSession Session, ExecutionDevice Device) Create(string modelPath, ClipEngineOptions options, ILogger logger)
+    /// <summary>Opens <paramref name="modelPath"/>; returns the session, the device it really runs on, and whether a CPU
+    /// session came from the optimised-graph cache (<see cref="ClipEngineOptions.GraphCacheFolder"/>).</summary>
+    public static (InferenceSession Session, ExecutionDevice Device, bool Cached) Create(string modelPath, ClipEngineOptions options, ILogger logger)
     {
         _ = Env.Value;
         if (options.Device != ExecutionDevice.Cpu)
@@ -24,7 +25,7 @@ internal static partial class OnnxSessions
             try
             {
                 cuda.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                return (new InferenceSession(modelPath, cuda), ExecutionDevice.Cuda);
+                return (new InferenceSession(modelPath, cuda), ExecutionDevice.Cuda, false);
             }
             catch (OnnxRuntimeException e)
             {
@@ -48,7 +49,8 @@ internal static partial class OnnxSessions
             }
         }
 
-        return (new InferenceSession(modelPath, CpuOptions(options)), ExecutionDevice.Cpu);
+        var (session, cached) = OptimizedGraphCache.Open(modelPath, options, () => CpuOptions(options), logger);
+        return (session, ExecutionDevice.Cpu, cached);
     }
 
     private static SessionOptions CpuOptions(ClipEngineOptions options)
