@@ -19,7 +19,14 @@ internal static partial class OnnxSessions
     public static (InferenceSession Session, ExecutionDevice Device, bool Cached) Create(string modelPath, ClipEngineOptions options, ILogger logger)
     {
         _ = Env.Value;
-        if (options.Device != ExecutionDevice.Cpu)
+        // auto without an NVIDIA driver: CPU at once (trying CUDA there only fails, after loading its provider library).
+        var tryCuda = options.Device == ExecutionDevice.Cuda || (options.Device == ExecutionDevice.Auto && NvidiaDriverPresent());
+        if (options.Device == ExecutionDevice.Auto && !tryCuda)
+        {
+            LogCpuOnly(logger, "no NVIDIA driver");
+        }
+
+        if (tryCuda)
         {
             var cuda = CpuOptions(options);
             try
@@ -38,14 +45,7 @@ internal static partial class OnnxSessions
                 }
 
                 var reason = FirstLine(e.Message);
-                if (NvidiaDriverPresent())
-                {
-                    LogCudaFallback(logger, reason); // a GPU is there but unusable: worth telling
-                }
-                else
-                {
-                    LogCpuOnly(logger, reason); // no GPU at all: CPU is simply the device
-                }
+                LogCudaFallback(logger, reason); // a GPU is there but unusable: worth telling
             }
         }
 
@@ -73,7 +73,9 @@ internal static partial class OnnxSessions
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
-    private static bool NvidiaDriverPresent() => File.Exists("/proc/driver/nvidia/version") || File.Exists("/dev/nvidia0");
+    // /dev/dxg with the WSL driver folder: an NVIDIA GPU under WSL 2, which has no /dev/nvidia* nodes.
+    private static bool NvidiaDriverPresent() => File.Exists("/proc/driver/nvidia/version") || File.Exists("/dev/nvidia0")
+        || (File.Exists("/dev/dxg") && Directory.Exists("/usr/lib/wsl/lib")) || OperatingSystem.IsWindows();
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "CUDA is not usable ({Reason}); running on CPU")]
     private static partial void LogCudaFallback(ILogger logger, string reason);
