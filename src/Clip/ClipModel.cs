@@ -122,9 +122,10 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
     /// allocations and planning are not paid by a user's first image query.</summary>
     public void WarmUpImageTower(CancellationToken cancellationToken = default)
     {
-        if (HasImageTower)
+        if (VisionTower is { } tower)
         {
-            _ = EncodePixelTensors([new float[Preprocessor.TensorLength]], cancellationToken);
+            // The raw output, not normalised: a blank image may well embed to zero.
+            _ = RunVisionOn(tower, new float[Preprocessor.TensorLength], 1, cancellationToken);
         }
     }
 

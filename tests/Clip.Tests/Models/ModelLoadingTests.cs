@@ -52,6 +52,15 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     [Fact]
+    public void WarmUpImageTower_LoadsAndRunsOnlyTheImageTower()
+    {
+        using var temp = TempModelFolder.FastEmbed("text_int32_mask_d8.onnx", "vision_d8.onnx");
+        using var model = ClipModel.Load(temp.Root, Cached(), load: ModelTowers.None);
+        model.WarmUpImageTower(); // its raw output is not normalised: a blank image may embed to zero (a ViT-sized random model's does)
+        Assert.Equal(ModelTowers.Vision, model.LoadedTowers);
+    }
+
+    [Fact]
     public void LazyTowers_DifferentDimensions_RefusedWhenTheSecondTowerLoads()
     {
         using var temp = TempModelFolder.FastEmbed("text_int32_mask_d6.onnx", "vision_d8.onnx");
