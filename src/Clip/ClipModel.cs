@@ -180,10 +180,11 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
 
             var started = Stopwatch.GetTimestamp();
             var options = _device is { } device ? _options.WithDevice(device) : _options;
-            var (session, actual, cached) = OpenSession(path, options, _logger);
+            var opened = OpenSession(path, options, _logger);
+            var (session, actual, cached) = (opened.Session, opened.Device, opened.FromCache);
             try
             {
-                var tower = new Tower<TSignature>(session, readSignature(path, session), _options.BatchSize);
+                var tower = new Tower<TSignature>(opened, readSignature(path, session), _options.BatchSize);
                 if (tower.Signature.Dimension <= 0)
                 {
                     tower.Signature.Dimension = probeDimension(tower, this);
@@ -213,13 +214,13 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
             }
             catch
             {
-                session.Dispose();
+                opened.Dispose();
                 throw;
             }
         }
     }
 
-    private static (InferenceSession Session, ExecutionDevice Device, bool Cached) OpenSession(string path, ClipEngineOptions options, ILogger logger)
+    private static OnnxSession OpenSession(string path, ClipEngineOptions options, ILogger logger)
     {
         try
         {
@@ -241,18 +242,20 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
             }
 
             _disposed = true;
-            _vision?.Session.Dispose();
-            _text?.Session.Dispose();
+            _vision?.Opened.Dispose();
+            _text?.Opened.Dispose();
         }
 
         (Tokenizer as IDisposable)?.Dispose();
     }
 
     /// <summary>A loaded tower: its session (thread-safe, shared), what its graph takes and gives, and its batch size.</summary>
-    private sealed class Tower<TSignature>(InferenceSession session, TSignature signature, int batchSize)
+    private sealed class Tower<TSignature>(OnnxSession opened, TSignature signature, int batchSize)
         where TSignature : TowerSignature
     {
-        public InferenceSession Session { get; } = session;
+        public OnnxSession Opened { get; } = opened;
+
+        public InferenceSession Session => Opened.Session;
 
         public TSignature Signature { get; } = signature;
 

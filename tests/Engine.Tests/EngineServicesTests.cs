@@ -50,7 +50,7 @@ public sealed class EngineServicesTests : IDisposable
         _ = services.GetRequiredService<ITextEncoder>().Encode(["a red star"]);
         Assert.Equal(96, services.GetRequiredService<LoadedModel>().Dimension);
         Assert.Equal(ClipSearch.Clip.ModelTowers.Text, model.LoadedTowers); // a text search never pays for the image tower
-        Assert.Single(Directory.GetFiles(cache, "*text_model*.onnx"));
+        Assert.Single(Directory.GetFiles(cache, "*text_model*.ort"));
         Directory.Delete(cache, recursive: true);
     }
 

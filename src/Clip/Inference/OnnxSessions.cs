@@ -16,7 +16,7 @@ internal static partial class OnnxSessions
 
     /// <summary>Opens <paramref name="modelPath"/>; returns the session, the device it really runs on, and whether a CPU
     /// session came from the optimised-graph cache (<see cref="ClipEngineOptions.GraphCacheFolder"/>).</summary>
-    public static (InferenceSession Session, ExecutionDevice Device, bool Cached) Create(string modelPath, ClipEngineOptions options, ILogger logger)
+    public static OnnxSession Create(string modelPath, ClipEngineOptions options, ILogger logger)
     {
         _ = Env.Value;
         // auto without an NVIDIA driver: CPU at once (trying CUDA there only fails, after loading its provider library).
@@ -32,7 +32,7 @@ internal static partial class OnnxSessions
             try
             {
                 cuda.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                return (new InferenceSession(modelPath, cuda), ExecutionDevice.Cuda, false);
+                return new OnnxSession(new InferenceSession(modelPath, cuda), ExecutionDevice.Cuda, fromCache: false);
             }
             catch (OnnxRuntimeException e)
             {
@@ -49,8 +49,7 @@ internal static partial class OnnxSessions
             }
         }
 
-        var (session, cached) = OptimizedGraphCache.Open(modelPath, options, () => CpuOptions(options), logger);
-        return (session, ExecutionDevice.Cpu, cached);
+        return OptimizedGraphCache.Open(modelPath, options, () => CpuOptions(options), logger);
     }
 
     private static SessionOptions CpuOptions(ClipEngineOptions options)

@@ -82,14 +82,13 @@ public sealed class ModelLoadingTests : IDisposable
         for (var run = 0; run < 2; run++)
         {
             using var model = ClipModel.Load(TestPaths.TinyClip, Cached());
-            Assert.Equal(2, Directory.GetFiles(_cache, "*.onnx").Length); // one per tower, written by the first run
+            Assert.Equal(2, Directory.GetFiles(_cache, "*.ort").Length); // one per tower, written by the first run
             AssertClose(expectedTexts, model.Encode(Texts));
             AssertClose([expectedImage], model.EncodePixelTensors([image]));
         }
 
-        var (session, _, cached) = OnnxSessions.Create(Path.Combine(TestPaths.TinyClip, "onnx", "text_model.onnx"), Cached(), NullLogger.Instance);
-        session.Dispose();
-        Assert.True(cached);
+        using var session = OnnxSessions.Create(Path.Combine(TestPaths.TinyClip, "onnx", "text_model.onnx"), Cached(), NullLogger.Instance);
+        Assert.True(session.FromCache);
     }
 
     [Fact]
@@ -100,14 +99,14 @@ public sealed class ModelLoadingTests : IDisposable
         Directory.CreateDirectory(_cache);
         File.WriteAllText(entry.Path, "not a graph: a truncated write or another runtime's file");
 
-        var (session, _, cached) = OnnxSessions.Create(text, Cached(), NullLogger.Instance);
-        session.Dispose();
-        Assert.False(cached);
-        Assert.True(new FileInfo(entry.Path).Length > 1000); // rebuilt from the ONNX file
+        using (var session = OnnxSessions.Create(text, Cached(), NullLogger.Instance))
+        {
+            Assert.False(session.FromCache);
+        }
 
-        (session, _, cached) = OnnxSessions.Create(text, Cached(), NullLogger.Instance);
-        session.Dispose();
-        Assert.True(cached);
+        Assert.True(new FileInfo(entry.Path).Length > 1000); // rebuilt from the ONNX file
+        using var again = OnnxSessions.Create(text, Cached(), NullLogger.Instance);
+        Assert.True(again.FromCache);
     }
 
     [Fact]
@@ -115,14 +114,15 @@ public sealed class ModelLoadingTests : IDisposable
     {
         using var temp = TempModelFolder.CopyOfTinyClip();
         var text = Path.Combine(temp.Root, "onnx", "text_model.onnx");
-        var (session, _, _) = OnnxSessions.Create(text, Cached(), NullLogger.Instance);
-        session.Dispose();
+        OnnxSessions.Create(text, Cached(), NullLogger.Instance).Dispose();
         var first = Assert.Single(Directory.GetFiles(_cache));
 
         File.SetLastWriteTimeUtc(text, File.GetLastWriteTimeUtc(text).AddMinutes(1)); // a new download of the same file name
-        (session, _, var cached) = OnnxSessions.Create(text, Cached(), NullLogger.Instance);
-        session.Dispose();
-        Assert.False(cached);
+        using (var session = OnnxSessions.Create(text, Cached(), NullLogger.Instance))
+        {
+            Assert.False(session.FromCache);
+        }
+
         var second = Assert.Single(Directory.GetFiles(_cache));
         Assert.NotEqual(first, second);
     }
