@@ -40,7 +40,9 @@ internal static partial class JpegChromaUpsampler
         var height = image.Height;
         var cw = (width + 1) / 2;
         var ch = (height + v - 1) / v;
-        var y = ArrayPool<byte>.Shared.Rent(width * height);
+        // Y of the last two block rows only: a block row is converted back to RGB as soon as the means of the block
+        // row below it are known, while its pixels are still in cache.
+        var y = ArrayPool<byte>.Shared.Rent(2 * v * width);
         var cb = ArrayPool<byte>.Shared.Rent(cw * ch);
         var cr = ArrayPool<byte>.Shared.Rent(cw * ch);
         var cbSum = ArrayPool<double>.Shared.Rent(cw);
@@ -49,33 +51,33 @@ internal static partial class JpegChromaUpsampler
         var crRow = ArrayPool<byte>.Shared.Rent(cw * 2);
         try
         {
-            // Pass 1: Y per pixel; Cb and Cr summed over one row of subsampling blocks (in the order the block mean
-            // has always been taken), then the means of that block row.
             image.ProcessPixelRows(rows =>
             {
-                for (var j = 0; j < ch; j++)
+                for (var j = 0; j <= ch; j++)
                 {
-                    Array.Clear(cbSum, 0, cw);
-                    Array.Clear(crSum, 0, cw);
-                    var rowsIn = Math.Min(v, height - (j * v));
-                    for (var row = j * v; row < (j * v) + rowsIn; row++)
+                    if (j < ch)
                     {
-                        Split(rows.GetRowSpan(row), y.AsSpan(row * width, width), cbSum, crSum, simd);
+                        // Y per pixel; Cb and Cr summed over the row of subsampling blocks (in the order the block mean
+                        // has always been taken), then the means of that block row.
+                        Array.Clear(cbSum, 0, cw);
+                        Array.Clear(crSum, 0, cw);
+                        var rowsIn = Math.Min(v, height - (j * v));
+                        for (var row = j * v; row < (j * v) + rowsIn; row++)
+                        {
+                            Split(rows.GetRowSpan(row), y.AsSpan(row % (2 * v) * width, width), cbSum, crSum, simd);
+                        }
+
+                        Means(cbSum.AsSpan(0, cw), rowsIn, width, cb.AsSpan(j * cw, cw), simd);
+                        Means(crSum.AsSpan(0, cw), rowsIn, width, cr.AsSpan(j * cw, cw), simd);
                     }
 
-                    Means(cbSum.AsSpan(0, cw), rowsIn, width, cb.AsSpan(j * cw, cw), simd);
-                    Means(crSum.AsSpan(0, cw), rowsIn, width, cr.AsSpan(j * cw, cw), simd);
-                }
-            });
-
-            // Pass 2: each output row's chroma upsampled as libjpeg does, then converted back to RGB.
-            image.ProcessPixelRows(rows =>
-            {
-                for (var row = 0; row < height; row++)
-                {
-                    UpsampleRow(cb, cw, ch, v, row, cbRow, simd);
-                    UpsampleRow(cr, cw, ch, v, row, crRow, simd);
-                    Combine(rows.GetRowSpan(row), y.AsSpan(row * width, width), cbRow, crRow, simd);
+                    // The block row above: each output row's chroma upsampled as libjpeg does, then converted back to RGB.
+                    for (var row = (j - 1) * v; j > 0 && row < Math.Min(j * v, height); row++)
+                    {
+                        UpsampleRow(cb, cw, ch, v, row, cbRow, simd);
+                        UpsampleRow(cr, cw, ch, v, row, crRow, simd);
+                        Combine(rows.GetRowSpan(row), y.AsSpan(row % (2 * v) * width, width), cbRow, crRow, simd);
+                    }
                 }
             });
         }

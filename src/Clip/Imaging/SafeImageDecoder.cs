@@ -218,8 +218,10 @@ public sealed class SafeImageDecoder
             // The size people see: the stored size, turned when the orientation turned the picture.
             var turned = image.Width != decodedWidth;
             var (width, height) = turned ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
+            // A JPEG has no alpha channel (every decoder fills it opaque): no need to read every pixel to know.
+            var hasAlpha = format != JpegFormat.Instance && AnyTransparent(image);
             return new ImageDecodeResult(
-                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, AnyTransparent(image), takenAt, width, height, text), null);
+                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, hasAlpha, takenAt, width, height, text), null);
         }
         catch
         {
