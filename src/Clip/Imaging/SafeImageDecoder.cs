@@ -181,6 +181,15 @@ public sealed class SafeImageDecoder
                 $"{declaredWidth}x{declaredHeight} ({pixels / 1e6:0.#} megapixels) is over the {_options.MaxPixels / 1e6:0.#}-megapixel limit");
         }
 
+        // Decoded pixels take 4 bytes each, outside the GC heap (ImageSharp's unmanaged buffers): past the memory this
+        // process may use (a decode worker's heap limit), refuse before allocating rather than exhaust the machine.
+        var budget = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (pixels * 4 > budget)
+        {
+            return ImageDecodeResult.Fail(SkipReason.TooLarge,
+                $"{declaredWidth}x{declaredHeight} needs {pixels * 4 / 1e6:0} MB to decode, over the {budget / 1e6:0} MB this process may use");
+        }
+
         if ((declaredWidth, declaredHeight) != (info.Width, info.Height))
         {
             return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, $"{format.Name} images over 32,767 pixels wide or tall are not read by the decoder");
