@@ -108,12 +108,34 @@ internal sealed partial class EmbeddedCollection : IKeywordSearchable
 
             for (var t = 0; t < labelled.Count; t++)
             {
-                if (labelled[t].Count > 0 && payload.Labels.Values.Any(a => a.Assigned().Any(l => labelled[t].Contains(l.Label))))
+                if (labelled[t].Count > 0 && HasLabel(payload, labelled[t]))
                 {
                     byTerm[t].Add(_table.Ids[slot]);
                 }
             }
         }
+    }
+
+    // Loops rather than LINQ: this runs per labelled point of the collection.
+    private static bool HasLabel(ImagePayload payload, HashSet<string> names)
+    {
+        foreach (var assignment in payload.Labels.Values)
+        {
+            if (names.Contains(assignment.Label))
+            {
+                return true;
+            }
+
+            foreach (var also in assignment.Also ?? [])
+            {
+                if (names.Contains(also.Label))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The distinct label names of the mirror at one change sequence number, with their words.</summary>

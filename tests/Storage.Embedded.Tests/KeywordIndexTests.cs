@@ -65,6 +65,23 @@ public sealed class KeywordIndexTests
     }
 
     [Fact]
+    public async Task KeywordSearch_AllTermsSplitBetweenPathAndLabel_FoundOnlyWithBoth()
+    {
+        using var folder = new TempIndexFolder();
+        using var store = folder.Open();
+        var c = await store.CreateCollectionAsync("c", Model, Dimension);
+        await c.UpsertAsync([Point("dune.jpg", Axis(0)), Point("dune2.jpg", Axis(1)), Point("sea.jpg", Axis(2))]);
+        await c.SetLabelsAsync("scenes", [new(PointIds.ForImage("/photos", "dune.jpg"), Lighthouse["scenes"]), new(PointIds.ForImage("/photos", "sea.jpg"), Lighthouse["scenes"])]);
+        var k = (IKeywordSearchable)c;
+
+        var both = Assert.Single(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("dune lighthouse"), All: true)));
+        Assert.Equal((PointIds.ForImage("/photos", "dune.jpg"), 2), (both.Id, both.Matched));
+        Assert.Equal(3, (await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("dune lighthouse")))).Count);
+        await c.ClearLabelsAsync("scenes");
+        Assert.Empty(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("lighthouse"))));
+    }
+
+    [Fact]
     public void Open_StoreOfANewerSchema_RefusedNamingTheVersions()
     {
         using var folder = new TempIndexFolder();
