@@ -120,6 +120,24 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
             }
         }
 
+        // Label rows written since: all of a re-read point's (an upsert rewrote them), and label writes to points the mirror holds.
+        var labels = new Dictionary<Guid, Dictionary<string, LabelAssignment?>>();
+        using (var changed = IndexDatabase.Command(connection, tx, LabelRows.ChangedSql, ("$c", Name), ("$s", since)))
+        {
+            using var r = changed.ExecuteReader();
+            var strings = new HashSet<string>(StringComparer.Ordinal);
+            while (r.Read())
+            {
+                var (id, set, label) = LabelRows.Read(r, strings);
+                if (!labels.TryGetValue(id, out var sets))
+                {
+                    labels[id] = sets = new Dictionary<string, LabelAssignment?>(1, StringComparer.Ordinal);
+                }
+
+                sets[set] = label;
+            }
+        }
+
         using var write = _table.WriteLock();
         if (full)
         {
@@ -133,11 +151,39 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
 
         foreach (var row in rows)
         {
-            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+            var payload = labels.Remove(row.Id, out var sets) ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
+            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, payload);
+        }
+
+        foreach (var (id, sets) in labels)
+        {
+            if (_table.TryGet(id, out var slot) && _table.PayloadAt(slot) is { } payload)
+            {
+                _table.SetPayload(id, payload with { Labels = Assigned(payload.Labels, sets) });
+            }
         }
 
         _table.Seq = seq;
         _table.Generation = generation;
+    }
+
+    // The labels a point has after these label rows (a null assignment: the set was cleared).
+    private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before, Dictionary<string, LabelAssignment?> sets)
+    {
+        var labels = new Dictionary<string, LabelAssignment>(before, StringComparer.Ordinal);
+        foreach (var (set, label) in sets)
+        {
+            if (label is null)
+            {
+                labels.Remove(set);
+            }
+            else
+            {
+                labels[set] = label;
+            }
+        }
+
+        return labels.Count == 0 ? ImagePayload.NoLabels : labels;
     }
 
     private T Read<T>(Func<T> read)
