@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ClipSearch.Clip.Inference;
 
@@ -32,6 +33,15 @@ public sealed class ClipEngineOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>Graph optimisation level; only tools/EngineBenchmark sets another, to compare them.</summary>
+    internal GraphOptimizationLevel OptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>
+    /// Inter-op threads; above 1 the session runs independent branches of the graph in parallel. 1 (sequential) by
+    /// measurement: a CLIP tower is one chain of layers (docs/BENCHMARKS.md).
+    /// </summary>
+    internal int InterOpThreads { get; set; } = 1;
+
     internal ClipEngineOptions WithDevice(ExecutionDevice device) => new()
     {
         Device = device,
@@ -39,5 +49,7 @@ public sealed class ClipEngineOptions
         BatchSize = BatchSize,
         IntraOpThreads = IntraOpThreads,
         AllowSpinning = AllowSpinning,
+        OptimizationLevel = OptimizationLevel,
+        InterOpThreads = InterOpThreads,
     };
 }
