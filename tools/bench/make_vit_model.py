@@ -16,8 +16,8 @@ quantization tool is not installable here):
   convolution and the token table stay float32 (as in q8 exports, they are a small share of the time).
 - fp16: every float32 weight and constant in float16, with float32 inputs and outputs (a Cast at each end), because
   ClipSearch feeds float32 pixels and reads float32 embeddings. On CPU ONNX Runtime runs the float16 nodes it has
-  no float16 kernel for by casting around them, so expect this variant to halve the disk size rather than the time
-  (its speed was not measured: the machine was shared when this was written).
+  no float16 kernel for by casting around them, so this variant halves the files, not the time (ViT-B/32 indexing:
+  x0.98 of full precision; quantized x1.97; docs/BENCHMARKS.md).
 
 With --check PATH/clipsearch.dll, each written variant is loaded by `clipsearch embed` and its text and image
 embeddings are compared with PyTorch's (cosine similarity; the image is a 224x224 PNG, so no resize is involved).
