@@ -14,8 +14,8 @@ clip.pt saved beside the ONNX files, or rebuilt from --arch and the fixed seed w
 
 Fair to PyTorch on CPU: torch's threads = cores, OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE, set here
 before torch loads, so that idle OpenMP threads do not spin on the cores the decoders need), and the BLAS is
-OpenBLAS (libopenblas0-pthread: Debian's torch calls whatever libblas.so.3 points to, and the reference BLAS runs a
-ViT-B/32 at 0.4 images/s). The BLAS library actually loaded is read from /proc/self/maps and printed.
+OpenBLAS (libopenblas0-pthread: Debian's torch calls whatever libblas.so.3 points to, and on the reference BLAS a
+ViT-B/32 ran at 0.4 images/s, issue 18). The BLAS library actually loaded is read from /proc/self/maps and printed.
 
 Prints one JSON object: images, seconds, images_per_second, and a per-stage breakdown measured in a separate
 single-process pass over --stage-sample images spread evenly over the folder (decode, preprocess, encode per image, in ms).
@@ -107,6 +107,8 @@ def tiny_vision_tower():
 def vit_vision_tower(folder, arch):
     """The image tower of a tools/bench/make_vit_model.py folder: its saved weights, else the same seed rebuilt."""
     saved = os.path.join(folder, "clip.pt")
+    if not os.path.exists(saved) and not arch:
+        sys.exit(f"{saved} is missing: give --arch to rebuild the model from the fixed seed")
     model = vit_clip.load(saved) if os.path.exists(saved) else vit_clip.build(arch)
     if arch and model.arch != arch:
         sys.exit(f"{saved} holds ViT-{model.arch}, not {arch}")
