@@ -28,7 +28,7 @@ internal static partial class OptimizedGraphCache
     /// <summary>Creates a CPU session for <paramref name="modelPath"/>, through the cache when one is configured.</summary>
     public static OnnxSession Open(string modelPath, ClipEngineOptions options, Func<SessionOptions> cpuOptions, ILogger logger)
     {
-        var entry = string.IsNullOrEmpty(options.GraphCacheFolder) ? null : EntryFor(modelPath, options.GraphCacheFolder);
+        var entry = string.IsNullOrEmpty(options.GraphCacheFolder) ? null : EntryFor(modelPath, options.GraphCacheFolder, options.OptimizationLevel);
         if (entry is null)
         {
             using var plain = cpuOptions();
@@ -135,7 +135,7 @@ internal static partial class OptimizedGraphCache
 
     /// <summary>The cache entry of a model file: <c>{hash of its path}-{name}-{hash of its identity}.ort</c>; null when the file
     /// cannot be read or is not cached (weights in external data, or too large for one protobuf).</summary>
-    internal static Entry? EntryFor(string modelPath, string folder)
+    internal static Entry? EntryFor(string modelPath, string folder, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         FileInfo file;
         try
@@ -152,7 +152,7 @@ internal static partial class OptimizedGraphCache
         }
 
         var identity = string.Join('\n', file.FullName, file.Length.ToString(CultureInfo.InvariantCulture), file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture),
-            OrtEnv.Instance().GetVersionString(), nameof(GraphOptimizationLevel.ORT_ENABLE_ALL), CpuIdentity());
+            OrtEnv.Instance().GetVersionString(), level.ToString(), CpuIdentity());
         var prefix = Hash(file.FullName, 8) + "-";
         var name = prefix + Path.GetFileNameWithoutExtension(file.Name) + "-" + Hash(identity, 12) + Extension;
         return new Entry(Path.Combine(Path.GetFullPath(folder), name), prefix);
