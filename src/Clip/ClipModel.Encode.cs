@@ -1,4 +1,5 @@
 using ClipSearch.Clip.Imaging;
+using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
 using ClipSearch.Clip.Tokenization;
 using ClipSearch.Core;
@@ -21,10 +22,16 @@ public sealed partial class ClipModel
     {
         ArgumentNullException.ThrowIfNull(rows);
         var result = new float[rows.Count][];
-        for (var start = 0; start < rows.Count; start += _textBatch)
+        if (rows.Count == 0)
         {
-            var batch = rows.Skip(start).Take(_textBatch).ToList();
-            var matrix = RunText(batch, cancellationToken);
+            return result;
+        }
+
+        var tower = TextTower;
+        for (var start = 0; start < rows.Count; start += tower.BatchSize)
+        {
+            var batch = rows.Skip(start).Take(tower.BatchSize).ToList();
+            var matrix = RunTextOn(tower, batch, cancellationToken);
             CopyNormalized(matrix, result, start);
         }
 
@@ -41,9 +48,15 @@ public sealed partial class ClipModel
         ArgumentNullException.ThrowIfNull(tensors);
         var length = Preprocessor.TensorLength;
         var result = new float[tensors.Count][];
-        for (var start = 0; start < tensors.Count; start += _visionBatch)
+        if (tensors.Count == 0)
         {
-            var n = Math.Min(_visionBatch, tensors.Count - start);
+            return result;
+        }
+
+        var tower = VisionTower ?? throw new ClipModelException(Folder.Root, NoImageTower);
+        for (var start = 0; start < tensors.Count; start += tower.BatchSize)
+        {
+            var n = Math.Min(tower.BatchSize, tensors.Count - start);
             var buffer = new float[n * length];
             for (var i = 0; i < n; i++)
             {
@@ -56,7 +69,7 @@ public sealed partial class ClipModel
                 t.CopyTo(buffer, i * length);
             }
 
-            CopyNormalized(RunVision(buffer, n, cancellationToken), result, start);
+            CopyNormalized(RunVisionOn(tower, buffer, n, cancellationToken), result, start);
         }
 
         return result;
@@ -83,26 +96,22 @@ public sealed partial class ClipModel
         }
     }
 
-    private float[,] RunVision(float[] buffer, int count, CancellationToken cancellationToken)
+    private float[,] RunVisionOn(Tower<VisionSignature> tower, float[] buffer, int count, CancellationToken cancellationToken)
     {
-        if (_vision is null || _visionSig is null)
-        {
-            throw new ClipModelException(Folder.Root, NoImageTower);
-        }
-
         var size = Preprocessor.Size;
         using var input = OrtValue.CreateTensorValueFromMemory(buffer, [count, 3, size, size]);
-        return Run(_vision, [_visionSig.PixelInput], [input], _visionSig.Output, count, cancellationToken);
+        return Run(tower.Session, [tower.Signature.PixelInput], [input], tower.Signature.Output, count, cancellationToken);
     }
 
-    private float[,] RunText(List<TokenizedText> rows, CancellationToken cancellationToken)
+    private float[,] RunTextOn(Tower<TextSignature> tower, List<TokenizedText> rows, CancellationToken cancellationToken)
     {
+        var signature = tower.Signature;
         var length = ContextLength;
-        var names = new List<string> { _textSig.IdsInput };
+        var names = new List<string> { signature.IdsInput };
         var values = new List<OrtValue>();
         try
         {
-            if (_textSig.IdsAreInt32)
+            if (signature.IdsAreInt32)
             {
                 var ids = new int[rows.Count * length];
                 for (var i = 0; i < rows.Count; i++)
@@ -128,13 +137,13 @@ public sealed partial class ClipModel
                 values.Add(OrtValue.CreateTensorValueFromMemory(ids, [rows.Count, length]));
             }
 
-            if (_textSig.MaskInput is { } maskName)
+            if (signature.MaskInput is { } maskName)
             {
                 names.Add(maskName);
-                values.Add(MaskValue(rows, length, _textSig.MaskIsInt32));
+                values.Add(MaskValue(rows, length, signature.MaskIsInt32));
             }
 
-            return Run(_text, names, values, _textSig.Output, rows.Count, cancellationToken);
+            return Run(tower.Session, names, values, signature.Output, rows.Count, cancellationToken);
         }
         finally
         {

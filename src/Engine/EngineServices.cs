@@ -29,7 +29,14 @@ public static class EngineServices
         services.AddSingleton(host);
         services.AddOptions<ModelSettings>().Bind(configuration.GetSection(ModelSettings.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ModelSettings>>(new RenamedSettings(configuration));
-        services.AddOptions<ClipEngineOptions>().Bind(configuration.GetSection(SettingKeys.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClipEngineOptions>().Bind(configuration.GetSection(SettingKeys.Section))
+            .PostConfigure(o => o.GraphCacheFolder = o.GraphCacheFolder switch
+            {
+                null => UserFolders.Cache("onnx"),
+                _ when o.GraphCacheFolder.Equals("none", StringComparison.OrdinalIgnoreCase) => string.Empty, // the cache turned off
+                var folder => folder,
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IndexSettings>().Bind(configuration.GetSection(IndexSettings.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IndexSettings>, IndexSettingsValidator>();
         services.AddOptions<ImageDecodeOptions>().Bind(configuration.GetSection(SettingKeys.DecodingSection)).ValidateDataAnnotations().ValidateOnStart();
@@ -40,7 +47,9 @@ public static class EngineServices
         {
             var location = sp.GetRequiredService<ModelLocation>();
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("ClipSearch.Engine");
-            return ClipModel.Load(location.Folder, sp.GetRequiredService<IOptions<ClipEngineOptions>>().Value, location.Variant, logger);
+            // Each tower loads when first used: a text search never loads the image tower, an index run never the text tower's session
+            // before it needs it (see LoadedModel below for what reading the dimension costs).
+            return ClipModel.Load(location.Folder, sp.GetRequiredService<IOptions<ClipEngineOptions>>().Value, location.Variant, logger, ModelTowers.None);
         });
         services.AddSingleton(sp =>
         {

@@ -1,3 +1,4 @@
+using ClipSearch.Core.Index;
 using Microsoft.Data.Sqlite;
 
 namespace ClipSearch.Storage.Embedded;
@@ -11,21 +12,85 @@ internal sealed partial class EmbeddedCollection
     /// <summary>Slots in use or free (diagnostics for tests: freed slots are reused before the table grows).</summary>
     internal int SlotCount => Read(() => _table.HighWater);
 
+    /// <summary>Label rows written since the load's start point, by point, until the points they belong to are applied.</summary>
+    private Dictionary<Guid, Dictionary<string, LabelAssignment?>> _pendingLabels = [];
+
     private void ApplyChanges(SqliteConnection connection, SqliteTransaction tx, long since, bool full, long seq, string generation)
     {
-        if (full)
+        // Label rows written since: all of a re-read point's (an upsert rewrote them), and label writes to points the mirror holds.
+        _pendingLabels = ReadLabels(connection, tx, since);
+        try
         {
-            LoadAll(connection, tx, generation);
+            if (full)
+            {
+                LoadAll(connection, tx, generation);
+            }
+            else
+            {
+                ApplyIncrement(connection, tx, since);
+            }
+
+            using var write = _table.WriteLock();
+            foreach (var (id, sets) in _pendingLabels)
+            {
+                if (_table.TryGet(id, out var slot) && _table.PayloadAt(slot) is { } payload)
+                {
+                    _table.SetPayload(id, payload with { Labels = Assigned(payload.Labels, sets) });
+                }
+            }
+
+            _table.Seq = seq;
+            _table.Generation = generation;
         }
-        else
+        finally
         {
-            ApplyIncrement(connection, tx, since);
+            _pendingLabels = [];
+        }
+    }
+
+    private Dictionary<Guid, Dictionary<string, LabelAssignment?>> ReadLabels(SqliteConnection connection, SqliteTransaction tx, long since)
+    {
+        var labels = new Dictionary<Guid, Dictionary<string, LabelAssignment?>>();
+        using var changed = IndexDatabase.Command(connection, tx, LabelRows.ChangedSql, ("$c", Name), ("$s", since));
+        using var r = changed.ExecuteReader();
+        var strings = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            var (id, set, label) = LabelRows.Read(r, strings);
+            if (!labels.TryGetValue(id, out var sets))
+            {
+                labels[id] = sets = new Dictionary<string, LabelAssignment?>(1, StringComparer.Ordinal);
+            }
+
+            sets[set] = label;
         }
 
-        using var write = _table.WriteLock();
-        _table.Seq = seq;
-        _table.Generation = generation;
+        return labels;
     }
+
+    /// <summary>A row's payload with the label rows read for it (taken out of the pending ones).</summary>
+    private ImagePayload WithLabels(StoredRow row) =>
+        _pendingLabels.Remove(row.Id, out var sets) ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
+
+    // The labels a point has after these label rows (a null assignment: the set was cleared).
+    private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before, Dictionary<string, LabelAssignment?> sets)
+    {
+        var labels = new Dictionary<string, LabelAssignment>(before, StringComparer.Ordinal);
+        foreach (var (set, label) in sets)
+        {
+            if (label is null)
+            {
+                labels.Remove(set);
+            }
+            else
+            {
+                labels[set] = label;
+            }
+        }
+
+        return labels.Count == 0 ? ImagePayload.NoLabels : labels;
+    }
+
 
     /// <summary>The points deleted and changed after <paramref name="since"/>, applied in one hold of the write lock (searches see all or none).</summary>
     private void ApplyIncrement(SqliteConnection connection, SqliteTransaction tx, long since)
@@ -53,7 +118,7 @@ internal sealed partial class EmbeddedCollection
     {
         foreach (var row in batch)
         {
-            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, WithLabels(row));
         }
     }
 
@@ -105,7 +170,7 @@ internal sealed partial class EmbeddedCollection
             {
                 if (slotOfKey.Remove(row.Key, out var slot))
                 {
-                    _table.Place(slot, row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+                    _table.Place(slot, row.Id, row.Key, row.Seq, row.Vector, WithLabels(row));
                 }
                 else if (row.Vector.Length > 0)
                 {
@@ -126,7 +191,7 @@ internal sealed partial class EmbeddedCollection
         _table.EndPlacing();
         foreach (var row in added)
         {
-            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, row.Payload);
+            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, WithLabels(row));
         }
 
         return true;

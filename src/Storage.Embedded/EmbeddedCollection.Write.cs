@@ -25,16 +25,20 @@ internal sealed partial class EmbeddedCollection
             var existingId = existing.Parameters.Add("$id", SqliteType.Blob);
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $labels, $text)";
+            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $text)";
             PointRows.AddPointParameters(command);
             using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
+            using var dropLabels = TextCommand(connection, tx, LabelRows.DeletePointSql);
+            using var labels = LabelRows.Upsert(connection, tx, seq);
             for (var i = 0; i < batch.Count; i++)
             {
-                existingId.Value = PointRows.IdBytes(batch[i].Id);
+                var id = PointRows.IdBytes(batch[i].Id);
+                existingId.Value = id;
                 keys[i] = existing.ExecuteScalar() is long key ? key : nextKey++;
                 PointRows.Bind(command, Name, keys[i], seq, batch[i]);
                 command.ExecuteNonQuery();
                 WriteText(text, batch[i].Id, batch[i].Payload);
+                LabelRows.ReplacePoint(dropLabels, labels, Name, id, batch[i].Payload.Labels);
             }
 
             IndexDatabase.Scalar(connection, "UPDATE collections SET next_key = $k WHERE name = $n", tx, ("$k", nextKey), ("$n", Name));
@@ -73,15 +77,17 @@ internal sealed partial class EmbeddedCollection
             using var tomb = IndexDatabase.Command(connection, tx, "INSERT OR IGNORE INTO tombstones(collection, seq, id) VALUES ($c, $s, $id)", ("$c", Name), ("$s", seq));
             var tombId = tomb.Parameters.Add("$id", SqliteType.Blob);
             using var text = TextCommand(connection, tx, KeywordRows.DeleteSql);
+            using var labels = TextCommand(connection, tx, LabelRows.DeletePointSql);
             long deleted = 0;
             foreach (var id in ids)
             {
-                idParam.Value = tombId.Value = text.Parameters["$id"].Value = PointRows.IdBytes(id);
+                idParam.Value = tombId.Value = text.Parameters["$id"].Value = labels.Parameters["$id"].Value = PointRows.IdBytes(id);
                 if (delete.ExecuteNonQuery() > 0)
                 {
                     deleted++;
                     tomb.ExecuteNonQuery();
                     text.ExecuteNonQuery();
+                    labels.ExecuteNonQuery();
                 }
             }
 
@@ -111,61 +117,58 @@ internal sealed partial class EmbeddedCollection
         return ids.Count == 0 ? 0 : await ChangeLabelsAsync(labelSet, ids, _ => null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sets (or, when <paramref name="labelFor"/> returns null, removes) one label set on each point, keeping the others.</summary>
+    /// <summary>
+    /// Sets (or, when <paramref name="labelFor"/> returns null, removes) one label set on each point, keeping the others:
+    /// one small row per point in point_labels (<see cref="LabelRows"/>), points and keyword rows untouched. Which points
+    /// exist (and which have the set, to clear) is read from the mirror, refreshed once this transaction holds the write lock.
+    /// </summary>
     private Task<long> ChangeLabelsAsync(string labelSet, List<Guid> ids, Func<Guid, LabelAssignment?> labelFor, CancellationToken cancellationToken)
     {
-        var updated = new Dictionary<Guid, Dictionary<string, LabelAssignment>>();
+        var changes = new List<(Guid Id, LabelAssignment? Label)>(ids.Count);
         return WriteAsync("write labels", (connection, tx, seq) =>
         {
-            // Label names are words of the point's text: the keyword index is rewritten from the row's path, root and text and its new labels.
-            using var select = IndexDatabase.Command(connection, tx, "SELECT labels, path, root, text FROM points WHERE collection = $c AND id = $id", ("$c", Name));
-            var selectId = select.Parameters.Add("$id", SqliteType.Blob);
-            using var update = IndexDatabase.Command(connection, tx, "UPDATE points SET labels = $l, seq = $s WHERE collection = $c AND id = $id", ("$c", Name), ("$s", seq));
-            var updateLabels = update.Parameters.Add("$l", SqliteType.Text);
-            var updateId = update.Parameters.Add("$id", SqliteType.Blob);
-            using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
-            long changed = 0;
-            foreach (var id in ids)
+            Refresh(); // under the write lock: the mirror now holds every other commit, so it answers which points exist
+            Read(() =>
             {
-                selectId.Value = updateId.Value = PointRows.IdBytes(id);
-                Dictionary<string, LabelAssignment> labels;
-                ImagePayload row;
-                using (var r = select.ExecuteReader())
+                foreach (var id in ids)
                 {
-                    if (!r.Read())
+                    if (_table.TryGet(id, out var slot) && labelFor(id) is var label && (label is not null || _table.PayloadAt(slot)!.Labels.ContainsKey(labelSet)))
                     {
-                        continue; // no such point
+                        changes.Add((id, label));
                     }
-
-                    labels = r.IsDBNull(0) ? [] : PointRows.DeserializeLabels(r.GetString(0));
-                    row = new ImagePayload { Path = r.GetString(1), Root = r.GetString(2), Text = r.IsDBNull(3) ? null : PointRows.DeserializeText(r.GetString(3)) };
                 }
 
-                var label = labelFor(id);
-                var had = label is null ? labels.Remove(labelSet) : (labels[labelSet] = label) is not null;
-                if (!had)
-                {
-                    continue;
-                }
+                return 0;
+            });
+            LabelRows.UpsertMany(connection, tx, Name, seq, labelSet, changes);
 
-                updateLabels.Value = (object?)PointRows.SerializeLabels(labels) ?? DBNull.Value;
-                update.ExecuteNonQuery();
-                WriteText(text, id, row with { Labels = labels });
-                updated[id] = labels;
-                changed++;
-            }
-
-            return changed;
+            return changes.Count;
         }, table =>
         {
-            foreach (var (id, labels) in updated)
+            foreach (var (id, label) in changes)
             {
                 if (table.TryGet(id, out var slot) && table.PayloadAt(slot) is { } payload)
                 {
-                    table.SetPayload(id, payload with { Labels = labels });
+                    table.SetPayload(id, payload with { Labels = WithLabel(payload.Labels, labelSet, label) });
                 }
             }
         }, cancellationToken);
+    }
+
+    /// <summary><paramref name="labels"/> with <paramref name="labelSet"/> set to <paramref name="label"/> (removed when null), as a new dictionary.</summary>
+    private static IReadOnlyDictionary<string, LabelAssignment> WithLabel(IReadOnlyDictionary<string, LabelAssignment> labels, string labelSet, LabelAssignment? label)
+    {
+        var copy = new Dictionary<string, LabelAssignment>(labels, StringComparer.Ordinal);
+        if (label is null)
+        {
+            copy.Remove(labelSet);
+        }
+        else
+        {
+            copy[labelSet] = label;
+        }
+
+        return copy.Count == 0 ? ImagePayload.NoLabels : copy;
     }
 
     /// <summary>A statement on the keyword index (<see cref="KeywordRows"/>) for this collection, its $id (and $words) bound per point.</summary>

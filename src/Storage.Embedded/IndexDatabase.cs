@@ -15,7 +15,10 @@ internal sealed class IndexDatabase
     // 2: the keyword index (point_text, point_words) and the points' metadata text (points.text). A version 1 store is
     // upgraded in place on open; a ClipSearch that reads version 1 refuses a version 2 store (its writes would leave the
     // keyword index behind).
-    private const int SchemaVersion = 2;
+    // 3: labels in their own table (point_labels, see LabelRows), no longer in points.labels nor among the keyword rows'
+    // words. Versions 1 and 2 are upgraded in place on open, in the same transaction; a ClipSearch that reads version 2
+    // refuses a version 3 store (it would read no labels and write them where this one no longer looks).
+    private const int SchemaVersion = 3;
 
     private readonly string _connectionString;
     private readonly int _busyMs;
@@ -64,7 +67,8 @@ internal sealed class IndexDatabase
                     PRIMARY KEY(collection, seq, id)) WITHOUT ROWID;
                 """, tx);
             var version = Scalar(connection, "SELECT value FROM meta WHERE key = 'schema_version'", tx);
-            if (version is not null && Convert.ToInt32(version, CultureInfo.InvariantCulture) is not (1 or SchemaVersion))
+            var found = version is null ? SchemaVersion : Convert.ToInt32(version, CultureInfo.InvariantCulture);
+            if (found is < 1 or > SchemaVersion)
             {
                 throw new VectorStoreException(VectorStoreErrorKind.Failed, $"{Path.Combine(Folder, FileName)} has index schema version {version}; this ClipSearch reads versions 1 to {SchemaVersion}.");
             }
@@ -75,7 +79,13 @@ internal sealed class IndexDatabase
             }
 
             KeywordRows.Ensure(connection, tx);
-            if (version is null || Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+            Execute(connection, LabelRows.Schema, tx);
+            if (found < 3 || version is null)
+            {
+                LabelRows.MoveOutOfPoints(connection, tx);
+            }
+
+            if (found != SchemaVersion || version is null)
             {
                 Execute(connection, $"INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{SchemaVersion}')", tx);
             }

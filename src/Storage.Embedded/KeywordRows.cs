@@ -38,15 +38,19 @@ internal static class KeywordRows
     public const string SearchSql =
         "SELECT t.id FROM point_words JOIN point_text t ON t.pk = point_words.rowid WHERE point_words MATCH $match AND t.collection = $c";
 
-    /// <summary>The text point_text stores for <paramref name="payload"/>.</summary>
-    public static string Text(ImagePayload payload) => string.Join(' ', KeywordRanking.IndexedWords(payload));
+    /// <summary>
+    /// The text point_text stores for <paramref name="payload"/>: the words of its path and metadata text. Its labels'
+    /// words are matched from the labels themselves (<see cref="LabelRows"/>), so writing labels leaves this row alone.
+    /// </summary>
+    public static string Text(ImagePayload payload) =>
+        string.Join(' ', KeywordRanking.IndexedWords(payload.Labels.Count == 0 ? payload : payload with { Labels = ImagePayload.NoLabels }));
 
     /// <summary>The FTS5 query for one term: the word as a string, and for a prefix term a prefix query ("beach"*).</summary>
     public static string Match(KeywordTerm term) => "\"" + term.Word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" + (term.Whole ? "" : "*");
 
     /// <summary>
     /// Creates the keyword index, and when it was missing (a store written before it existed, or one whose index was lost)
-    /// fills it from the points table: their paths, roots, metadata text and labels only, never their vectors.
+    /// fills it from the points table: their paths, roots and metadata text only, never their vectors.
     /// </summary>
     public static void Ensure(SqliteConnection connection, SqliteTransaction tx)
     {
@@ -59,7 +63,7 @@ internal static class KeywordRows
         // rows the new index never held (which corrupts an external-content FTS5 index).
         IndexDatabase.Execute(connection, "DROP TABLE IF EXISTS point_text", tx);
         IndexDatabase.Execute(connection, Schema, tx);
-        using var select = IndexDatabase.Command(connection, tx, "SELECT collection, id, path, root, labels, text FROM points");
+        using var select = IndexDatabase.Command(connection, tx, "SELECT collection, id, path, root, text FROM points");
         using var insert = IndexDatabase.Command(connection, tx, UpsertSql);
         var c = insert.Parameters.Add("$c", SqliteType.Text);
         var id = insert.Parameters.Add("$id", SqliteType.Blob);
@@ -73,8 +77,7 @@ internal static class KeywordRows
             {
                 Path = r.GetString(2),
                 Root = r.GetString(3),
-                Labels = r.IsDBNull(4) ? ImagePayload.NoLabels : PointRows.DeserializeLabels(r.GetString(4)),
-                Text = r.IsDBNull(5) ? null : PointRows.DeserializeText(r.GetString(5)),
+                Text = r.IsDBNull(4) ? null : PointRows.DeserializeText(r.GetString(4)),
             });
             insert.ExecuteNonQuery();
         }

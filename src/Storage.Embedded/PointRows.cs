@@ -5,15 +5,15 @@ using Microsoft.Data.Sqlite;
 
 namespace ClipSearch.Storage.Embedded;
 
-/// <summary>How points are laid out in the points table.</summary>
+/// <summary>How points are laid out in the points table (their labels are in point_labels: <see cref="LabelRows"/>; the labels column only ever held schema 2's JSON).</summary>
 internal static class PointRows
 {
-    public const string Columns = "id, key, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels, text";
+    public const string Columns = "id, key, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, text";
 
     /// <summary><see cref="Columns"/> with the vector only for points changed after $vs (NULL, read as empty, for the others).</summary>
-    public const string ColumnsWithVectorAfter = "id, key, seq, CASE WHEN seq > $vs THEN vector END, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, labels, text";
+    public const string ColumnsWithVectorAfter = "id, key, seq, CASE WHEN seq > $vs THEN vector END, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, text";
 
-    private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$labels", "$text"];
+    private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$text"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -36,7 +36,7 @@ internal static class PointRows
         var values = new object?[]
         {
             collection, IdBytes(point.Id), key, seq, MemoryMarshal.AsBytes(point.Vector.AsSpan()).ToArray(), p.Path, p.Root, p.SizeBytes,
-            p.ModifiedAt.UtcTicks, p.ContentHash, p.Width, p.Height, p.Format, p.TakenAt?.Ticks, SerializeLabels(p.Labels), SerializeText(p.Text),
+            p.ModifiedAt.UtcTicks, p.ContentHash, p.Width, p.Height, p.Format, p.TakenAt?.Ticks, SerializeText(p.Text),
         };
         for (var i = 0; i < values.Length; i++)
         {
@@ -57,8 +57,7 @@ internal static class PointRows
             Height = r.GetInt32(10),
             Format = r.IsDBNull(11) ? null : Shared(ref _lastFormat, r.GetString(11)),
             TakenAt = r.IsDBNull(12) ? null : new DateTime(r.GetInt64(12), DateTimeKind.Unspecified),
-            Labels = r.IsDBNull(13) ? ImagePayload.NoLabels : DeserializeLabels(r.GetString(13)),
-            Text = r.IsDBNull(14) ? null : DeserializeText(r.GetString(14)),
+            Text = r.IsDBNull(13) ? null : DeserializeText(r.GetString(13)),
         });
 
     // Rows of one collection nearly all share their root and a handful of formats: the mirror keeps one instance
@@ -80,13 +79,11 @@ internal static class PointRows
         return value;
     }
 
-    public static string? SerializeLabels(IReadOnlyDictionary<string, LabelAssignment> labels) =>
-        labels.Count == 0 ? null : JsonSerializer.Serialize(labels, Json);
-
     public static string? SerializeText(ImageText? text) => text is null ? null : JsonSerializer.Serialize(text, Json);
 
     public static ImageText? DeserializeText(string json) => JsonSerializer.Deserialize<ImageText>(json, Json);
 
+    /// <summary>Schema 2's labels column (read once, when the store is upgraded).</summary>
     public static Dictionary<string, LabelAssignment> DeserializeLabels(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, LabelAssignment>>(json, Json) ?? [];
 }

@@ -77,6 +77,10 @@ internal sealed partial class VectorTable
         }
     }
 
+    // Rows scored per kernel call: 256 x 512 floats is 512 KB, large enough to amortise the call and small enough
+    // that the block's scores stay in L1.
+    private const int ScanBlockRows = 256;
+
     /// <summary>Scores slots [from, to) against <paramref name="query"/> into <paramref name="top"/>, skipping free and filtered-out slots; with <paramref name="onlyOutsideGraph"/>, only slots the graph does not hold.</summary>
     public void Scan(ReadOnlySpan<float> query, int from, int to, PointFilter? filter, float minScore, TopK top, bool onlyOutsideGraph = false)
     {
@@ -85,47 +89,37 @@ internal sealed partial class VectorTable
             return;
         }
 
-        if (to - from > MaxSpanRows)
+        if (filter is not null || onlyOutsideGraph)
         {
-            for (var start = from; start < to; start += MaxSpanRows)
-            {
-                Scan(query, start, Math.Min(to, start + MaxSpanRows), filter, minScore, top, onlyOutsideGraph);
-            }
-
+            ScanSelected(query, from, to, filter, minScore, top, onlyOutsideGraph);
             return;
         }
 
-        // The rows [from, to) as one span: row r of it is slot from + r.
-        var vectors = Rows(from, to);
-        var slot = from;
-        if (filter is null && !onlyOutsideGraph)
+        // Every row is read in address order, free slots too (their stale scores are dropped below: rarer than a
+        // branch per row is dear), and only a score above the current k-th best touches the payloads or the heap.
+        Span<float> scores = stackalloc float[ScanBlockRows];
+        var cutoff = Math.Max(minScore, top.Threshold);
+        for (var block = from; block < to; block += ScanBlockRows)
         {
-            // Fast path: four live rows at a time share each load of the query.
-            Span<float> scores = stackalloc float[4];
-            for (; slot + 4 <= to; slot += 4)
+            var rows = Math.Min(ScanBlockRows, to - block);
+            var blockScores = scores[..rows];
+            DotKernels.DotRows(query, RowBlock(block, rows), dimension, blockScores);
+            for (var r = 0; r < blockScores.Length; r++)
             {
-                if (_payloads[slot] is null || _payloads[slot + 1] is null || _payloads[slot + 2] is null || _payloads[slot + 3] is null)
+                if (blockScores[r] >= cutoff && _payloads[block + r] is not null)
                 {
-                    for (var s = slot; s < slot + 4; s++)
-                    {
-                        ScoreSlot(query, s, null, minScore, top);
-                    }
-
-                    continue;
-                }
-
-                DotKernels.Dot4(query, vectors, slot - from, dimension, scores);
-                for (var r = 0; r < 4; r++)
-                {
-                    if (scores[r] >= minScore && scores[r] >= top.Threshold)
-                    {
-                        top.Offer(scores[r], slot + r);
-                    }
+                    top.Offer(blockScores[r], block + r);
+                    cutoff = Math.Max(minScore, top.Threshold);
                 }
             }
         }
+    }
 
-        for (; slot < to; slot++)
+    // A filter or the graph's marks decide first, per slot, so a selective filter reads only its matches' rows.
+    private void ScanSelected(ReadOnlySpan<float> query, int from, int to, PointFilter? filter, float minScore, TopK top, bool onlyOutsideGraph)
+    {
+        Span<float> score = stackalloc float[1];
+        for (var slot = from; slot < to; slot++)
         {
             var payload = _payloads[slot];
             if (payload is null || (onlyOutsideGraph && InGraph(slot)) || (filter is not null && !filter.Matches(payload)))
@@ -133,13 +127,16 @@ internal sealed partial class VectorTable
                 continue;
             }
 
-            var score = TensorPrimitives.Dot(query, vectors.Slice((slot - from) * dimension, dimension));
-            if (score >= minScore && score >= top.Threshold)
+            DotKernels.DotRows(query, RowBlock(slot, 1), dimension, score);
+            if (score[0] >= minScore && score[0] >= top.Threshold)
             {
-                top.Offer(score, slot);
+                top.Offer(score[0], slot);
             }
         }
     }
+
+    /// <summary>Rows [slot, slot + rows) as one span: the only place the scans learn where rows live.</summary>
+    private ReadOnlySpan<float> RowBlock(int slot, int rows) => Rows(slot, slot + rows);
 
     /// <summary>Ids of live slots whose payload matches <paramref name="filter"/> (all when null).</summary>
     public List<Guid> Matching(PointFilter? filter)

@@ -39,6 +39,33 @@ public sealed class EngineServicesTests : IDisposable
         Assert.Equal(512L * 1024 * 1024, images.Limits.MaxFileBytes);
     }
 
+    [Fact]
+    public void Compose_TextQueries_LoadOnlyTheTextTowerAndCacheItsOptimisedGraph()
+    {
+        var cache = _store + "-graphs";
+        using var services = Compose(new() { [SettingKeys.Model] = TestPaths.TinyClip, [SettingKeys.GraphCacheFolder] = cache });
+        var model = services.GetRequiredService<ClipSearch.Clip.ClipModel>();
+        Assert.Equal(ClipSearch.Clip.ModelTowers.None, model.LoadedTowers);
+
+        _ = services.GetRequiredService<ITextEncoder>().Encode(["a red star"]);
+        Assert.Equal(96, services.GetRequiredService<LoadedModel>().Dimension);
+        Assert.Equal(ClipSearch.Clip.ModelTowers.Text, model.LoadedTowers); // a text search never pays for the image tower
+        Assert.Single(Directory.GetFiles(cache, "*text_model*.ort"));
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("none", "")]
+    [InlineData(null, "clipsearch/onnx")]
+    [InlineData("/srv/graphs", "/srv/graphs")]
+    public void Compose_GraphCacheSetting_DefaultsToTheUserCacheAndNoneTurnsItOff(string? value, string expectedEnd)
+    {
+        using var services = Compose(new() { [SettingKeys.GraphCacheFolder] = value });
+        var folder = services.GetRequiredService<IOptions<ClipSearch.Clip.Inference.ClipEngineOptions>>().Value.GraphCacheFolder;
+        Assert.EndsWith(expectedEnd, folder, StringComparison.Ordinal);
+        Assert.Equal(expectedEnd.Length == 0, folder!.Length == 0);
+    }
+
     [Theory]
     [InlineData("ClipSearch:BatchSize", "0", "BatchSize")]
     [InlineData("ClipSearch:Variant", "../x", "ClipSearch:Variant must be a variant name")]

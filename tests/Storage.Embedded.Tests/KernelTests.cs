@@ -27,6 +27,26 @@ public sealed class KernelTests
     }
 
     [Theory]
+    [InlineData(7, 3)]
+    [InlineData(16, 1)]
+    [InlineData(48, 5)]
+    [InlineData(80, 9)]
+    [InlineData(512, 4)]
+    public void DotRows_AnyDimensionAndCount_MatchesScalarDotProducts(int dimension, int count)
+    {
+        var random = new Random(dimension);
+        var query = Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var rows = Enumerable.Range(0, (count + 1) * dimension).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var scores = new float[count];
+        DotKernels.DotRows(query, rows.AsSpan(dimension), dimension, scores);
+        for (var r = 0; r < count; r++)
+        {
+            var expected = Enumerable.Range(0, dimension).Sum(j => (double)query[j] * rows[((1 + r) * dimension) + j]);
+            Assert.Equal(expected, scores[r], 4);
+        }
+    }
+
+    [Theory]
     [InlineData(7)]
     [InlineData(16)]
     [InlineData(45)]

@@ -1,5 +1,4 @@
 using ClipSearch.Core.Index;
-using Microsoft.Data.Sqlite;
 using static ClipSearch.Tests.Storage.ConformanceData;
 
 namespace ClipSearch.Storage.Embedded.Tests;
@@ -19,9 +18,11 @@ public sealed class KeywordIndexTests
             await c.UpsertAsync([Point("Trips/Beach 2019/a.jpg", Axis(0)), Point("b.jpg", Axis(1), Payload("b.jpg") with { Labels = Lighthouse })]);
         }
 
-        var vectorsBefore = Sql(folder, "SELECT group_concat(hex(vector) || key, ',') FROM points ORDER BY id");
-        // A version 1 store: no keyword tables at all, no metadata text column.
-        Sql(folder, "DROP TABLE point_words; DROP TABLE point_text; ALTER TABLE points DROP COLUMN text; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+        var vectorsBefore = folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM points ORDER BY id");
+        // A version 1 store: no keyword tables at all, no metadata text column, labels as JSON in the points' labels column.
+        folder.Sql("DROP TABLE point_words; DROP TABLE point_text; ALTER TABLE points DROP COLUMN text; DROP TABLE point_labels; "
+            + """UPDATE points SET labels = '{"scenes":{"label":"lighthouse","score":0.3,"runId":"run"}}' WHERE path = 'b.jpg'; """
+            + "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 
         using (var store = folder.Open())
         {
@@ -32,8 +33,8 @@ public sealed class KeywordIndexTests
             Assert.Equal(PointIds.ForImage("/photos", "b.jpg"), lighthouse.Id);
         }
 
-        Assert.Equal("2", Sql(folder, "SELECT value FROM meta WHERE key = 'schema_version'"));
-        Assert.Equal(vectorsBefore, Sql(folder, "SELECT group_concat(hex(vector) || key, ',') FROM points ORDER BY id"));
+        Assert.Equal("3", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal(vectorsBefore, folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM points ORDER BY id"));
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class KeywordIndexTests
             await c.UpsertAsync([Point("beach.jpg", Axis(0)), Point("dune.jpg", Axis(1))]);
         }
 
-        Sql(folder, "DROP TABLE point_words");
+        folder.Sql("DROP TABLE point_words");
 
         using (var store = folder.Open())
         {
@@ -60,7 +61,24 @@ public sealed class KeywordIndexTests
             Assert.Single(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("dune lighthouse"))), h => h.Matched == 2);
         }
 
-        Assert.Equal("ok", Sql(folder, "INSERT INTO point_words(point_words, rank) VALUES ('integrity-check', 1); SELECT 'ok'"));
+        Assert.Equal("ok", folder.Sql("INSERT INTO point_words(point_words, rank) VALUES ('integrity-check', 1); SELECT 'ok'"));
+    }
+
+    [Fact]
+    public async Task KeywordSearch_AllTermsSplitBetweenPathAndLabel_FoundOnlyWithBoth()
+    {
+        using var folder = new TempIndexFolder();
+        using var store = folder.Open();
+        var c = await store.CreateCollectionAsync("c", Model, Dimension);
+        await c.UpsertAsync([Point("dune.jpg", Axis(0)), Point("dune2.jpg", Axis(1)), Point("sea.jpg", Axis(2))]);
+        await c.SetLabelsAsync("scenes", [new(PointIds.ForImage("/photos", "dune.jpg"), Lighthouse["scenes"]), new(PointIds.ForImage("/photos", "sea.jpg"), Lighthouse["scenes"])]);
+        var k = (IKeywordSearchable)c;
+
+        var both = Assert.Single(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("dune lighthouse"), All: true)));
+        Assert.Equal((PointIds.ForImage("/photos", "dune.jpg"), 2), (both.Id, both.Matched));
+        Assert.Equal(3, (await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("dune lighthouse")))).Count);
+        await c.ClearLabelsAsync("scenes");
+        Assert.Empty(await k.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("lighthouse"))));
     }
 
     [Fact]
@@ -68,10 +86,10 @@ public sealed class KeywordIndexTests
     {
         using var folder = new TempIndexFolder();
         folder.Open().Dispose();
-        Sql(folder, "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+        folder.Sql("UPDATE meta SET value = '4' WHERE key = 'schema_version'");
 
         var e = Assert.Throws<VectorStoreException>(() => folder.Open());
-        Assert.Contains("schema version 3", e.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 4", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,16 +121,6 @@ public sealed class KeywordIndexTests
         var again = (IKeywordSearchable)await store.CreateCollectionAsync("c", Model, Dimension);
         Assert.Empty(await again.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("beach"))));
         Assert.Empty(await other.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("beach"))));
-        Assert.Equal("0", Sql(folder, "SELECT count(*) FROM point_text"));
-    }
-
-    /// <summary>Runs SQL on the store's file through a connection of its own (another process, as far as the store can tell).</summary>
-    private static string? Sql(TempIndexFolder folder, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(folder.Path, IndexDatabase.FileName)};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar()?.ToString();
+        Assert.Equal("0", folder.Sql("SELECT count(*) FROM point_text"));
     }
 }

@@ -8,6 +8,16 @@ internal sealed class TempIndexFolder : IDisposable
     public EmbeddedVectorStore Open(TimeSpan? busy = null) =>
         new(new EmbeddedStoreOptions { Path = Path, BusyTimeout = busy ?? TimeSpan.FromSeconds(10) });
 
+    /// <summary>Runs SQL on the store's file through a connection of its own (another process, as far as the store can tell).</summary>
+    public string? Sql(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={System.IO.Path.Combine(Path, IndexDatabase.FileName)};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar()?.ToString();
+    }
+
     public void Dispose()
     {
         try

@@ -3,14 +3,16 @@ using System.Globalization;
 using ClipSearch.Clip;
 using ClipSearch.Clip.Imaging;
 using ClipSearch.Clip.Inference;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ClipSearch.Tools.EngineBenchmark;
 
 /// <summary>
-/// Chooses the CPU session options by measurement: image-encoding throughput for intra-op thread counts
-/// and spin-waiting on/off, alone and with image decoding competing for the same cores (as while indexing).
-/// Prints medians of several rounds and ratios against the first configuration, measured in the same run.
-/// usage: dotnet run -c Release --project tools/EngineBenchmark -- [MODEL_DIR] [IMAGE_DIR] [ROUNDS]
+/// Chooses the CPU session options by measurement: image-encoding throughput for intra-op thread counts,
+/// spin-waiting on/off, graph optimisation levels, parallel execution with inter-op threads and batch sizes, alone
+/// and with image decoding competing for the same cores (as while indexing). Prints medians of several rounds and
+/// ratios against the first configuration (the default), measured in the same run.
+/// usage: dotnet run -c Release --project tools/EngineBenchmark -- [MODEL_DIR] [IMAGE_DIR] [ROUNDS] [MAX_IMAGES]
 /// </summary>
 internal static class BenchmarkRunner
 {
@@ -20,60 +22,90 @@ internal static class BenchmarkRunner
         var modelDir = args.Length > 0 ? args[0] : Path.Combine(repo, "models", "tiny-clip");
         var imageDir = args.Length > 1 ? args[1] : Path.Combine(repo, "tests", "data", "tiny-clip-heldout");
         var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
-        var files = Directory.GetFiles(imageDir).Where(f => f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var maxImages = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : int.MaxValue;
+        var files = Directory.GetFiles(imageDir).Where(f => f.EndsWith(".jpg", StringComparison.Ordinal) || f.EndsWith(".png", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Take(maxImages).ToList();
         var decoder = new SafeImageDecoder(new ImageDecodeOptions());
         var cores = Environment.ProcessorCount;
 
-        Console.WriteLine($"model {modelDir}, {files.Count} images from {imageDir}, {cores} cores, {rounds} rounds, batch 16");
-        var configs = new List<(string Name, int Threads, bool Spin)>
+        Console.WriteLine($"model {modelDir}, {files.Count} images from {imageDir}, {cores} cores, {rounds} rounds");
+        static ClipEngineOptions Cpu(int batch = 16, int threads = 0, bool spin = false, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            int interOp = 1) => new()
+            {
+                Device = ExecutionDevice.Cpu, BatchSize = batch, IntraOpThreads = threads, AllowSpinning = spin, OptimizationLevel = level, InterOpThreads = interOp,
+            };
+        var configs = new List<(string Name, ClipEngineOptions Options)>
         {
-            ($"threads={cores} spin=off (default)", 0, false),
-            ($"threads={cores} spin=on", 0, true),
-            ("threads=1 spin=off", 1, false),
+            ($"threads={cores} spin=off opt=all batch=16 (default)", Cpu()),
+            ($"threads={cores} spin=on", Cpu(spin: true)),
+            ("threads=1 spin=off", Cpu(threads: 1)),
+            ("opt=extended", Cpu(level: GraphOptimizationLevel.ORT_ENABLE_EXTENDED)),
+            ("opt=basic", Cpu(level: GraphOptimizationLevel.ORT_ENABLE_BASIC)),
+            ($"parallel, inter-op threads={cores}", Cpu(interOp: cores)),
+            ("batch=8", Cpu(batch: 8)),
+            ("batch=32", Cpu(batch: 32)),
         };
+        // Rounds go through every configuration in turn, so that a change in the machine's load hits them all; a
+        // configuration's ratio is the median of its per-round ratios to the default measured in the same round.
+        var tensors = new List<float[]>();
+        var speed = configs.Select(_ => (Alone: new List<double>(), Contended: new List<double>())).ToList();
+        for (var r = 0; r < rounds; r++)
+        {
+            for (var c = 0; c < configs.Count; c++)
+            {
+                var options = configs[c].Options;
+                using var model = ClipModel.Load(modelDir, options);
+                if (tensors.Count == 0)
+                {
+                    tensors = [.. files.Select(f =>
+                    {
+                        var d = decoder.DecodeFile(f);
+                        using var img = d.Image!;
+                        return model.Preprocessor.Preprocess(img);
+                    })];
+                }
+
+                model.EncodePixelTensors(tensors.Take(options.BatchSize).ToList()); // warm-up
+                speed[c].Alone.Add(Measure(model, tensors));
+                speed[c].Contended.Add(MeasureContended(model, options.BatchSize, decoder, files, tensors));
+            }
+
+            Console.Error.WriteLine($"round {r + 1} of {rounds} done");
+        }
+
+        static double Median(IEnumerable<double> xs) => xs.Order().ElementAt(xs.Count() / 2);
         foreach (var contended in new[] { false, true })
         {
             Console.WriteLine(contended ? "\nencode while decoding on the same cores (indexing)" : "\nencode alone");
-            double? baseline = null;
-            foreach (var (name, threads, spin) in configs)
+            for (var c = 0; c < configs.Count; c++)
             {
-                using var model = ClipModel.Load(modelDir, new ClipEngineOptions { Device = ExecutionDevice.Cpu, BatchSize = 16, IntraOpThreads = threads, AllowSpinning = spin });
-                var tensors = files.Select(f =>
-                {
-                    var d = decoder.DecodeFile(f);
-                    using var img = d.Image!;
-                    return model.Preprocessor.Preprocess(img);
-                }).ToList();
-                model.EncodePixelTensors(tensors.Take(16).ToList()); // warm-up
-                var samples = new List<double>();
-                for (var r = 0; r < rounds; r++)
-                {
-                    samples.Add(contended ? MeasureContended(model, decoder, files, tensors) : Measure(model, tensors));
-                }
-
-                var median = samples.Order().ElementAt(samples.Count / 2);
-                baseline ??= median;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-34} {median,8:0.0} images/s  x{median / baseline.Value:0.00}"));
+                var mine = contended ? speed[c].Contended : speed[c].Alone;
+                var baseline = contended ? speed[0].Contended : speed[0].Alone;
+                var ratio = Median(mine.Zip(baseline, (a, b) => a / b));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {configs[c].Name,-48} {Median(mine),8:0.0} images/s  x{ratio:0.00}"));
             }
         }
 
         return 0;
     }
 
-    // Several passes per round so that a round lasts long enough to measure on a shared machine.
-    private static double Measure(ClipModel model, List<float[]> tensors, int passes = 8)
+    // Passes until a round has lasted 2 s, so that it is long enough to measure on a shared machine.
+    private static double Measure(ClipModel model, List<float[]> tensors)
     {
         var sw = Stopwatch.StartNew();
-        for (var p = 0; p < passes; p++)
+        var passes = 0;
+        do
         {
             model.EncodePixelTensors(tensors);
+            passes++;
         }
+        while (sw.Elapsed.TotalSeconds < 2);
 
         return passes * tensors.Count / sw.Elapsed.TotalSeconds;
     }
 
     /// <summary>Images/s of a pipeline: decode + preprocess on all cores feeding batched encoding.</summary>
-    private static double MeasureContended(ClipModel model, SafeImageDecoder decoder, List<string> files, List<float[]> tensors)
+    private static double MeasureContended(ClipModel model, int size, SafeImageDecoder decoder, List<string> files, List<float[]> tensors)
     {
         var sw = Stopwatch.StartNew();
         var queue = new System.Collections.Concurrent.BlockingCollection<float[]>(64);
@@ -87,11 +119,11 @@ internal static class BenchmarkRunner
             });
             queue.CompleteAdding();
         });
-        var batch = new List<float[]>(16);
+        var batch = new List<float[]>(size);
         foreach (var t in queue.GetConsumingEnumerable())
         {
             batch.Add(t);
-            if (batch.Count == 16)
+            if (batch.Count == size)
             {
                 model.EncodePixelTensors(batch);
                 batch.Clear();

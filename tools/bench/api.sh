@@ -4,7 +4,7 @@
 # query as the in-process side does; rate limiting off), and runs `clipsearch bench api`: 1 client, then C
 # concurrent clients for S seconds, over HTTP and in-process.
 # usage: [MODEL=DIR] tools/bench/api.sh [POINTS] [CLIENTS] [SECONDS]   (default: the bundled model, 100000 16 60)
-# MODEL: another model folder, e.g. the ViT-B/32-shaped one tools/bench/make_b32_text_model.py makes.
+# MODEL: another model folder, e.g. the real-size ViT-B/32 that tools/bench/make_vit_model.py makes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-100000}; clients=${2:-16}; seconds=${3:-60}

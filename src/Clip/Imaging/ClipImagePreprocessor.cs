@@ -1,3 +1,4 @@
+using System.Buffers;
 using ClipSearch.Clip.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -13,6 +14,10 @@ namespace ClipSearch.Clip.Imaging;
 /// </summary>
 public sealed class ClipImagePreprocessor(PreprocessorConfig config)
 {
+    // The model input of each 8-bit level, per channel: torchvision's float32 operations (ToTensor divides by 255,
+    // Normalize subtracts and divides), computed once.
+    private readonly float[] _levels = Levels(config);
+
     public PreprocessorConfig Config { get; } = config;
 
     /// <summary>Side of the square model input.</summary>
@@ -30,7 +35,9 @@ public sealed class ClipImagePreprocessor(PreprocessorConfig config)
     }
 
     /// <summary>Writes the model input for <paramref name="pixels"/> into <paramref name="destination"/> (CHW, <see cref="TensorLength"/> floats).</summary>
-    public void Preprocess(Image<Rgba32> pixels, bool hasAlpha, Span<float> destination)
+    public void Preprocess(Image<Rgba32> pixels, bool hasAlpha, Span<float> destination) => Preprocess(pixels, hasAlpha, destination, Simd.Best);
+
+    internal void Preprocess(Image<Rgba32> pixels, bool hasAlpha, Span<float> destination, SimdWidth simd)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         if (destination.Length < TensorLength)
@@ -38,41 +45,58 @@ public sealed class ClipImagePreprocessor(PreprocessorConfig config)
             throw new ArgumentException($"Destination holds {destination.Length} floats; {TensorLength} are needed.", nameof(destination));
         }
 
-        var (width, height) = (pixels.Width, pixels.Height);
-        var channels = hasAlpha ? 4 : 3;
-        var src = Interleave(pixels, channels);
-
         var (newWidth, newHeight) = Config.Mode == ResizeMode.Squash
             ? (Config.ResizeShortestEdge, Config.ResizeShortestEdge)
-            : ResizedSize(width, height, Config.ResizeShortestEdge);
+            : ResizedSize(pixels.Width, pixels.Height, Config.ResizeShortestEdge);
         var crop = Size;
         var left = (int)Math.Round((newWidth - crop) / 2.0, MidpointRounding.ToEven);
         var top = (int)Math.Round((newHeight - crop) / 2.0, MidpointRounding.ToEven);
-        var window = PillowResampler.ResizeWindow(src, width, height, channels, newWidth, newHeight, left, top, crop, crop, Config.Resample);
-
         var plane = crop * crop;
-        Span<float> scale = stackalloc float[3];
-        Span<float> shift = stackalloc float[3];
+        var window = ArrayPool<byte>.Shared.Rent(plane * 4);
+        try
+        {
+            PillowResampler.ResizeWindow(pixels, hasAlpha, newWidth, newHeight, left, top, crop, crop, Config.Resample, window, simd);
+            var levels = _levels.AsSpan();
+            var red = levels[..256];
+            var green = levels[256..512];
+            var blue = levels[512..];
+            var redOut = destination[..plane];
+            var greenOut = destination.Slice(plane, plane);
+            var blueOut = destination.Slice(2 * plane, plane);
+            for (var i = 0; i < plane; i++)
+            {
+                var p = i * 4;
+                byte r = window[p], g = window[p + 1], b = window[p + 2];
+                if (hasAlpha)
+                {
+                    (r, g, b) = Unpremultiply(r, g, b, window[p + 3]);
+                }
+
+                redOut[i] = red[r];
+                greenOut[i] = green[g];
+                blueOut[i] = blue[b];
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(window);
+        }
+    }
+
+    private static float[] Levels(PreprocessorConfig config)
+    {
+        var levels = new float[3 * 256];
         for (var c = 0; c < 3; c++)
         {
-            scale[c] = Config.Normalize ? Config.Std[c] : 1f;
-            shift[c] = Config.Normalize ? Config.Mean[c] : 0f;
-        }
-
-        for (var i = 0; i < plane; i++)
-        {
-            var p = i * channels;
-            byte r = window[p], g = window[p + 1], b = window[p + 2];
-            if (hasAlpha)
+            var scale = config.Normalize ? config.Std[c] : 1f;
+            var shift = config.Normalize ? config.Mean[c] : 0f;
+            for (var v = 0; v < 256; v++)
             {
-                (r, g, b) = Unpremultiply(r, g, b, window[p + 3]);
+                levels[(c * 256) + v] = ((v / 255f) - shift) / scale;
             }
-
-            // Same float32 operations as torchvision: ToTensor divides by 255, Normalize subtracts and divides.
-            destination[i] = ((r / 255f) - shift[0]) / scale[0];
-            destination[plane + i] = ((g / 255f) - shift[1]) / scale[1];
-            destination[(2 * plane) + i] = ((b / 255f) - shift[2]) / scale[2];
         }
+
+        return levels;
     }
 
     /// <summary>torchvision's Resize(int) size: the shorter side becomes <paramref name="target"/>, the longer side is truncated.</summary>
@@ -81,44 +105,6 @@ public sealed class ClipImagePreprocessor(PreprocessorConfig config)
         var (shortSide, longSide) = width <= height ? (width, height) : (height, width);
         var newLong = (int)((double)target * longSide / shortSide);
         return width <= height ? (target, newLong) : (newLong, target);
-    }
-
-    private static byte[] Interleave(Image<Rgba32> pixels, int channels)
-    {
-        var data = new byte[pixels.Width * pixels.Height * channels];
-        pixels.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-            {
-                var row = rows.GetRowSpan(y);
-                var o = y * rows.Width * channels;
-                for (var x = 0; x < row.Length; x++, o += channels)
-                {
-                    var p = row[x];
-                    if (channels == 4)
-                    {
-                        // Pillow RGBA -> RGBa (premultiplied) before resampling: MULDIV255.
-                        data[o] = MulDiv255(p.R, p.A);
-                        data[o + 1] = MulDiv255(p.G, p.A);
-                        data[o + 2] = MulDiv255(p.B, p.A);
-                        data[o + 3] = p.A;
-                    }
-                    else
-                    {
-                        data[o] = p.R;
-                        data[o + 1] = p.G;
-                        data[o + 2] = p.B;
-                    }
-                }
-            }
-        });
-        return data;
-    }
-
-    private static byte MulDiv255(byte a, byte b)
-    {
-        var tmp = (a * b) + 128;
-        return (byte)(((tmp >> 8) + tmp) >> 8);
     }
 
     // Pillow RGBa -> RGBA: integer division by alpha, clipped; alpha 0 and 255 left as they are.

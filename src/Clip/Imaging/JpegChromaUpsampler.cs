@@ -1,3 +1,4 @@
+using System.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
@@ -11,166 +12,137 @@ namespace ClipSearch.Clip.Imaging;
 /// over the parity budget. Y, Cb, Cr are recovered from ImageSharp's RGB (exact up to rounding), each
 /// chroma sample is the mean of the block it was replicated over, then libjpeg's h2v2/h2v1 fancy
 /// upsampler and fixed-point YCbCr->RGB tables (jdsample.c, jdcolor.c) rebuild the pixels.
+/// The kernels (vectorised, <see cref="SimdWidth"/>) give the same bytes as the plain arithmetic at every width:
+/// the colour sums are taken in the same double operations and order, the rest is integer arithmetic.
 /// </summary>
-internal static class JpegChromaUpsampler
+internal static partial class JpegChromaUpsampler
 {
     private const int ScaleBits = 16;
     private const int OneHalf = 1 << (ScaleBits - 1);
 
-    public static void Apply(Image<Rgba32> image, JpegColorType? colorType)
+    public static void Apply(Image<Rgba32> image, JpegColorType? colorType) => Apply(image, colorType, Simd.Best);
+
+    internal static void Apply(Image<Rgba32> image, JpegColorType? colorType, SimdWidth simd)
     {
-        var (h, v) = colorType switch
+        // Horizontal subsampling is 2 in both; v is the vertical one.
+        var v = colorType switch
         {
-            JpegColorType.YCbCrRatio420 => (2, 2),
-            JpegColorType.YCbCrRatio422 => (2, 1),
-            _ => (1, 1),
+            JpegColorType.YCbCrRatio420 => 2,
+            JpegColorType.YCbCrRatio422 => 1,
+            _ => 0,
         };
-        if (h == 1 && v == 1)
+        if (v == 0)
         {
             return;
         }
 
         var width = image.Width;
         var height = image.Height;
-        var cw = (width + h - 1) / h;
+        var cw = (width + 1) / 2;
         var ch = (height + v - 1) / v;
-        var (hShift, vShift) = (h - 1, v - 1); // h and v are 1 or 2: shifts, not divisions, in the pixel loop
-
-        // Pass 1: Y per pixel; Cb and Cr summed straight into their subsampling blocks (in the order the block
-        // mean has always been taken), so no full-size chroma plane is ever allocated.
-        var y = new byte[width * height];
-        var cbSum = new double[cw * ch];
-        var crSum = new double[cw * ch];
-        image.ProcessPixelRows(rows =>
+        // Y of the last two block rows only: a block row is converted back to RGB as soon as the means of the block
+        // row below it are known, while its pixels are still in cache.
+        var y = ArrayPool<byte>.Shared.Rent(2 * v * width);
+        var cb = ArrayPool<byte>.Shared.Rent(cw * ch);
+        var cr = ArrayPool<byte>.Shared.Rent(cw * ch);
+        var cbSum = ArrayPool<double>.Shared.Rent(cw);
+        var crSum = ArrayPool<double>.Shared.Rent(cw);
+        var cbRow = ArrayPool<byte>.Shared.Rent(cw * 2);
+        var crRow = ArrayPool<byte>.Shared.Rent(cw * 2);
+        try
         {
-            for (var row = 0; row < height; row++)
+            image.ProcessPixelRows(rows =>
             {
-                var span = rows.GetRowSpan(row);
-                var yRow = y.AsSpan(row * width, width);
-                var blockRow = (row >> vShift) * cw;
-                for (var x = 0; x < width; x++)
+                for (var j = 0; j <= ch; j++)
                 {
-                    var p = span[x];
-                    yRow[x] = ClampByte((0.299 * p.R) + (0.587 * p.G) + (0.114 * p.B));
-                    var block = blockRow + (x >> hShift);
-                    cbSum[block] += 128 - (0.168735892 * p.R) - (0.331264108 * p.G) + (0.5 * p.B);
-                    crSum[block] += 128 + (0.5 * p.R) - (0.418687589 * p.G) - (0.081312411 * p.B);
+                    if (j < ch)
+                    {
+                        // Y per pixel; Cb and Cr summed over the row of subsampling blocks (in the order the block mean
+                        // has always been taken), then the means of that block row.
+                        Array.Clear(cbSum, 0, cw);
+                        Array.Clear(crSum, 0, cw);
+                        var rowsIn = Math.Min(v, height - (j * v));
+                        for (var row = j * v; row < (j * v) + rowsIn; row++)
+                        {
+                            Split(rows.GetRowSpan(row), y.AsSpan(row % (2 * v) * width, width), cbSum, crSum, simd);
+                        }
+
+                        Means(cbSum.AsSpan(0, cw), rowsIn, width, cb.AsSpan(j * cw, cw), simd);
+                        Means(crSum.AsSpan(0, cw), rowsIn, width, cr.AsSpan(j * cw, cw), simd);
+                    }
+
+                    // The block row above: each output row's chroma upsampled as libjpeg does, then converted back to RGB.
+                    for (var row = (j - 1) * v; j > 0 && row < Math.Min(j * v, height); row++)
+                    {
+                        UpsampleRow(cb, cw, ch, v, row, cbRow, simd);
+                        UpsampleRow(cr, cw, ch, v, row, crRow, simd);
+                        Combine(rows.GetRowSpan(row), y.AsSpan(row % (2 * v) * width, width), cbRow, crRow, simd);
+                    }
                 }
-            }
-        });
-
-        var cb = Means(cbSum, width, height, h, v, cw, ch);
-        var cr = Means(crSum, width, height, h, v, cw, ch);
-
-        // Pass 2: each output row's chroma upsampled as libjpeg does, then converted back to RGB.
-        var cbRow = new byte[cw * 2];
-        var crRow = new byte[cw * 2];
-        image.ProcessPixelRows(rows =>
-        {
-            for (var row = 0; row < height; row++)
-            {
-                UpsampleRow(cb, cw, ch, v, row, cbRow);
-                UpsampleRow(cr, cw, ch, v, row, crRow);
-                var span = rows.GetRowSpan(row);
-                var yRow = y.AsSpan(row * width, width);
-                for (var x = 0; x < width; x++)
-                {
-                    var (r, g, b) = YccToRgb(yRow[x], cbRow[x], crRow[x]);
-                    span[x] = new Rgba32(r, g, b, span[x].A);
-                }
-            }
-        });
-    }
-
-    /// <summary>Block sums to block means (edge blocks hold fewer pixels), rounded to bytes.</summary>
-    private static byte[] Means(double[] sums, int width, int height, int h, int v, int cw, int ch)
-    {
-        var result = new byte[cw * ch];
-        for (var j = 0; j < ch; j++)
-        {
-            var rowsIn = Math.Min(v, height - (j * v));
-            for (var i = 0; i < cw; i++)
-            {
-                var n = rowsIn * Math.Min(h, width - (i * h));
-                result[(j * cw) + i] = ClampByte(sums[(j * cw) + i] / n);
-            }
+            });
         }
+        finally
+        {
+            foreach (var bytes in (byte[][])[y, cb, cr, cbRow, crRow])
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
 
-        return result;
+            ArrayPool<double>.Shared.Return(cbSum);
+            ArrayPool<double>.Shared.Return(crSum);
+        }
     }
 
     /// <summary>One output row of the upsampled plane (libjpeg-turbo's fancy upsampling).</summary>
-    private static void UpsampleRow(byte[] plane, int cw, int ch, int v, int row, byte[] output)
+    private static void UpsampleRow(byte[] plane, int cw, int ch, int v, int row, byte[] output, SimdWidth simd)
     {
         var j = row / v;
+        var near = plane.AsSpan(j * cw, cw);
         if (v == 2)
         {
             // Nearest input row weighs 3, the next nearest (above for the upper output row) 1; edges replicate.
             var far = Math.Clamp(row % 2 == 0 ? j - 1 : j + 1, 0, ch - 1);
-            FancyRow2x2(plane.AsSpan(j * cw, cw), plane.AsSpan(far * cw, cw), output);
+            Fancy(near, plane.AsSpan(far * cw, cw), output, simd);
         }
         else
         {
-            FancyRow2x1(plane.AsSpan(j * cw, cw), output);
+            Fancy(near, default, output, simd);
         }
     }
 
-    // libjpeg-turbo jdsample.c h2v2_fancy_upsample, one output row.
-    private static void FancyRow2x2(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output)
+    /// <summary>
+    /// libjpeg-turbo jdsample.c h2v2_fancy_upsample (with <paramref name="far"/>) or h2v1_fancy_upsample (without), one
+    /// output row: with s the column sum (3 near + far, or the sample), output 2i is (3 s[i] + s[i-1] + 8) >> 4 and 2i+1
+    /// is (3 s[i] + s[i+1] + 7) >> 4 (biases 1 and 2, shift 2, without far), the sums at the ends replicated.
+    /// </summary>
+    private static void Fancy(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output, SimdWidth simd)
+    {
+        FancyScalar(near, far, output, 0, 1);
+        FancyScalar(near, far, output, simd == SimdWidth.Scalar ? 1 : FancyInterior(near, far, output), near.Length);
+    }
+
+    /// <summary>Samples [<paramref name="from"/>, <paramref name="to"/>) of <see cref="Fancy"/>, one at a time.</summary>
+    private static void FancyScalar(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> output, int from, int to)
     {
         var n = near.Length;
-        var thisSum = ColumnSum(near, far, 0);
-        var nextSum = ColumnSum(near, far, 1);
-        output[0] = (byte)(((thisSum * 4) + 8) >> 4);
-        output[1] = (byte)(((thisSum * 3) + nextSum + 7) >> 4);
-        var lastSum = thisSum;
-        thisSum = nextSum;
-        var o = 2;
-        for (var c = 2; c < n; c++)
+        for (var i = from; i < to; i++)
         {
-            nextSum = ColumnSum(near, far, c);
-            output[o++] = (byte)(((thisSum * 3) + lastSum + 8) >> 4);
-            output[o++] = (byte)(((thisSum * 3) + nextSum + 7) >> 4);
-            lastSum = thisSum;
-            thisSum = nextSum;
-        }
-
-        if (n > 1)
-        {
-            output[o++] = (byte)(((thisSum * 3) + lastSum + 8) >> 4);
-            output[o] = (byte)(((thisSum * 4) + 7) >> 4);
+            var (left, right) = (Math.Max(i - 1, 0), Math.Min(i + 1, n - 1));
+            if (far.IsEmpty)
+            {
+                output[2 * i] = (byte)(((near[i] * 3) + near[left] + 1) >> 2);
+                output[(2 * i) + 1] = (byte)(((near[i] * 3) + near[right] + 2) >> 2);
+            }
+            else
+            {
+                var s = ColumnSum(near, far, i);
+                output[2 * i] = (byte)(((s * 3) + ColumnSum(near, far, left) + 8) >> 4);
+                output[(2 * i) + 1] = (byte)(((s * 3) + ColumnSum(near, far, right) + 7) >> 4);
+            }
         }
     }
 
-    private static int ColumnSum(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, int i)
-    {
-        i = Math.Min(i, near.Length - 1);
-        return (near[i] * 3) + far[i];
-    }
-
-    // libjpeg-turbo jdsample.c h2v1_fancy_upsample, one output row.
-    private static void FancyRow2x1(ReadOnlySpan<byte> input, Span<byte> output)
-    {
-        var n = input.Length;
-        if (n == 1)
-        {
-            output[0] = output[1] = input[0];
-            return;
-        }
-
-        output[0] = input[0];
-        output[1] = (byte)(((input[0] * 3) + input[1] + 2) >> 2);
-        var o = 2;
-        for (var c = 1; c < n - 1; c++)
-        {
-            var value = input[c] * 3;
-            output[o++] = (byte)((value + input[c - 1] + 1) >> 2);
-            output[o++] = (byte)((value + input[c + 1] + 2) >> 2);
-        }
-
-        output[o++] = (byte)(((input[n - 1] * 3) + input[n - 2] + 1) >> 2);
-        output[o] = input[n - 1];
-    }
+    private static int ColumnSum(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, int i) => (near[i] * 3) + far[i];
 
     // libjpeg jdcolor.c ycc_rgb_convert with its 16-bit fixed-point tables.
     private static readonly int CrToR = Fix(1.40200);
@@ -178,14 +150,14 @@ internal static class JpegChromaUpsampler
     private static readonly int CrToG = -Fix(0.71414);
     private static readonly int CbToB = Fix(1.77200);
 
-    private static (byte R, byte G, byte B) YccToRgb(int y, int cb, int cr)
+    private static uint YccToRgb(int y, int cb, int cr, uint alpha)
     {
         var x = cr - 128;
         var z = cb - 128;
         var r = y + ((CrToR * x) + OneHalf >> ScaleBits);
         var g = y + ((CbToG * z) + (CrToG * x) + OneHalf >> ScaleBits);
         var b = y + ((CbToB * z) + OneHalf >> ScaleBits);
-        return ((byte)Math.Clamp(r, 0, 255), (byte)Math.Clamp(g, 0, 255), (byte)Math.Clamp(b, 0, 255));
+        return (uint)Math.Clamp(r, 0, 255) | ((uint)Math.Clamp(g, 0, 255) << 8) | ((uint)Math.Clamp(b, 0, 255) << 16) | alpha;
     }
 
     private static int Fix(double x) => (int)((x * (1L << ScaleBits)) + 0.5);

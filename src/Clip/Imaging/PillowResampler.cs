@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using ClipSearch.Clip.Models;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace ClipSearch.Clip.Imaging;
 
@@ -7,105 +11,110 @@ namespace ClipSearch.Clip.Imaging;
 /// (BICUBIC) or the triangle filter (BILINEAR), support widened by the scale when shrinking (antialiasing), coefficients in
 /// 22-bit fixed point, horizontal pass then vertical with 8-bit clipping in between. CLIP models were
 /// trained on exactly this; a float resampler (ImageSharp's) drifts by a level or two per pixel.
-/// Only the cropped window of the resized image is computed (each output pixel is independent).
+/// Only the cropped window of the resized image is computed (each output pixel is independent), straight from the
+/// image's RGBA rows: all four channels go through the filter together, in 32-bit lanes (the sums are exact integers,
+/// so any order and any vector width give Pillow's bytes).
 /// </summary>
-internal static class PillowResampler
+internal static partial class PillowResampler
 {
     private const int PrecisionBits = 32 - 8 - 2;
 
     /// <summary>
-    /// Resizes interleaved 8-bit pixels (<paramref name="channels"/> per pixel) from <paramref name="width"/> x
-    /// <paramref name="height"/> to <paramref name="newWidth"/> x <paramref name="newHeight"/> and returns the window
-    /// at (<paramref name="left"/>, <paramref name="top"/>) of <paramref name="cropWidth"/> x <paramref name="cropHeight"/>.
+    /// Resizes <paramref name="image"/> (premultiplied by its alpha first when <paramref name="premultiply"/>, as Pillow
+    /// does for RGBA) to <paramref name="newWidth"/> x <paramref name="newHeight"/> and writes the window at
+    /// (<paramref name="left"/>, <paramref name="top"/>) of <paramref name="cropWidth"/> x <paramref name="cropHeight"/>
+    /// into <paramref name="window"/> as RGBA bytes.
     /// </summary>
-    public static byte[] ResizeWindow(byte[] src, int width, int height, int channels, int newWidth, int newHeight,
-        int left, int top, int cropWidth, int cropHeight, Resample filter = Resample.Bicubic)
+    public static void ResizeWindow(Image<Rgba32> image, bool premultiply, int newWidth, int newHeight, int left, int top,
+        int cropWidth, int cropHeight, Resample filter, Span<byte> window, SimdWidth simd)
     {
-        var (xBounds, xCoeffs, xK) = Coefficients(width, newWidth, left, cropWidth, filter);
-        var (yBounds, yCoeffs, yK) = Coefficients(height, newHeight, top, cropHeight, filter);
+        var (width, height) = (image.Width, image.Height);
+        var x = Coefficients(width, newWidth, left, cropWidth, filter);
+        var y = Coefficients(height, newHeight, top, cropHeight, filter);
 
         // Source rows the vertical pass reads.
-        var firstRow = yBounds[0];
+        var firstRow = y.Bounds[0];
         var lastRow = 0;
         for (var i = 0; i < cropHeight; i++)
         {
-            lastRow = Math.Max(lastRow, yBounds[2 * i] + yBounds[(2 * i) + 1]);
+            lastRow = Math.Max(lastRow, y.Bounds[2 * i] + y.Bounds[(2 * i) + 1]);
         }
 
-        byte[] temp;
-        int tempWidth;
-        if (newWidth != width)
+        var stride = cropWidth * 4;
+        var temp = ArrayPool<byte>.Shared.Rent((lastRow - firstRow) * stride);
+        var scratch = premultiply ? ArrayPool<byte>.Shared.Rent(width * 4) : null;
+        try
         {
-            tempWidth = cropWidth;
-            temp = new byte[(lastRow - firstRow) * tempWidth * channels];
-            for (var y = firstRow; y < lastRow; y++)
+            image.ProcessPixelRows(rows =>
             {
-                var inRow = y * width * channels;
-                var outRow = (y - firstRow) * tempWidth * channels;
-                for (var xx = 0; xx < cropWidth; xx++)
+                for (var row = firstRow; row < lastRow; row++)
                 {
-                    var xmin = xBounds[2 * xx];
-                    var xmax = xBounds[(2 * xx) + 1];
-                    var k = xx * xK;
-                    for (var c = 0; c < channels; c++)
+                    ReadOnlySpan<byte> pixels = MemoryMarshal.AsBytes(rows.GetRowSpan(row));
+                    if (scratch is not null)
                     {
-                        var ss = 1 << (PrecisionBits - 1);
-                        for (var x = 0; x < xmax; x++)
-                        {
-                            ss += src[inRow + ((x + xmin) * channels) + c] * xCoeffs[k + x];
-                        }
+                        Premultiply(pixels, scratch);
+                        pixels = scratch.AsSpan(0, width * 4);
+                    }
 
-                        temp[outRow + (xx * channels) + c] = Clip8(ss);
+                    var output = temp.AsSpan((row - firstRow) * stride, stride);
+                    if (newWidth != width)
+                    {
+                        Horizontal(pixels, output, x, simd);
+                    }
+                    else
+                    {
+                        // No horizontal resampling (Pillow skips the pass): take the crop columns.
+                        pixels.Slice(left * 4, stride).CopyTo(output);
                     }
                 }
-            }
-        }
-        else
-        {
-            // No horizontal resampling (Pillow skips the pass): take the crop columns of the needed rows.
-            tempWidth = cropWidth;
-            temp = new byte[(lastRow - firstRow) * tempWidth * channels];
-            for (var y = firstRow; y < lastRow; y++)
-            {
-                Array.Copy(src, ((y * width) + left) * channels, temp, (y - firstRow) * tempWidth * channels, tempWidth * channels);
-            }
-        }
+            });
 
-        var output = new byte[cropWidth * cropHeight * channels];
-        if (newHeight == height)
-        {
-            for (var yy = 0; yy < cropHeight; yy++)
+            if (newHeight == height)
             {
-                Array.Copy(temp, (top + yy - firstRow) * tempWidth * channels, output, yy * cropWidth * channels, cropWidth * channels);
-            }
-
-            return output;
-        }
-
-        for (var yy = 0; yy < cropHeight; yy++)
-        {
-            var ymin = yBounds[2 * yy] - firstRow;
-            var ymax = yBounds[(2 * yy) + 1];
-            var k = yy * yK;
-            for (var xx = 0; xx < cropWidth * channels; xx++)
-            {
-                var ss = 1 << (PrecisionBits - 1);
-                for (var y = 0; y < ymax; y++)
+                for (var yy = 0; yy < cropHeight; yy++)
                 {
-                    ss += temp[((y + ymin) * tempWidth * channels) + xx] * yCoeffs[k + y];
+                    temp.AsSpan((top + yy - firstRow) * stride, stride).CopyTo(window.Slice(yy * stride, stride));
                 }
-
-                output[(yy * cropWidth * channels) + xx] = Clip8(ss);
+            }
+            else
+            {
+                Vertical(temp, stride, firstRow, window, y, cropHeight, simd);
             }
         }
-
-        return output;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(temp);
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
     }
 
-    private static byte Clip8(int value) => value >= (1 << PrecisionBits << 8) ? (byte)255 : value <= 0 ? (byte)0 : (byte)(value >> PrecisionBits);
+    /// <summary>Pillow RGBA -> RGBa before resampling: each colour times alpha, MULDIV255.</summary>
+    private static void Premultiply(ReadOnlySpan<byte> rgba, Span<byte> output)
+    {
+        for (var i = 0; i < rgba.Length; i += 4)
+        {
+            var a = rgba[i + 3];
+            output[i] = MulDiv255(rgba[i], a);
+            output[i + 1] = MulDiv255(rgba[i + 1], a);
+            output[i + 2] = MulDiv255(rgba[i + 2], a);
+            output[i + 3] = a;
+        }
+    }
+
+    private static byte MulDiv255(byte a, byte b)
+    {
+        var tmp = (a * b) + 128;
+        return (byte)(((tmp >> 8) + tmp) >> 8);
+    }
+
+    /// <summary>Per output position: first source index and tap count (Bounds, two ints each), and KSize coefficients.</summary>
+    internal sealed record Filter(int[] Bounds, int[] Coeffs, int KSize);
 
     /// <summary>Pillow's precompute_coeffs + normalize_coeffs_8bpc for output positions [first, first+count).</summary>
-    private static (int[] Bounds, int[] Coeffs, int KSize) Coefficients(int inSize, int outSize, int first, int count, Resample filter)
+    internal static Filter Coefficients(int inSize, int outSize, int first, int count, Resample filter)
     {
         var scale = (double)inSize / outSize;
         var filterScale = Math.Max(scale, 1.0);
@@ -140,7 +149,7 @@ internal static class PillowResampler
             bounds[(2 * i) + 1] = xmax;
         }
 
-        return (bounds, coeffs, kSize);
+        return new Filter(bounds, coeffs, kSize);
     }
 
     private static double Triangle(double x)

@@ -181,6 +181,15 @@ public sealed class SafeImageDecoder
                 $"{declaredWidth}x{declaredHeight} ({pixels / 1e6:0.#} megapixels) is over the {_options.MaxPixels / 1e6:0.#}-megapixel limit");
         }
 
+        // Decoded pixels take 4 bytes each, outside the GC heap (ImageSharp's unmanaged buffers): past the memory this
+        // process may use (a decode worker's heap limit), refuse before allocating rather than exhaust the machine.
+        var budget = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (pixels * 4 > budget)
+        {
+            return ImageDecodeResult.Fail(SkipReason.TooLarge,
+                $"{declaredWidth}x{declaredHeight} needs {pixels * 4 / 1e6:0} MB to decode, over the {budget / 1e6:0} MB this process may use");
+        }
+
         if ((declaredWidth, declaredHeight) != (info.Width, info.Height))
         {
             return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, $"{format.Name} images over 32,767 pixels wide or tall are not read by the decoder");
@@ -218,8 +227,10 @@ public sealed class SafeImageDecoder
             // The size people see: the stored size, turned when the orientation turned the picture.
             var turned = image.Width != decodedWidth;
             var (width, height) = turned ? (storedHeight, storedWidth) : (storedWidth, storedHeight);
+            // A JPEG has no alpha channel (every decoder fills it opaque): no need to read every pixel to know.
+            var hasAlpha = format != JpegFormat.Instance && AnyTransparent(image);
             return new ImageDecodeResult(
-                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, AnyTransparent(image), takenAt, width, height, text), null);
+                new DecodedImage(image, format.Name.ToLowerInvariant(), storedWidth, storedHeight, hasAlpha, takenAt, width, height, text), null);
         }
         catch
         {

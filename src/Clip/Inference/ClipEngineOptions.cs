@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ClipSearch.Clip.Inference;
 
@@ -32,6 +33,24 @@ public sealed class ClipEngineOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>
+    /// Where the CPU sessions keep each tower's graph as ONNX Runtime optimised it (ORT format), so that later loads skip
+    /// parsing, optimising and copying it: a fresh process loads ViT-B/32's text tower with ~40% less CPU (docs/BENCHMARKS.md).
+    /// Entries are keyed by the model file (path, size, time), the ONNX Runtime version and the CPU's instruction sets;
+    /// a stale or unreadable entry is replaced. Null or empty: no cache. The engine defaults it to
+    /// $XDG_CACHE_HOME/clipsearch/onnx (else ~/.cache/clipsearch/onnx).
+    /// </summary>
+    public string? GraphCacheFolder { get; set; }
+
+    /// <summary>Graph optimisation level; only tools/EngineBenchmark sets another, to compare them.</summary>
+    internal GraphOptimizationLevel OptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>
+    /// Inter-op threads; above 1 the session runs independent branches of the graph in parallel. 1 (sequential) by
+    /// measurement: a CLIP tower is one chain of layers (docs/BENCHMARKS.md).
+    /// </summary>
+    internal int InterOpThreads { get; set; } = 1;
+
     internal ClipEngineOptions WithDevice(ExecutionDevice device) => new()
     {
         Device = device,
@@ -39,5 +58,8 @@ public sealed class ClipEngineOptions
         BatchSize = BatchSize,
         IntraOpThreads = IntraOpThreads,
         AllowSpinning = AllowSpinning,
+        GraphCacheFolder = GraphCacheFolder,
+        OptimizationLevel = OptimizationLevel,
+        InterOpThreads = InterOpThreads,
     };
 }

@@ -14,17 +14,25 @@ internal static partial class OnnxSessions
         return OrtEnv.CreateInstanceWithOptions(ref options);
     });
 
-    /// <summary>Opens <paramref name="modelPath"/>; returns the session and the device it really runs on.</summary>
-    public static (InferenceSession Session, ExecutionDevice Device) Create(string modelPath, ClipEngineOptions options, ILogger logger)
+    /// <summary>Opens <paramref name="modelPath"/>; returns the session, the device it really runs on, and whether a CPU
+    /// session came from the optimised-graph cache (<see cref="ClipEngineOptions.GraphCacheFolder"/>).</summary>
+    public static OnnxSession Create(string modelPath, ClipEngineOptions options, ILogger logger)
     {
         _ = Env.Value;
-        if (options.Device != ExecutionDevice.Cpu)
+        // auto without an NVIDIA driver: CPU at once (trying CUDA there only fails, after loading its provider library).
+        var tryCuda = options.Device == ExecutionDevice.Cuda || (options.Device == ExecutionDevice.Auto && NvidiaDriverPresent());
+        if (options.Device == ExecutionDevice.Auto && !tryCuda)
+        {
+            LogCpuOnly(logger, "no NVIDIA driver");
+        }
+
+        if (tryCuda)
         {
             var cuda = CpuOptions(options);
             try
             {
                 cuda.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                return (new InferenceSession(modelPath, cuda), ExecutionDevice.Cuda);
+                return new OnnxSession(new InferenceSession(modelPath, cuda), ExecutionDevice.Cuda, fromCache: false);
             }
             catch (OnnxRuntimeException e)
             {
@@ -37,28 +45,21 @@ internal static partial class OnnxSessions
                 }
 
                 var reason = FirstLine(e.Message);
-                if (NvidiaDriverPresent())
-                {
-                    LogCudaFallback(logger, reason); // a GPU is there but unusable: worth telling
-                }
-                else
-                {
-                    LogCpuOnly(logger, reason); // no GPU at all: CPU is simply the device
-                }
+                LogCudaFallback(logger, reason); // a GPU is there but unusable: worth telling
             }
         }
 
-        return (new InferenceSession(modelPath, CpuOptions(options)), ExecutionDevice.Cpu);
+        return OptimizedGraphCache.Open(modelPath, options, () => CpuOptions(options), logger);
     }
 
     private static SessionOptions CpuOptions(ClipEngineOptions options)
     {
         var so = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = options.OptimizationLevel,
+            ExecutionMode = options.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = 1,
+            InterOpNumThreads = options.InterOpThreads,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
         so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
@@ -71,7 +72,9 @@ internal static partial class OnnxSessions
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
-    private static bool NvidiaDriverPresent() => File.Exists("/proc/driver/nvidia/version") || File.Exists("/dev/nvidia0");
+    // /dev/dxg with the WSL driver folder: an NVIDIA GPU under WSL 2, which has no /dev/nvidia* nodes.
+    private static bool NvidiaDriverPresent() => File.Exists("/proc/driver/nvidia/version") || File.Exists("/dev/nvidia0")
+        || (File.Exists("/dev/dxg") && Directory.Exists("/usr/lib/wsl/lib")) || OperatingSystem.IsWindows();
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "CUDA is not usable ({Reason}); running on CPU")]
     private static partial void LogCudaFallback(ILogger logger, string reason);

@@ -9,12 +9,8 @@ namespace ClipSearch.Clip.Inference;
 /// attention mask only when declared (SigLIP's towers take none: their embedding is read at the last position), the
 /// embedding output by name, and a batch size the graph may fix (immich's exports take one row at a time).
 /// </summary>
-internal sealed class TextSignature
+internal sealed class TextSignature : TowerSignature
 {
-    public required List<TensorInfo> Inputs { get; init; }
-
-    public required List<TensorInfo> Outputs { get; init; }
-
     public required string IdsInput { get; init; }
 
     public required bool IdsAreInt32 { get; init; }
@@ -23,14 +19,7 @@ internal sealed class TextSignature
 
     public bool MaskIsInt32 { get; init; }
 
-    public required string Output { get; init; }
-
     public required int ContextLength { get; init; }
-
-    /// <summary>The batch size the graph fixes, or null when it is dynamic.</summary>
-    public int? FixedBatch { get; init; }
-
-    public int Dimension { get; set; }
 
     public static TextSignature Read(string path, InferenceSession session, int contextLength)
     {

@@ -5,21 +5,9 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace ClipSearch.Clip.Inference;
 
 /// <summary>What the vision graph takes and gives, read from its metadata and checked against the contract of a CLIP-style image tower.</summary>
-internal sealed class VisionSignature
+internal sealed class VisionSignature : TowerSignature
 {
-    public required List<TensorInfo> Inputs { get; init; }
-
-    public required List<TensorInfo> Outputs { get; init; }
-
     public required string PixelInput { get; init; }
-
-    public required string Output { get; init; }
-
-    /// <summary>The batch size the graph fixes, or null when it is dynamic.</summary>
-    public int? FixedBatch { get; init; }
-
-    /// <summary>Embedding dimension; 0 until learned when the graph declares it symbolically.</summary>
-    public int Dimension { get; set; }
 
     public static VisionSignature Read(string path, InferenceSession session, int cropSize)
     {

@@ -9,9 +9,10 @@ namespace ClipSearch.Engine.Categorization;
 /// <summary>
 /// Labels the stored images of a collection with a zero-shot classifier, from their stored embeddings (scrolled
 /// in batches; no image is decoded again). Each image gets <c>{label, score, runner-up}</c> under the label set,
-/// replacing what an earlier run wrote there; other label sets are untouched. Each batch is written durably
-/// before the next is read, and carries the run's id (a hash of model, labels, prompts and thresholds): an
-/// interrupted run, started again, skips the images it had finished. With <c>multiLabel</c>, an image also gets every
+/// replacing what an earlier run wrote there; other label sets are untouched. Labels are written durably every
+/// <see cref="WriteBatchSize"/> images (and when the run ends or is cancelled, so that a cancelled run's counts are what the
+/// index holds), and carry the run's id (a hash of model, labels, prompts and thresholds): an interrupted run, started
+/// again, skips the images it had finished. With <c>multiLabel</c>, an image also gets every
 /// further label that passes the thresholds on its own (see <see cref="ZeroShotClassifier.EffectiveMultiLabel"/>).
 /// </summary>
 /// <exception cref="ArgumentException">With <c>multiLabel</c>, thresholds that cannot decide each label alone.</exception>
@@ -19,8 +20,15 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
 {
     public const string DefaultLabelSet = "category";
 
-    /// <summary>Images read, scored and written together (one durable write each).</summary>
+    /// <summary>Images read and scored together.</summary>
     public int BatchSize { get; init; } = 4096;
+
+    /// <summary>
+    /// Labels written together in one durable write to a store that reads in bulk (<see cref="IVectorBatchReader"/>, a local
+    /// store: a commit costs a flush to disk, so several read batches share one). A remote store gets each read batch as it
+    /// is scored (one request's size is its limit).
+    /// </summary>
+    public int WriteBatchSize { get; init; } = 65_536;
 
     /// <summary>The thresholds in effect: those given, else the model family's default.</summary>
     public Thresholds Thresholds { get; } = multiLabel ? classifier.EffectiveMultiLabel(thresholds) : classifier.Effective(thresholds);
@@ -48,12 +56,15 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         var index = classifier.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var counts = new int[classifier.Labels.Count + 1]; // the last slot counts the unlabelled
         int images = 0, alreadyDone = 0;
+        var pending = new List<KeyValuePair<Guid, LabelAssignment>>();
         try
         {
             await ReadAllAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
+            await FlushAsync().ConfigureAwait(false);
             throw new CategorizeCancelledException(Summary(), e);
         }
 
@@ -108,7 +119,7 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
         // Counts, writes and reports one batch; results[i] is the decision for batch[i].
         async Task ProcessAsync(IReadOnlyList<StoredPoint> batch, LabelTags[] results)
         {
-            var labels = dryRun ? null : new List<KeyValuePair<Guid, LabelAssignment>>(batch.Count);
+            var labels = dryRun ? null : pending;
             for (var i = 0; i < batch.Count; i++)
             {
                 var point = batch[i];
@@ -130,13 +141,22 @@ public sealed class Categorizer(IVectorCollection collection, ZeroShotClassifier
                 each?.Invoke(new Categorized(point.Id, point.Payload.FullPath, label, r.BestScore, runnerUp, runnerUpScore, also));
             }
 
-            if (labels is { Count: > 0 })
+            if (pending.Count >= (collection is IVectorBatchReader ? WriteBatchSize : 1))
             {
-                // A batch begun is written whole (not cancelled halfway), so a cancelled run's counts are what the index holds.
-                await collection.SetLabelsAsync(labelSet, labels, CancellationToken.None).ConfigureAwait(false);
+                await FlushAsync().ConfigureAwait(false);
             }
 
             progress?.Report((images, total));
+        }
+
+        // Labels counted are written whole (never cancelled halfway), so a cancelled run's counts are what the index holds.
+        async Task FlushAsync()
+        {
+            if (pending.Count > 0)
+            {
+                await collection.SetLabelsAsync(labelSet, pending, CancellationToken.None).ConfigureAwait(false);
+                pending.Clear();
+            }
         }
 
         // One image, counted under each label it got (a multi-label image under several).

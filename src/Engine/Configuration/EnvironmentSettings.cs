@@ -12,6 +12,7 @@ public static class EnvironmentSettings
     public const string Variant = "CLIPSEARCH_VARIANT";
     public const string Device = "CLIPSEARCH_DEVICE";
     public const string ModelsFolder = "CLIPSEARCH_MODELS";
+    public const string GraphCache = "CLIPSEARCH_GRAPH_CACHE";
     public const string Store = "CLIPSEARCH_STORE";
     public const string Qdrant = "CLIPSEARCH_QDRANT";
     public const string QdrantApiKey = "CLIPSEARCH_QDRANT_API_KEY";
@@ -23,6 +24,7 @@ public static class EnvironmentSettings
         [Variant] = SettingKeys.Variant,
         [Device] = SettingKeys.Device,
         [ModelsFolder] = SettingKeys.ModelsFolder,
+        [GraphCache] = SettingKeys.GraphCacheFolder,
         [Store] = SettingKeys.StorePath,
         [Qdrant] = SettingKeys.QdrantUrl,
         [QdrantApiKey] = SettingKeys.QdrantApiKey,

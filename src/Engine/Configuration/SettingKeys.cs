@@ -14,6 +14,7 @@ public static class SettingKeys
     public const string Device = "ClipSearch:Device";
     public const string BatchSize = "ClipSearch:BatchSize";
     public const string ModelsFolder = "ClipSearch:ModelsFolder";
+    public const string GraphCacheFolder = "ClipSearch:GraphCacheFolder";
 
     public const string IndexSection = "ClipSearch:Index";
     public const string StorePath = "ClipSearch:Index:Embedded:Path";

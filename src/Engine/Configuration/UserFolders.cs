@@ -9,11 +9,15 @@ public static class UserFolders
     /// <summary>$XDG_STATE_HOME/clipsearch/NAME, else ~/.local/state/clipsearch/NAME (what the tool remembers for a server).</summary>
     public static string State(string name) => Path.Combine(Base("XDG_STATE_HOME", "state"), "clipsearch", name);
 
-    private static string Base(string variable, string local)
+    /// <summary>$XDG_CACHE_HOME/clipsearch/NAME, else ~/.cache/clipsearch/NAME (what can be rebuilt, e.g. optimised model graphs).</summary>
+    public static string Cache(string name) => Path.Combine(Base("XDG_CACHE_HOME", null), "clipsearch", name);
+
+    private static string Base(string variable, string? local)
     {
         var value = Environment.GetEnvironmentVariable(variable);
-        return string.IsNullOrWhiteSpace(value)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", local)
-            : value;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return !string.IsNullOrWhiteSpace(value) ? value
+            : local is null ? Path.Combine(home, ".cache")
+            : Path.Combine(home, ".local", local);
     }
 }

@@ -3,7 +3,10 @@ using System.Numerics.Tensors;
 
 namespace ClipSearch.Indexer.Bench;
 
-/// <summary>Single-thread read bandwidth (GB/s), the bound an exact scan can at best reach, measured in the same run.</summary>
+/// <summary>
+/// Single-thread read bandwidth (GB/s), the bound an exact scan can at best reach, measured in the same run: one
+/// sequential stream through a buffer far larger than the L3 cache, as the scan reads its rows (one after another).
+/// </summary>
 internal static class MemoryBandwidth
 {
     public static double MeasureGigabytesPerSecond(int megabytes = 256, int rounds = 9)
@@ -21,6 +24,8 @@ internal static class MemoryBandwidth
         }
 
         samples.Sort();
+        data = null;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true); // the buffer goes back to the OS before any peak is read
         return samples[samples.Count / 2];
     }
 

@@ -1,3 +1,4 @@
+using ClipSearch.Clip;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
 using ClipSearch.Core.Embeddings;
@@ -20,6 +21,7 @@ internal static partial class StartupErrors
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
             // Load the model and open the index now: the first request must not pay for it, nor find it broken.
+            app.Services.GetRequiredService<ClipModel>().LoadTowers(ModelTowers.Both);
             _ = app.Services.GetRequiredService<ITextEncoder>();
             var model = app.Services.GetRequiredService<LoadedModel>();
             if (model.HasImageTower)

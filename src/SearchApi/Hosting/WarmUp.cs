@@ -1,3 +1,4 @@
+using ClipSearch.Clip;
 using System.Diagnostics;
 using ClipSearch.Core.Index;
 using ClipSearch.Engine.Search;
@@ -12,11 +13,11 @@ namespace ClipSearch.SearchApi.Hosting;
 /// <summary>
 /// Before the API listens (hosted services start before the server), runs one query end to end: the text tower encodes a
 /// query nobody types (ONNX Runtime's first run allocates and plans; the text cache is not involved), and the default
-/// collection is opened and searched (the embedded index loads its vectors and graph). Once the server listens, one search
+/// collection is opened and searched; the image tower runs once on a blank image (the embedded index loads its vectors and graph). Once the server listens, one search
 /// over HTTP to itself compiles the request path (routing, binding, JSON); until it has answered, readiness says
 /// "warming up". The first real query is then about as fast as the hundredth (tools/bench/hybrid.sh measures it).
 /// </summary>
-internal sealed partial class WarmUp(QueryEncoder encoder, IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options,
+internal sealed partial class WarmUp(ClipModel model, QueryEncoder encoder, IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options,
     IServer server, IHostApplicationLifetime lifetime, ILogger<WarmUp> logger) : IHostedService
 {
     private volatile bool _done;
@@ -31,6 +32,7 @@ internal sealed partial class WarmUp(QueryEncoder encoder, IndexAccess index, Se
     {
         var clock = Stopwatch.StartNew();
         var vector = encoder.Text.Encode([Query], cancellationToken)[0];
+        model.WarmUpImageTower(cancellationToken); // image queries (search by image, "more like this" of a file) too
         var encoded = clock.Elapsed;
         try
         {

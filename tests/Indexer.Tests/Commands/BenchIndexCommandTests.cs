@@ -31,6 +31,7 @@ public sealed class BenchIndexCommandTests
         }
 
         Assert.Equal(1.0, lines[0].GetProperty("recall_at_10").GetDouble());
+        Assert.True(lines[0].GetProperty("bound_ratio").GetDouble() > 0); // the exact scan's fraction of the bandwidth bound
         Assert.True(lines[1].GetProperty("recall_at_10").GetDouble() >= 0.9);
     }
 
