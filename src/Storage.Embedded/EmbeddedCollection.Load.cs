@@ -72,8 +72,9 @@ internal sealed partial class EmbeddedCollection
     private ImagePayload WithLabels(StoredRow row) =>
         _pendingLabels.Remove(row.Id, out var sets) ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
 
-    // The labels a point has after these label rows (a null assignment: the set was cleared).
-    private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before, Dictionary<string, LabelAssignment?> sets)
+    /// <summary>The labels a point has after these label set writes (a null assignment: the set was cleared), as a new dictionary.</summary>
+    private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before,
+        IEnumerable<KeyValuePair<string, LabelAssignment?>> sets)
     {
         var labels = new Dictionary<string, LabelAssignment>(before, StringComparer.Ordinal);
         foreach (var (set, label) in sets)

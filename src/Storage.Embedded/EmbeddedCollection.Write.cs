@@ -149,26 +149,10 @@ internal sealed partial class EmbeddedCollection
             {
                 if (table.TryGet(id, out var slot) && table.PayloadAt(slot) is { } payload)
                 {
-                    table.SetPayload(id, payload with { Labels = WithLabel(payload.Labels, labelSet, label) });
+                    table.SetPayload(id, payload with { Labels = Assigned(payload.Labels, [new(labelSet, label)]) });
                 }
             }
         }, cancellationToken);
-    }
-
-    /// <summary><paramref name="labels"/> with <paramref name="labelSet"/> set to <paramref name="label"/> (removed when null), as a new dictionary.</summary>
-    private static IReadOnlyDictionary<string, LabelAssignment> WithLabel(IReadOnlyDictionary<string, LabelAssignment> labels, string labelSet, LabelAssignment? label)
-    {
-        var copy = new Dictionary<string, LabelAssignment>(labels, StringComparer.Ordinal);
-        if (label is null)
-        {
-            copy.Remove(labelSet);
-        }
-        else
-        {
-            copy[labelSet] = label;
-        }
-
-        return copy.Count == 0 ? ImagePayload.NoLabels : copy;
     }
 
     /// <summary>A statement on the keyword index (<see cref="KeywordRows"/>) for this collection, its $id (and $words) bound per point.</summary>

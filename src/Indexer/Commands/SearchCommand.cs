@@ -1,4 +1,3 @@
-using ClipSearch.Clip;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -111,19 +110,6 @@ internal static class SearchCommand
             }
             else
             {
-                // The text tower loads while the collection opens: with a real CLIP each takes a few hundred ms, on different cores.
-                var model = engine.Model;
-                var towerLoad = Task.Run(() => model.LoadTowers(ModelTowers.Text), ct);
-                try
-                {
-                    _ = await engine.Collections.OpenStoredAsync(name, ct).ConfigureAwait(false);
-                }
-                catch (VectorStoreException)
-                {
-                    // Missing or unreadable: the open below, once the model is known, says so in its own words.
-                }
-
-                await towerLoad.ConfigureAwait(false);
                 var encoder = engine.Text;
                 collection = await engine.Collections.OpenAsync(name, encoder, ct).ConfigureAwait(false);
                 vector = encoder.Encode([parse.GetValue(text)!], ct)[0];
