@@ -198,7 +198,7 @@ public sealed partial class BrowserTests(UiServers servers) : IClassFixture<UiSe
         Skip.If(UiServers.Unavailable is not null, UiServers.Unavailable);
         var page = await servers.PageAsync();
         await page.GotoAsync("/?q=a+photo+of+an+orange+circle.");
-        var names = await NamesAsync(page);
+        var names = await ResultNamesAsync(page); // the interactive page's results, not the first render's
         await page.Locator(".card .thumb").First.ClickAsync();
         var detail = page.Locator("[data-testid=detail]");
         await Assertions.Expect(detail.Locator("h2")).ToHaveTextAsync(names[0]);
