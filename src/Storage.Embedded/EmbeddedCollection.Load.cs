@@ -206,9 +206,8 @@ internal sealed partial class EmbeddedCollection
     private void ReadPoints(SqliteConnection connection, SqliteTransaction tx, long since, long? vectorsAfter, bool locked, Action<List<StoredRow>> apply)
     {
         const int BatchRows = 8192;
-        var columns = vectorsAfter is null ? PointRows.Columns : PointRows.ColumnsWithVectorAfter;
-        using var points = IndexDatabase.Command(connection, tx, $"SELECT {columns} FROM points WHERE collection = $c AND seq > $s",
-            ("$c", Name), ("$s", since), ("$vs", vectorsAfter ?? 0));
+        using var points = IndexDatabase.Command(connection, tx, $"SELECT {PointRows.ReadColumns} FROM points p WHERE p.collection = $c AND p.seq > $s",
+            ("$c", Name), ("$s", since), ("$vs", vectorsAfter ?? long.MinValue));
         using var r = points.ExecuteReader();
         var batch = new List<StoredRow>(BatchRows);
         var more = true;

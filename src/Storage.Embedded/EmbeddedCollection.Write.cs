@@ -25,8 +25,9 @@ internal sealed partial class EmbeddedCollection
             var existingId = existing.Parameters.Add("$id", SqliteType.Blob);
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = $"INSERT OR REPLACE INTO points(collection, {PointRows.Columns}) VALUES ($c, $id, $key, $seq, $v, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $text)";
+            command.CommandText = PointRows.UpsertSql;
             PointRows.AddPointParameters(command);
+            using var vector = PointRows.VectorCommand(connection, tx);
             using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
             using var dropLabels = TextCommand(connection, tx, LabelRows.DeletePointSql);
             using var labels = LabelRows.Upsert(connection, tx, seq);
@@ -37,6 +38,8 @@ internal sealed partial class EmbeddedCollection
                 keys[i] = existing.ExecuteScalar() is long key ? key : nextKey++;
                 PointRows.Bind(command, Name, keys[i], seq, batch[i]);
                 command.ExecuteNonQuery();
+                PointRows.BindVector(vector, Name, keys[i], batch[i].Vector);
+                vector.ExecuteNonQuery();
                 WriteText(text, batch[i].Id, batch[i].Payload);
                 LabelRows.ReplacePoint(dropLabels, labels, Name, id, batch[i].Payload.Labels);
             }
@@ -74,6 +77,8 @@ internal sealed partial class EmbeddedCollection
         {
             using var delete = IndexDatabase.Command(connection, tx, "DELETE FROM points WHERE collection = $c AND id = $id", ("$c", Name));
             var idParam = delete.Parameters.Add("$id", SqliteType.Blob);
+            using var vector = IndexDatabase.Command(connection, tx, PointRows.VectorDeleteSql, ("$c", Name));
+            var vectorId = vector.Parameters.Add("$id", SqliteType.Blob);
             using var tomb = IndexDatabase.Command(connection, tx, "INSERT OR IGNORE INTO tombstones(collection, seq, id) VALUES ($c, $s, $id)", ("$c", Name), ("$s", seq));
             var tombId = tomb.Parameters.Add("$id", SqliteType.Blob);
             using var text = TextCommand(connection, tx, KeywordRows.DeleteSql);
@@ -81,7 +86,8 @@ internal sealed partial class EmbeddedCollection
             long deleted = 0;
             foreach (var id in ids)
             {
-                idParam.Value = tombId.Value = text.Parameters["$id"].Value = labels.Parameters["$id"].Value = PointRows.IdBytes(id);
+                idParam.Value = vectorId.Value = tombId.Value = text.Parameters["$id"].Value = labels.Parameters["$id"].Value = PointRows.IdBytes(id);
+                vector.ExecuteNonQuery();
                 if (delete.ExecuteNonQuery() > 0)
                 {
                     deleted++;

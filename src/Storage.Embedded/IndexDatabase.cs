@@ -18,7 +18,11 @@ internal sealed class IndexDatabase
     // 3: labels in their own table (point_labels, see LabelRows), no longer in points.labels nor among the keyword rows'
     // words. Versions 1 and 2 are upgraded in place on open, in the same transaction; a ClipSearch that reads version 2
     // refuses a version 3 store (it would read no labels and write them where this one no longer looks).
-    private const int SchemaVersion = 3;
+    // 4: vectors in their own table (point_vectors, keyed by the point's key), no longer in points.vector: a points row
+    // is a few hundred bytes instead of 2 KB+, so a restart that maps the row file reads a fraction of the database, and
+    // a write appends vectors in key order instead of rewriting random 16 KB pages of the points tree. Versions 1 to 3
+    // are moved in place on open (the vectors copied, the column dropped), in the same transaction.
+    private const int SchemaVersion = 4;
 
     private readonly string _connectionString;
     private readonly int _busyMs;
@@ -46,8 +50,8 @@ internal sealed class IndexDatabase
         }.ToString();
         Run("create the schema", connection =>
         {
-            // 16 KB pages (a new database only; an existing one keeps its size): a point's row carries its 2 KB vector
-            // (512 floats), and at SQLite's default 4 KB only one such row fits a page, ~4.5 KB on disk a point.
+            // 16 KB pages (a new database only; an existing one keeps its size): a vector row holds 2 KB (512 floats),
+            // and at SQLite's default 4 KB only one such row fits a page.
             Execute(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;");
             using var tx = connection.BeginTransaction();
             Execute(connection, """
@@ -56,12 +60,14 @@ internal sealed class IndexDatabase
                     name TEXT PRIMARY KEY, model_id TEXT NOT NULL, dimension INTEGER NOT NULL,
                     seq INTEGER NOT NULL DEFAULT 0, next_key INTEGER NOT NULL DEFAULT 0, generation TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS points(
-                    collection TEXT NOT NULL, id BLOB NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL,
+                    collection TEXT NOT NULL, id BLOB NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL,
                     path TEXT NOT NULL, root TEXT NOT NULL, size INTEGER NOT NULL, modified_ticks INTEGER NOT NULL,
                     content_hash TEXT, width INTEGER NOT NULL, height INTEGER NOT NULL, format TEXT,
                     taken_ticks INTEGER, labels TEXT, text TEXT,
                     PRIMARY KEY(collection, id)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS points_by_seq ON points(collection, seq);
+                CREATE TABLE IF NOT EXISTS point_vectors(
+                    collection TEXT NOT NULL, key INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY(collection, key));
                 CREATE TABLE IF NOT EXISTS tombstones(
                     collection TEXT NOT NULL, seq INTEGER NOT NULL, id BLOB NOT NULL,
                     PRIMARY KEY(collection, seq, id)) WITHOUT ROWID;
@@ -83,6 +89,15 @@ internal sealed class IndexDatabase
             if (found < 3 || version is null)
             {
                 LabelRows.MoveOutOfPoints(connection, tx);
+            }
+
+            if (Scalar(connection, "SELECT 1 FROM pragma_table_info('points') WHERE name = 'vector'", tx) is not null)
+            {
+                // Versions 1 to 3: the vectors move to their own table (in key order, so that table is written sequentially).
+                Execute(connection, """
+                    INSERT OR REPLACE INTO point_vectors(collection, key, vector) SELECT collection, key, vector FROM points ORDER BY collection, key;
+                    ALTER TABLE points DROP COLUMN vector;
+                    """, tx);
             }
 
             if (found != SchemaVersion || version is null)

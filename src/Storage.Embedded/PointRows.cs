@@ -8,12 +8,22 @@ namespace ClipSearch.Storage.Embedded;
 /// <summary>How points are laid out in the points table (their labels are in point_labels: <see cref="LabelRows"/>; the labels column only ever held schema 2's JSON).</summary>
 internal static class PointRows
 {
-    public const string Columns = "id, key, seq, vector, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, text";
+    /// <summary>The points row's columns, as written (the vector is in point_vectors: <see cref="VectorCommand"/>).</summary>
+    private const string Columns = "id, key, seq, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, text";
 
-    /// <summary><see cref="Columns"/> with the vector only for points changed after $vs (NULL, read as empty, for the others).</summary>
-    public const string ColumnsWithVectorAfter = "id, key, seq, CASE WHEN seq > $vs THEN vector END, path, root, size, modified_ticks, content_hash, width, height, format, taken_ticks, text";
+    public const string UpsertSql = $"INSERT OR REPLACE INTO points(collection, {Columns}) VALUES ($c, $id, $key, $seq, $path, $root, $size, $mod, $hash, $w, $h, $fmt, $taken, $text)";
 
-    private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$v", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$text"];
+    /// <summary>Deletes a point's vector row, found by the point's id (so before its points row).</summary>
+    public const string VectorDeleteSql = "DELETE FROM point_vectors WHERE collection = $c AND key = (SELECT key FROM points WHERE collection = $c AND id = $id)";
+
+    /// <summary>
+    /// The columns <see cref="Read"/> reads from points p: the vector is looked up only for points changed after $vs
+    /// (NULL, read as empty, for the others), so a restore from a stamped row file never reads the vectors' table.
+    /// </summary>
+    public const string ReadColumns = "p.id, p.key, p.seq, CASE WHEN p.seq > $vs THEN (SELECT v.vector FROM point_vectors v WHERE v.collection = p.collection AND v.key = p.key) END, "
+        + "p.path, p.root, p.size, p.modified_ticks, p.content_hash, p.width, p.height, p.format, p.taken_ticks, p.text";
+
+    private static readonly string[] ParameterNames = ["$c", "$id", "$key", "$seq", "$path", "$root", "$size", "$mod", "$hash", "$w", "$h", "$fmt", "$taken", "$text"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -35,7 +45,7 @@ internal static class PointRows
         var p = point.Payload;
         var values = new object?[]
         {
-            collection, IdBytes(point.Id), key, seq, MemoryMarshal.AsBytes(point.Vector.AsSpan()).ToArray(), p.Path, p.Root, p.SizeBytes,
+            collection, IdBytes(point.Id), key, seq, p.Path, p.Root, p.SizeBytes,
             p.ModifiedAt.UtcTicks, p.ContentHash, p.Width, p.Height, p.Format, p.TakenAt?.Ticks, SerializeText(p.Text),
         };
         for (var i = 0; i < values.Length; i++)
@@ -44,7 +54,26 @@ internal static class PointRows
         }
     }
 
-    /// <summary>Reads a row selected with <see cref="Columns"/>.</summary>
+    /// <summary>An upsert of vector rows: bind it with <see cref="BindVector"/>.</summary>
+    public static SqliteCommand VectorCommand(SqliteConnection connection, SqliteTransaction tx)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "INSERT OR REPLACE INTO point_vectors(collection, key, vector) VALUES ($c, $key, $v)";
+        command.Parameters.Add("$c", SqliteType.Text);
+        command.Parameters.Add("$key", SqliteType.Integer);
+        command.Parameters.Add("$v", SqliteType.Blob);
+        return command;
+    }
+
+    public static void BindVector(SqliteCommand command, string collection, long key, float[] vector)
+    {
+        command.Parameters[0].Value = collection;
+        command.Parameters[1].Value = key;
+        command.Parameters[2].Value = MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+    }
+
+    /// <summary>Reads a row selected with <see cref="ReadColumns"/>.</summary>
     public static StoredRow Read(SqliteDataReader r) =>
         new(ReadId(r, 0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? [] : MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(3)).ToArray(), new ImagePayload
         {

@@ -44,6 +44,34 @@ public sealed class EmbeddedStoreTests
     }
 
     [Fact]
+    public async Task VectorRows_FollowTheirPointsThroughReplaceDeleteAndDrop()
+    {
+        using var folder = new TempIndexFolder();
+        using (var store = folder.Open())
+        {
+            var c = await store.CreateCollectionAsync("c", Model, Dimension);
+            await c.UpsertAsync([Point("a.jpg", Axis(0)), Point("b.jpg", Axis(1)), Point("c.jpg", Axis(2))]);
+            await c.UpsertAsync([Point("a.jpg", Axis(3))]); // a point keeps its key; its vector row is replaced
+            await c.DeleteAsync([PointIds.ForImage("/photos", "b.jpg")]);
+        }
+
+        string Hex(int axis) => Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Axis(axis).AsSpan()));
+        Assert.Equal($"0:{Hex(3)},2:{Hex(2)}", folder.Sql("SELECT group_concat(key || ':' || hex(vector), ',') FROM (SELECT key, vector FROM point_vectors ORDER BY key)"));
+
+        // Without its row file, a store reads every vector back from the database.
+        Directory.Delete(Path.Combine(folder.Path, "rows"), recursive: true);
+        using (var store = folder.Open())
+        {
+            var c = await store.OpenCollectionAsync("c", Model, Dimension);
+            Assert.Equal("a.jpg", (await c.SearchAsync(new VectorQuery(Axis(3), 1)))[0].Payload.Path);
+            Assert.Equal("c.jpg", (await c.SearchAsync(new VectorQuery(Axis(2), 1)))[0].Payload.Path);
+            await store.DropCollectionAsync("c");
+        }
+
+        Assert.Equal("0", folder.Sql("SELECT count(*) FROM point_vectors"));
+    }
+
+    [Fact]
     public async Task DroppedAndRecreatedElsewhere_OpenInstanceReloadsTheNewOne()
     {
         using var folder = new TempIndexFolder();

@@ -18,7 +18,7 @@ public sealed class KeywordIndexTests
             await c.UpsertAsync([Point("Trips/Beach 2019/a.jpg", Axis(0)), Point("b.jpg", Axis(1), Payload("b.jpg") with { Labels = Lighthouse })]);
         }
 
-        var vectorsBefore = folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM points ORDER BY id");
+        var vectorsBefore = folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM point_vectors ORDER BY key");
         // A version 1 store: no keyword tables at all, no metadata text column, labels as JSON in the points' labels column.
         folder.Sql("DROP TABLE point_words; DROP TABLE point_text; ALTER TABLE points DROP COLUMN text; DROP TABLE point_labels; "
             + """UPDATE points SET labels = '{"scenes":{"label":"lighthouse","score":0.3,"runId":"run"}}' WHERE path = 'b.jpg'; """
@@ -33,8 +33,8 @@ public sealed class KeywordIndexTests
             Assert.Equal(PointIds.ForImage("/photos", "b.jpg"), lighthouse.Id);
         }
 
-        Assert.Equal("3", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
-        Assert.Equal(vectorsBefore, folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM points ORDER BY id"));
+        Assert.Equal("4", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal(vectorsBefore, folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM point_vectors ORDER BY key"));
     }
 
     [Fact]
@@ -86,10 +86,10 @@ public sealed class KeywordIndexTests
     {
         using var folder = new TempIndexFolder();
         folder.Open().Dispose();
-        folder.Sql("UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+        folder.Sql("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
 
         var e = Assert.Throws<VectorStoreException>(() => folder.Open());
-        Assert.Contains("schema version 4", e.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 5", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,10 @@ using static ClipSearch.Tests.Storage.ConformanceData;
 
 namespace ClipSearch.Storage.Embedded.Tests;
 
-/// <summary>A schema 2 store (labels as JSON in the points' rows, label words in the keyword index) upgraded in place to schema 3.</summary>
+/// <summary>
+/// A schema 2 store (labels as JSON in the points' rows, label words in the keyword index, vectors in the points' rows)
+/// upgraded in place to the current schema: labels in point_labels (3), vectors in point_vectors (4).
+/// </summary>
 public sealed class LabelSchemaUpgradeTests
 {
     // Schema 2 as ClipSearch wrote it before labels had their own table, verbatim.
@@ -76,9 +79,13 @@ public sealed class LabelSchemaUpgradeTests
             Assert.Single(await words.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("wolf"))));
         }
 
-        Assert.Equal("3", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("4", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
         Assert.Equal("0", folder.Sql("SELECT count(*) FROM points WHERE labels IS NOT NULL"));
         Assert.Equal("3", folder.Sql("SELECT count(*) FROM point_labels WHERE label IS NOT NULL"));
+        // The vectors moved, byte for byte, under their points' keys; the points rows no longer carry them.
+        Assert.Equal("0", folder.Sql("SELECT count(*) FROM pragma_table_info('points') WHERE name = 'vector'"));
+        Assert.Equal(string.Join(",", Rows.Select((r, i) => $"{i}:{Convert.ToHexString(MemoryMarshal.AsBytes(Axis(r.Axis).AsSpan()))}")),
+            folder.Sql("SELECT group_concat(key || ':' || hex(vector), ',') FROM (SELECT key, vector FROM point_vectors WHERE collection = 'c' ORDER BY key)"));
 
         // Reopened: what the upgrade and the later write left is what a fresh process reads.
         using (var store = folder.Open())
