@@ -72,6 +72,17 @@ internal sealed partial class EmbeddedCollection
     private ImagePayload WithLabels(StoredRow row) =>
         _pendingLabels.Remove(row.Id, out var sets) ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
 
+    /// <summary>The labels a point has after one label set write (a null assignment: the set was cleared), as a new dictionary.</summary>
+    private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before, string set, LabelAssignment? label)
+    {
+        if (before.Count == 0)
+        {
+            return label is null ? ImagePayload.NoLabels : new Dictionary<string, LabelAssignment>(1, StringComparer.Ordinal) { [set] = label };
+        }
+
+        return Assigned(before, [new KeyValuePair<string, LabelAssignment?>(set, label)]);
+    }
+
     /// <summary>The labels a point has after these label set writes (a null assignment: the set was cleared), as a new dictionary.</summary>
     private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before,
         IEnumerable<KeyValuePair<string, LabelAssignment?>> sets)

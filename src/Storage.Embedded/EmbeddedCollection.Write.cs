@@ -155,7 +155,7 @@ internal sealed partial class EmbeddedCollection
             {
                 if (table.TryGet(id, out var slot) && table.PayloadAt(slot) is { } payload)
                 {
-                    table.SetPayload(id, payload with { Labels = Assigned(payload.Labels, [new(labelSet, label)]) });
+                    table.SetPayloadAt(slot, payload with { Labels = Assigned(payload.Labels, labelSet, label) });
                 }
             }
         }, cancellationToken);

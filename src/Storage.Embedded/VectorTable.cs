@@ -126,6 +126,9 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
         }
     }
 
+    /// <summary>Replaces the payload of the point at <paramref name="slot"/> (found through <see cref="TryGet"/> under the same write lock).</summary>
+    public void SetPayloadAt(int slot, ImagePayload payload) => _payloads[slot] = payload;
+
     public bool Remove(Guid id)
     {
         if (!_slots.Remove(id, out var slot))

@@ -284,12 +284,20 @@ public abstract partial class VectorStoreConformanceTests
         var (store, c) = await NewCollectionAsync();
         await c.UpsertAsync([Point("a.jpg", Axis(0)), Point("b.jpg", Axis(1))]);
         await c.SetLabelsAsync("animals", [new(PointIds.ForImage("/photos", "a.jpg"), new LabelAssignment("cat", 0.3f, "r1"))]);
+        // Every field of an assignment survives the reopen: runner-up and its score, further labels, a set cleared.
+        await c.SetLabelsAsync("tags", [new(PointIds.ForImage("/photos", "b.jpg"), new LabelAssignment("sofa", 0.9f, "r2", "bed", 0.4f, [new("indoor", 0.6f)]))]);
+        await c.SetLabelsAsync("mood", [new(PointIds.ForImage("/photos", "b.jpg"), new LabelAssignment("calm", 0.2f, "r3"))]);
+        await c.ClearLabelsAsync("mood");
         store.Dispose();
 
         using var reopened = CreateStore();
         var again = await reopened.OpenCollectionAsync(c.Name, Model, Dimension);
         Assert.Equal(2, await again.CountAsync());
-        Assert.Equal("cat", (await again.GetAsync(PointIds.ForImage("/photos", "a.jpg")))!.Payload.Labels["animals"].Label);
+        Assert.Equal(new LabelAssignment("cat", 0.3f, "r1"), (await again.GetAsync(PointIds.ForImage("/photos", "a.jpg")))!.Payload.Labels["animals"]);
+        var b = (await again.GetAsync(PointIds.ForImage("/photos", "b.jpg")))!.Payload.Labels;
+        Assert.Equal(["tags"], b.Keys);
+        Assert.Equal(("sofa", 0.9f, "r2", "bed", 0.4f), (b["tags"].Label, b["tags"].Score, b["tags"].RunId, b["tags"].RunnerUp, b["tags"].RunnerUpScore));
+        Assert.Equal([new ScoredLabel("indoor", 0.6f)], b["tags"].Also);
         Assert.Equal("a.jpg", (await again.SearchAsync(new VectorQuery(Axis(0), 1)))[0].Payload.Path);
     }
 
