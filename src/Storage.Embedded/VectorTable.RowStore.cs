@@ -51,7 +51,7 @@ internal sealed unsafe partial class VectorTable
 
         if (keepInt8)
         {
-            Int8Kernels.Quantize(row, _int8.AsSpan(slot * dimension, dimension));
+            Int8Kernels.Quantize(row, Int8Row(slot));
         }
     }
 

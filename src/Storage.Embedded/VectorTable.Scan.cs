@@ -25,7 +25,7 @@ internal sealed partial class VectorTable
                 continue;
             }
 
-            var score = Int8Kernels.Dot(_int8.AsSpan(slot * dimension, dimension), wide);
+            var score = Int8Kernels.Dot(Int8Row(slot), wide);
             if (score >= rough.Threshold)
             {
                 rough.Offer(score, slot);

@@ -16,7 +16,8 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
 
     private RowFile? _rows;
     private bool _ownsRowFile;
-    private sbyte[] _int8 = keepInt8 ? new sbyte[InitialCapacity * dimension] : [];
+    // Native, not a managed array: 10M rows of 512 int8 components are 5 GB, past the 2^31 elements of a .NET array.
+    private Ann.NativeRegion? _int8 = keepInt8 ? new Ann.NativeRegion((nuint)InitialCapacity * (nuint)dimension) : null;
     private Guid[] _ids = new Guid[InitialCapacity];
     private long[] _keys = new long[InitialCapacity];
     private long[] _rowSeq = new long[InitialCapacity];
@@ -112,7 +113,7 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
         vector.CopyTo(new Span<float>(_rows!.Row(slot), dimension));
         if (keepInt8)
         {
-            Int8Kernels.Quantize(vector, _int8.AsSpan(slot * dimension, dimension));
+            Int8Kernels.Quantize(vector, Int8Row(slot));
         }
 
         _payloads[slot] = payload;
@@ -222,23 +223,32 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
             return;
         }
 
-        var capacity = Math.Max(slots, _ids.Length * 2);
+        var before = _ids.Length;
+        var capacity = Math.Max(slots, before * 2);
         Array.Resize(ref _ids, capacity);
         Array.Resize(ref _keys, capacity);
         Array.Resize(ref _rowSeq, capacity);
         Array.Resize(ref _versions, capacity);
         Array.Resize(ref _annVersions, capacity);
         Array.Resize(ref _payloads, capacity);
-        if (keepInt8)
+        if (_int8 is { } old)
         {
-            Array.Resize(ref _int8, capacity * dimension);
+            var grown = new Ann.NativeRegion((nuint)capacity * (nuint)dimension);
+            Buffer.MemoryCopy(old.Pointer, grown.Pointer, (long)capacity * dimension, (long)before * dimension);
+            _int8 = grown;
+            old.Dispose();
         }
     }
+
+    /// <summary>The int8 copy of the row at <paramref name="slot"/> (when the table keeps one).</summary>
+    private Span<sbyte> Int8Row(int slot) => new((sbyte*)_int8!.Pointer + ((long)slot * dimension), dimension);
 
     public void Dispose()
     {
         _rows?.Dispose();
         _rows = null;
+        _int8?.Dispose();
+        _int8 = null;
         _lock.Dispose();
     }
 }

@@ -137,6 +137,24 @@ public sealed class RowFileTests
         Assert.Empty(Directory.GetFiles(Path.Combine(folder.Path, "rows"), "r-*"));
     }
 
+    [Fact]
+    public async Task Int8Rerank_TableGrownByLaterWrites_KeepsTheEarlierRowsQuantized()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(3000, seed: 12);
+        using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = folder.Path, SearchMode = SearchMode.Exact, ScanPrecision = ScanPrecision.Int8Rerank });
+        var c = await store.CreateCollectionAsync("r", Model, Dim);
+        foreach (var chunk in points.Chunk(700)) // the table grows (1,024 slots, then 2,048, then 4,096) between writes
+        {
+            await c.UpsertAsync(chunk);
+        }
+
+        foreach (var query in points.Take(10).Concat(points.TakeLast(10)).Select(p => Perturb(p.Vector)))
+        {
+            Assert.Equal(BruteForce(points, query, null), (await c.SearchAsync(new VectorQuery(query, 10))).Select(h => h.Id));
+        }
+    }
+
     [Theory]
     [InlineData(SearchMode.Exact, ScanPrecision.Full)]
     [InlineData(SearchMode.Exact, ScanPrecision.Int8Rerank)]
