@@ -30,7 +30,7 @@ public sealed class ClipImageEncoder : IImageEncoder
 
     public string ModelId => _model.ModelId;
 
-    public int Dimension => _model.Dimension;
+    public int Dimension => _model.ImageDimension;
 
     public ImageLimits Limits { get; }
 

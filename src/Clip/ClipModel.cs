@@ -53,6 +53,12 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
     /// <summary>Embedding dimension, shared by both towers (read from the tower loaded first; loads the text tower when none is).</summary>
     public int Dimension => (_text?.Signature.Dimension ?? _vision?.Signature.Dimension) ?? TextTower.Signature.Dimension;
 
+    /// <summary>
+    /// The same dimension for work on images: read from the tower loaded first, loading the image tower (not the text
+    /// tower) when none is, so an index run never loads the text tower only to learn it; the text tower when there is no image tower.
+    /// </summary>
+    public int ImageDimension => (_vision?.Signature.Dimension ?? _text?.Signature.Dimension) ?? VisionTower?.Signature.Dimension ?? Dimension;
+
     /// <summary>Token positions the text tower takes (77 for CLIP, 64 for SigLIP).</summary>
     public int ContextLength => Tokenizer.ContextLength;
 

@@ -52,6 +52,14 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     [Fact]
+    public void ImageDimension_NoTowerLoaded_LoadsOnlyTheImageTower()
+    {
+        using var model = ClipModel.Load(TestPaths.TinyClip, Cached(), load: ModelTowers.None);
+        Assert.Equal(96, model.ImageDimension);
+        Assert.Equal(ModelTowers.Vision, model.LoadedTowers);
+    }
+
+    [Fact]
     public void WarmUpImageTower_LoadsAndRunsOnlyTheImageTower()
     {
         using var temp = TempModelFolder.FastEmbed("text_int32_mask_d8.onnx", "vision_d8.onnx");
