@@ -47,6 +47,15 @@ internal sealed class ScaleOptions
             return ExitCodes.Usage;
         }
 
+        foreach (var option in new[] { Rows, Clusters, Dimension, Queries, EfConstruction, BuildThreads })
+        {
+            if (parse.GetValue(option) < 1)
+            {
+                await error.WriteLineAsync($"bench index: {option.Name} must be at least 1 (got {parse.GetValue(option)}).").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+        }
+
         var settings = new ScaleBenchmark.Settings(parse.GetValue(Rows), parse.GetValue(Dimension), parse.GetValue(Clusters), parse.GetValue(Queries), parse.GetValue(Seed),
             k, efs, parse.GetValue(EfConstruction), parse.GetValue(BuildThreads), folder, parse.GetValue(Export)?.FullName);
         var progress = new Progress<string>(m => error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {m}")));

@@ -36,7 +36,7 @@ internal static class BenchIndexCommand
         {
             var error = parse.InvocationConfiguration.Error;
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(synthetic.Rows) > 0)
+            if (parse.GetResult(synthetic.Rows) is not null)
             {
                 return await synthetic.RunAsync(parse, parse.GetValue(k), parse.GetValue(ef)!, ct).ConfigureAwait(false);
             }

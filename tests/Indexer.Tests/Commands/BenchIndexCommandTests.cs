@@ -46,6 +46,20 @@ public sealed class BenchIndexCommandTests
         Assert.Contains("bad.fvecs", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--build-threads")]
+    [InlineData("--clusters")]
+    [InlineData("--synthetic")]
+    public async Task BenchIndex_Synthetic_ZeroCount_UsageErrorNamingTheOption(string option)
+    {
+        var values = new Dictionary<string, string> { ["--synthetic"] = "1000", ["--clusters"] = "10", ["--query-count"] = "10", ["--build-threads"] = "1" };
+        values[option] = "0";
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["bench", "index", "--json", .. values.SelectMany(kv => new[] { kv.Key, kv.Value })]);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{option} must be at least 1 (got 0)", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+    }
+
     private static float[] RandomVector(Random random, int dimension) => Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
 
     private static void WriteFvecs(string path, List<float[]> vectors)
