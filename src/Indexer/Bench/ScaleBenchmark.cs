@@ -20,17 +20,20 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
     // The filter of the filtered passes: one bucket of ten, the bucket a hash of the point's number (no link to its cluster).
     private static readonly PointFilter Filter = new RangeFilter(NumericField.Height, 0, 0);
 
+    /// <summary>What to generate and measure. <c>Reuse</c>: query the store an earlier run kept in <c>Folder</c> (same rows, clusters and seed) instead of building one; its open is the restart measured.</summary>
     public sealed record Settings(int Rows, int Dimension, int Clusters, int Queries, int Seed, int K, int[] Efs, int EfConstruction,
-        int BuildThreads, string Folder, string? Export);
+        int BuildThreads, string Folder, string? Export, bool Reuse = false);
 
     public async Task<ScaleBenchOutput> RunAsync(CancellationToken cancellationToken)
     {
+        if (settings.Reuse)
+        {
+            return await RequeryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var vectors = new ClusteredVectors(settings.Dimension, settings.Clusters, settings.Seed);
         var queries = vectors.Queries(settings.Queries);
-        var options = new EmbeddedStoreOptions { Path = settings.Folder, SearchThreads = 1 };
-        options.Ann.Threshold = 1;
-        options.Ann.ExpansionAdd = settings.EfConstruction;
-        options.Ann.BuildThreads = settings.BuildThreads;
+        var options = StoreOptions();
         ProcessMemory.ResetPeak();
         var sw = Stopwatch.StartNew();
         double insertSeconds, buildSeconds, truthSeconds;
@@ -58,30 +61,85 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
             (truth, filteredTruth) = await GroundTruth.ComputeAsync(store, Collection, queries, settings.K, Filter, Environment.ProcessorCount, cancellationToken)
                 .ConfigureAwait(false);
             truthSeconds = sw.Elapsed.TotalSeconds;
-            foreach (var ef in settings.Efs)
-            {
-                options.Ann.ExpansionSearch = ef;
-                passes.Add(await MeasureAsync(collection, queries, truth, null, ef, cancellationToken).ConfigureAwait(false));
-                passes.Add(await MeasureAsync(collection, queries, filteredTruth, Filter, ef, cancellationToken).ConfigureAwait(false));
-            }
+            passes.AddRange(await MeasureEveryEfAsync(options, collection, queries, truth, filteredTruth, cancellationToken).ConfigureAwait(false));
         }
 
         // Restart: closing stamps the row file and saves the graph; opening maps the one and reloads the other.
-        var closed = ProcessMemory.Now();
-        ProcessMemory.ResetPeak();
-        sw.Restart();
-        using var again = new EmbeddedVectorStore(options);
-        await again.WaitForApproximateIndexAsync(Collection, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var restartSeconds = sw.Elapsed.TotalSeconds;
-        var (rowsRestored, graphReloaded) = await again.DescribeLoadAsync(Collection, cancellationToken).ConfigureAwait(false);
-        var reopened = await again.OpenCollectionAsync(Collection, null, null, cancellationToken).ConfigureAwait(false);
-        var restarted = ProcessMemory.Now();
+        var again = await OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        using var _ = again.Store;
         options.Ann.ExpansionSearch = settings.Efs[0];
-        var after = await MeasureAsync(reopened, queries, truth, null, settings.Efs[0], cancellationToken).ConfigureAwait(false);
-        var perMillion = restarted.AnonMb / (settings.Rows / 1e6);
+        var after = await MeasureAsync(again.Collection, queries, truth, null, settings.Efs[0], cancellationToken).ConfigureAwait(false);
+        var perMillion = again.Restarted.AnonMb / (settings.Rows / 1e6);
         return new ScaleBenchOutput(settings.Rows, settings.Dimension, settings.Clusters, settings.Queries, settings.EfConstruction, settings.BuildThreads,
             Math.Round(insertSeconds, 1), Math.Round(buildSeconds, 1), Math.Round(settings.Rows / buildSeconds, 0), Round(built), Math.Round(truthSeconds, 1), passes,
-            Round(closed), Math.Round(restartSeconds, 2), rowsRestored, graphReloaded, Round(restarted), after, Math.Round(perMillion, 0));
+            Round(again.Closed), Math.Round(again.Seconds, 2), again.RowsRestored, again.GraphReloaded, Round(again.Restarted), after, Math.Round(perMillion, 0));
+    }
+
+    private sealed record Opened(EmbeddedVectorStore Store, IVectorCollection Collection, double Seconds, bool RowsRestored, bool GraphReloaded,
+        ProcessMemory Closed, ProcessMemory Restarted);
+
+    /// <summary>Opens the store in the folder, timed until its graph serves searches (a restart), with the memory before and after.</summary>
+    private static async Task<Opened> OpenAsync(EmbeddedStoreOptions options, CancellationToken cancellationToken)
+    {
+        var closed = ProcessMemory.Now();
+        ProcessMemory.ResetPeak();
+        var sw = Stopwatch.StartNew();
+        var store = new EmbeddedVectorStore(options);
+        await store.WaitForApproximateIndexAsync(Collection, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var seconds = sw.Elapsed.TotalSeconds;
+        var (rowsRestored, graphReloaded) = await store.DescribeLoadAsync(Collection, cancellationToken).ConfigureAwait(false);
+        var collection = await store.OpenCollectionAsync(Collection, null, null, cancellationToken).ConfigureAwait(false);
+        return new Opened(store, collection, seconds, rowsRestored, graphReloaded, closed, ProcessMemory.Now());
+    }
+
+    /// <summary>Opens the kept store (timed until its graph serves searches, as a restart), checks it holds the rows, and measures every ef on it.</summary>
+    private async Task<ScaleBenchOutput> RequeryAsync(CancellationToken cancellationToken)
+    {
+        var vectors = new ClusteredVectors(settings.Dimension, settings.Clusters, settings.Seed);
+        var queries = vectors.Queries(settings.Queries);
+        var options = StoreOptions();
+        var (store, collection, restartSeconds, rowsRestored, graphReloaded, closed, restarted) = await OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        using var _ = store;
+        var count = await collection.CountAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (count != settings.Rows || collection.Dimension != settings.Dimension)
+        {
+            throw new InvalidDataException($"The store in {settings.Folder} holds {count:N0} points of {collection.Dimension} dimensions, not the {settings.Rows:N0} x {settings.Dimension} asked for: give the --synthetic, --dimension, --clusters and --seed of the run that kept it.");
+        }
+
+        progress.Report($"opened the kept store in {restartSeconds:0.0} s (rows restored: {rowsRestored}, graph reloaded: {graphReloaded}); exact ground truth over the mapped rows");
+        var sw = Stopwatch.StartNew();
+        var (truth, filteredTruth) = await GroundTruth.ComputeAsync(store, Collection, queries, settings.K, Filter, Environment.ProcessorCount, cancellationToken)
+            .ConfigureAwait(false);
+        var truthSeconds = sw.Elapsed.TotalSeconds;
+        var passes = await MeasureEveryEfAsync(options, collection, queries, truth, filteredTruth, cancellationToken).ConfigureAwait(false);
+
+        return new ScaleBenchOutput(settings.Rows, settings.Dimension, settings.Clusters, settings.Queries, settings.EfConstruction, settings.BuildThreads,
+            0, 0, 0, Round(restarted), Math.Round(truthSeconds, 1), passes, Round(closed), Math.Round(restartSeconds, 2), rowsRestored, graphReloaded,
+            Round(ProcessMemory.Now()), passes[0], Math.Round(restarted.AnonMb / (settings.Rows / 1e6), 0), Reused: true);
+    }
+
+    private EmbeddedStoreOptions StoreOptions()
+    {
+        var options = new EmbeddedStoreOptions { Path = settings.Folder, SearchThreads = 1 };
+        options.Ann.Threshold = 1;
+        options.Ann.ExpansionAdd = settings.EfConstruction;
+        options.Ann.BuildThreads = settings.BuildThreads;
+        return options;
+    }
+
+    /// <summary>A pass without and one with the filter at each ef.</summary>
+    private async Task<List<ScaleQueryOutput>> MeasureEveryEfAsync(EmbeddedStoreOptions options, IVectorCollection collection, float[][] queries, Guid[][] truth,
+        Guid[][] filteredTruth, CancellationToken cancellationToken)
+    {
+        var passes = new List<ScaleQueryOutput>();
+        foreach (var ef in settings.Efs)
+        {
+            options.Ann.ExpansionSearch = ef;
+            passes.Add(await MeasureAsync(collection, queries, truth, null, ef, cancellationToken).ConfigureAwait(false));
+            passes.Add(await MeasureAsync(collection, queries, filteredTruth, Filter, ef, cancellationToken).ConfigureAwait(false));
+        }
+
+        return passes;
     }
 
     private async Task InsertAsync(IVectorCollection collection, ClusteredVectors vectors, float[][] queries, CancellationToken cancellationToken)

@@ -31,17 +31,29 @@ internal sealed class ScaleOptions
 
     public Option<bool> Keep { get; } = new("--keep") { Description = "Keep the store folder." };
 
+    public Option<bool> Reuse { get; } = new("--reuse")
+    {
+        Description = "Query the store an earlier --keep run left in --folder (give its --synthetic, --clusters, --dimension and --seed) instead of building one; opening it is the restart measured. The folder is kept.",
+    };
+
     public Option<DirectoryInfo> Export { get; } = new("--export") { Description = "Also write the vectors to base.fvecs and queries.fvecs in this folder (for tools/bench/peers.py)." };
 
-    public IEnumerable<Option> All => [Rows, Clusters, Dimension, Queries, Seed, EfConstruction, BuildThreads, Folder, Keep, Export];
+    public IEnumerable<Option> All => [Rows, Clusters, Dimension, Queries, Seed, EfConstruction, BuildThreads, Folder, Keep, Reuse, Export];
 
     public static ScaleOptions Create() => new();
 
     public async Task<int> RunAsync(ParseResult parse, int k, int[] efs, CancellationToken cancellationToken)
     {
         var error = parse.InvocationConfiguration.Error;
+        var reuse = parse.GetValue(Reuse);
         var folder = parse.GetValue(Folder)?.FullName ?? Path.Combine(Path.GetTempPath(), "clipsearch-scale-" + Guid.NewGuid().ToString("N"));
-        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        if (reuse && !File.Exists(Path.Combine(folder, "index.db")))
+        {
+            await error.WriteLineAsync($"bench index: --reuse needs the --folder of an earlier --keep run; {folder} holds no store.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (!reuse && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
         {
             await error.WriteLineAsync($"bench index: {folder} is not empty; the benchmark makes its store in an empty folder.").ConfigureAwait(false);
             return ExitCodes.Usage;
@@ -57,7 +69,7 @@ internal sealed class ScaleOptions
         }
 
         var settings = new ScaleBenchmark.Settings(parse.GetValue(Rows), parse.GetValue(Dimension), parse.GetValue(Clusters), parse.GetValue(Queries), parse.GetValue(Seed),
-            k, efs, parse.GetValue(EfConstruction), parse.GetValue(BuildThreads), folder, parse.GetValue(Export)?.FullName);
+            k, efs, parse.GetValue(EfConstruction), parse.GetValue(BuildThreads), folder, parse.GetValue(Export)?.FullName, reuse);
         var progress = new Progress<string>(m => error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {m}")));
         try
         {
@@ -65,9 +77,14 @@ internal sealed class ScaleOptions
             await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(result, CliJsonContext.Relaxed.ScaleBenchOutput)).ConfigureAwait(false);
             return ExitCodes.Success;
         }
+        catch (Exception e) when (reuse && e is InvalidDataException or ClipSearch.Core.Index.VectorStoreException)
+        {
+            await error.WriteLineAsync($"bench index: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.IndexError;
+        }
         finally
         {
-            if (!parse.GetValue(Keep))
+            if (!parse.GetValue(Keep) && !reuse)
             {
                 Directory.Delete(folder, recursive: true);
             }

@@ -4,4 +4,4 @@ namespace ClipSearch.Indexer.Output;
 internal sealed record ScaleBenchOutput(int Rows, int Dimension, int Clusters, int Queries, int EfConstruction, int BuildThreads,
     double InsertSeconds, double BuildSeconds, double BuildRowsPerSecond, ScaleMemoryOutput AfterBuild, double TruthSeconds, IReadOnlyList<ScaleQueryOutput> Passes,
     ScaleMemoryOutput BeforeRestart, double RestartSeconds, bool RowsRestored, bool GraphReloaded, ScaleMemoryOutput AfterRestart, ScaleQueryOutput AfterRestartPass,
-    double AnonMbPerMillion);
+    double AnonMbPerMillion, bool Reused = false);

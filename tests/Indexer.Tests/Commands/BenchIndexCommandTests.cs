@@ -60,6 +60,39 @@ public sealed class BenchIndexCommandTests
         Assert.Empty(stdout);
     }
 
+    [Fact]
+    public async Task BenchIndex_SyntheticKeptThenReused_QueriesTheSameStoreWithoutRebuilding()
+    {
+        using var temp = new TempModelFolder();
+        var folder = Path.Combine(temp.Root, "store");
+        string[] set = ["--synthetic", "3000", "--clusters", "30", "--dimension", "32", "--query-count", "20", "--ef-construction", "40", "--build-threads", "1"];
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["bench", "index", .. set, "--ef", "64", "--folder", folder, "--keep", "--json"]);
+        Assert.True(exit == 0, stderr);
+        var built = JsonDocument.Parse(stdout).RootElement;
+        Assert.False(built.GetProperty("reused").GetBoolean());
+
+        (exit, stdout, stderr) = await CliRunner.RunAsync(["bench", "index", .. set, "--ef", "64", "--ef", "16", "--folder", folder, "--reuse", "--json"]);
+        Assert.True(exit == 0, stderr);
+        var reused = JsonDocument.Parse(stdout).RootElement;
+        Assert.True(reused.GetProperty("reused").GetBoolean());
+        Assert.True(reused.GetProperty("rows_restored").GetBoolean());
+        Assert.True(reused.GetProperty("graph_reloaded").GetBoolean());
+        var passes = reused.GetProperty("passes").EnumerateArray().ToList();
+        Assert.Equal([64, 64, 16, 16], passes.Select(p => p.GetProperty("ef").GetInt32()));
+        // The same graph and queries: the same recall as the run that built it.
+        Assert.Equal(built.GetProperty("passes")[0].GetProperty("recall").GetDouble(), passes[0].GetProperty("recall").GetDouble());
+        Assert.True(Directory.Exists(folder));
+
+        // Another set than the store holds: a clear error, not numbers for the wrong truth.
+        (exit, _, stderr) = await CliRunner.RunAsync(["bench", "index", "--synthetic", "4000", "--clusters", "30", "--dimension", "32", "--query-count", "20", "--folder", folder, "--reuse"]);
+        Assert.Equal(5, exit);
+        Assert.Contains("holds 3,000 points of 32 dimensions, not the 4,000 x 32 asked for", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = await CliRunner.RunAsync(["bench", "index", .. set, "--folder", Path.Combine(temp.Root, "none"), "--reuse"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("holds no store", stderr, StringComparison.Ordinal);
+    }
+
     private static float[] RandomVector(Random random, int dimension) => Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
 
     private static void WriteFvecs(string path, List<float[]> vectors)
