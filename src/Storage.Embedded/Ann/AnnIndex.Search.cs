@@ -9,8 +9,14 @@ internal sealed unsafe partial class AnnIndex
     /// <summary>
     /// Up to <paramref name="keys"/>.Length keys nearest to <paramref name="query"/> (unit length), best first;
     /// with a filter, only keys it accepts. Returns how many were found; -1 once disposed.
+    /// <para>
+    /// The beam holds the best ef accepted nodes, and a search stops once no candidate beats the worst of them, so with
+    /// a filter accepting a share p it walks past ~ef/p nodes: 10x the work at 10%, for more recall than the same ef
+    /// gives unfiltered. It keeps ef x <paramref name="acceptedShare"/> accepted nodes instead (never fewer than the
+    /// keys asked for), so that ef sets about the same work with and without a filter.
+    /// </para>
     /// </summary>
-    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter)
+    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter, double acceptedShare = 1)
     {
         if (query.Length != Dimension)
         {
@@ -36,7 +42,8 @@ internal sealed unsafe partial class AnnIndex
         {
             fixed (short* q = scratch.Query)
             {
-                return SearchWith(scratch, q, query, entry, keys, filter);
+                var ef = filter is null ? ExpansionSearch : (int)Math.Ceiling(ExpansionSearch * Math.Clamp(acceptedShare, 0, 1));
+                return SearchWith(scratch, q, query, entry, keys, filter, ef);
             }
         }
         finally
@@ -45,7 +52,7 @@ internal sealed unsafe partial class AnnIndex
         }
     }
 
-    private int SearchWith(Scratch scratch, short* q, ReadOnlySpan<float> query, int entry, Span<ulong> keys, Func<ulong, bool>? filter)
+    private int SearchWith(Scratch scratch, short* q, ReadOnlySpan<float> query, int entry, Span<ulong> keys, Func<ulong, bool>? filter, int ef)
     {
         Int8Kernels.QuantizeWide(query, scratch.Query, Scale);
 
@@ -58,7 +65,7 @@ internal sealed unsafe partial class AnnIndex
             Greedy(q, level, ref current, ref best);
         }
 
-        var results = SearchLevel(scratch, q, current, best, Math.Max(ExpansionSearch, keys.Length), 0, filter, returnDead: false);
+        var results = SearchLevel(scratch, q, current, best, Math.Max(ef, keys.Length), 0, filter, returnDead: false);
         var found = Math.Min(keys.Length, results.Count);
         while (results.Count > found)
         {
