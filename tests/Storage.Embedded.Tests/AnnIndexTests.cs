@@ -195,6 +195,25 @@ public sealed class AnnIndexTests
             Assert.DoesNotContain(5UL, b);
         }
 
+        // Written and read in pieces (a 10M graph's rows are past what one span holds): the same bytes, the same graph.
+        var chunk = AnnIndex.RegionChunkBytes;
+        try
+        {
+            AnnIndex.RegionChunkBytes = 1000; // neither a row's nor a list's multiple
+            using var pieces = new MemoryStream();
+            index.Save(pieces);
+            Assert.Equal(saved.ToArray(), pieces.ToArray());
+            pieces.Position = 0;
+            using var reloaded = AnnIndex.Load(pieces, Dim, new AnnOptions());
+            reloaded.Search(vectors[7], b, null);
+            index.Search(vectors[7], a, null);
+            Assert.Equal(a, b);
+        }
+        finally
+        {
+            AnnIndex.RegionChunkBytes = chunk;
+        }
+
         // A loaded index keeps growing.
         loaded.Reserve(loaded.Count + 10);
         loaded.Add(77_777, vectors[5]);

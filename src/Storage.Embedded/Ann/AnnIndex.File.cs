@@ -11,6 +11,12 @@ internal sealed unsafe partial class AnnIndex
     private static readonly byte[] EndMark = Encoding.ASCII.GetBytes("CSHNSWOK");
 
     /// <summary>
+    /// The int8 rows and level-0 lists are written and read in pieces of at most this many bytes: at 10M nodes the rows
+    /// alone are 5 GB, past what one span can hold (2^31 bytes). Any positive size gives the same file (tests use small ones).
+    /// </summary>
+    internal static int RegionChunkBytes { get; set; } = 1 << 26;
+
+    /// <summary>
     /// Writes the index to <paramref name="stream"/> (left open): adds and removals wait meanwhile, searches go on.
     /// Making a file of it crash-safe (a temporary file, flushed, renamed) is the caller's part.
     /// </summary>
@@ -31,8 +37,8 @@ internal sealed unsafe partial class AnnIndex
         writer.Write(MemoryMarshal.AsBytes(_keys.AsSpan(0, nodes)));
         writer.Write(_dead.AsSpan(0, nodes));
         writer.Write(_levels.AsSpan(0, nodes));
-        writer.Write(new ReadOnlySpan<byte>(_vectors, checked(nodes * RowBytes)));
-        writer.Write(new ReadOnlySpan<byte>(_links0, checked(nodes * LinkInts * sizeof(int))));
+        WriteRegion(writer, (byte*)_vectors, (long)nodes * RowBytes);
+        WriteRegion(writer, (byte*)_links0, (long)nodes * LinkInts * sizeof(int));
         for (var node = 0; node < nodes; node++)
         {
             if (_upper[node] is { } upper)
@@ -84,8 +90,8 @@ internal sealed unsafe partial class AnnIndex
             ReadExactly(reader, MemoryMarshal.AsBytes(index._keys.AsSpan(0, nodes)));
             ReadExactly(reader, index._dead.AsSpan(0, nodes));
             ReadExactly(reader, index._levels.AsSpan(0, nodes));
-            ReadExactly(reader, new Span<byte>(index._vectors, checked(nodes * index.RowBytes)));
-            ReadExactly(reader, new Span<byte>(index._links0, checked(nodes * index.LinkInts * sizeof(int))));
+            ReadRegion(reader, (byte*)index._vectors, (long)nodes * index.RowBytes);
+            ReadRegion(reader, (byte*)index._links0, (long)nodes * index.LinkInts * sizeof(int));
             for (var node = 0; node < nodes; node++)
             {
                 var level = index._levels[node];
@@ -161,6 +167,26 @@ internal sealed unsafe partial class AnnIndex
 
                 _live++;
             }
+        }
+    }
+
+    private static void WriteRegion(BinaryWriter writer, byte* start, long bytes)
+    {
+        for (long done = 0; done < bytes;)
+        {
+            var piece = (int)Math.Min(bytes - done, RegionChunkBytes);
+            writer.Write(new ReadOnlySpan<byte>(start + done, piece));
+            done += piece;
+        }
+    }
+
+    private static void ReadRegion(BinaryReader reader, byte* start, long bytes)
+    {
+        for (long done = 0; done < bytes;)
+        {
+            var piece = (int)Math.Min(bytes - done, RegionChunkBytes);
+            ReadExactly(reader, new Span<byte>(start + done, piece));
+            done += piece;
         }
     }
 
