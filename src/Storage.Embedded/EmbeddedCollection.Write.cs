@@ -30,7 +30,7 @@ internal sealed partial class EmbeddedCollection
             using var vector = PointRows.VectorCommand(connection, tx);
             using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
             using var dropLabels = TextCommand(connection, tx, LabelRows.DeletePointSql);
-            using var labels = LabelRows.Upsert(connection, tx, seq);
+            using var labels = new LabelRows.Writer(connection, seq);
             for (var i = 0; i < batch.Count; i++)
             {
                 var id = PointRows.IdBytes(batch[i].Id);
@@ -146,7 +146,7 @@ internal sealed partial class EmbeddedCollection
 
                 return 0;
             });
-            LabelRows.UpsertMany(connection, tx, Name, seq, labelSet, changes);
+            LabelRows.UpsertMany(connection, Name, seq, labelSet, changes);
 
             return changes.Count;
         }, table =>

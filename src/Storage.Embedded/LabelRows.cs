@@ -33,119 +33,105 @@ internal static class LabelRows
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly string[] TextParameters = ["$label", "$run", "$up"];
-
-    private static readonly string[] RowParameters = ["$c", "$id", "$set", "$label", "$score", "$run", "$up", "$upScore", "$also"];
-
-    /// <summary>The upsert, prepared, every row under change sequence number <paramref name="seq"/>; the rest is bound per row through <see cref="Bind"/>.</summary>
-    public static SqliteCommand Upsert(SqliteConnection connection, SqliteTransaction tx, long seq)
-    {
-        var command = IndexDatabase.Command(connection, tx, UpsertSql);
-        foreach (var name in RowParameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Parameters.AddWithValue("$seq", seq); // after the row's parameters, which Bind sets by position
-
-        command.Prepare();
-        return command;
-    }
-
-    /// <summary>Binds one row of <see cref="Upsert"/>; a null <paramref name="label"/> records that the set was cleared.</summary>
-    public static void Bind(SqliteCommand upsert, string collection, byte[] id, string labelSet, LabelAssignment? label)
-    {
-        var p = upsert.Parameters;
-        p[0].Value = collection;
-        p[1].Value = id;
-        p[2].Value = labelSet;
-        p[3].Value = (object?)label?.Label ?? DBNull.Value;
-        p[4].Value = label is null ? DBNull.Value : (double)label.Score;
-        p[5].Value = (object?)label?.RunId ?? DBNull.Value;
-        p[6].Value = (object?)label?.RunnerUp ?? DBNull.Value;
-        p[7].Value = label?.RunnerUpScore is { } s ? (double)s : DBNull.Value;
-        p[8].Value = label?.Also is { } also ? JsonSerializer.Serialize(also, Json) : DBNull.Value;
-    }
-
     /// <summary>
-    /// Sets <paramref name="labelSet"/> on each point (a null assignment: cleared): one prepared statement stepped once a
-    /// row through SQLite's own API, the collection, set and sequence number bound once; label names and run ids, which
-    /// repeat across a write, are encoded to UTF-8 once each. Through the ADO.NET command, which re-binds every
-    /// parameter by name on each execution, the same rows cost about twice as much.
+    /// Sets <paramref name="labelSet"/> on each point (a null assignment: cleared), every row under change sequence number
+    /// <paramref name="seq"/>, through one <see cref="Writer"/>.
     /// </summary>
-    public static void UpsertMany(SqliteConnection connection, SqliteTransaction tx, string collection, long seq, string labelSet,
+    public static void UpsertMany(SqliteConnection connection, string collection, long seq, string labelSet,
         IReadOnlyList<(Guid Id, LabelAssignment? Label)> rows)
     {
-        _ = tx; // the statement runs on the connection, inside the transaction the caller holds
-        var db = connection.Handle!;
-        Check(db, raw.sqlite3_prepare_v2(db, UpsertSql, out sqlite3_stmt statement));
-        using (statement)
+        using var writer = new Writer(connection, seq);
+        Span<byte> id = stackalloc byte[16];
+        foreach (var (point, label) in rows)
         {
-            Check(db, raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, "$c"), collection));
-            Check(db, raw.sqlite3_bind_text(statement, raw.sqlite3_bind_parameter_index(statement, "$set"), labelSet));
-            Check(db, raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "$seq"), seq));
-            var id = raw.sqlite3_bind_parameter_index(statement, "$id");
-            var text = TextParameters.Select(n => raw.sqlite3_bind_parameter_index(statement, n)).ToArray();
-            var score = raw.sqlite3_bind_parameter_index(statement, "$score");
-            var upScore = raw.sqlite3_bind_parameter_index(statement, "$upScore");
-            var also = raw.sqlite3_bind_parameter_index(statement, "$also");
-            var utf8 = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            Span<byte> idBytes = stackalloc byte[16];
-            foreach (var (point, label) in rows)
-            {
-                point.TryWriteBytes(idBytes, bigEndian: true, out _);
-                Check(db, raw.sqlite3_bind_blob(statement, id, idBytes));
-                BindText(statement, text[0], label?.Label, utf8);
-                BindText(statement, text[1], label?.RunId, utf8);
-                BindText(statement, text[2], label?.RunnerUp, utf8);
-                Check(db, label is null ? raw.sqlite3_bind_null(statement, score) : raw.sqlite3_bind_double(statement, score, label.Score));
-                Check(db, label?.RunnerUpScore is { } s ? raw.sqlite3_bind_double(statement, upScore, s) : raw.sqlite3_bind_null(statement, upScore));
-                Check(db, label?.Also is { } a ? raw.sqlite3_bind_text(statement, also, JsonSerializer.Serialize(a, Json)) : raw.sqlite3_bind_null(statement, also));
-                var step = raw.sqlite3_step(statement);
-                if (step != raw.SQLITE_DONE)
-                {
-                    throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), step, raw.sqlite3_extended_errcode(db));
-                }
-
-                Check(db, raw.sqlite3_reset(statement));
-            }
-        }
-    }
-
-    private static void BindText(sqlite3_stmt statement, int index, string? value, Dictionary<string, byte[]> utf8)
-    {
-        if (value is null)
-        {
-            raw.sqlite3_bind_null(statement, index);
-            return;
-        }
-
-        if (!utf8.TryGetValue(value, out var bytes))
-        {
-            utf8[value] = bytes = System.Text.Encoding.UTF8.GetBytes(value);
-        }
-
-        raw.sqlite3_bind_text(statement, index, bytes);
-    }
-
-    private static void Check(sqlite3 db, int code)
-    {
-        if (code != raw.SQLITE_OK)
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), code, raw.sqlite3_extended_errcode(db));
+            point.TryWriteBytes(id, bigEndian: true, out _);
+            writer.Write(collection, id, labelSet, label);
         }
     }
 
     /// <summary>Writes a point's labels as an upsert gives them (its earlier rows deleted first).</summary>
-    public static void ReplacePoint(SqliteCommand delete, SqliteCommand upsert, string collection, byte[] id, IReadOnlyDictionary<string, LabelAssignment> labels)
+    public static void ReplacePoint(SqliteCommand delete, Writer writer, string collection, byte[] id, IReadOnlyDictionary<string, LabelAssignment> labels)
     {
         delete.Parameters["$id"].Value = id;
         delete.ExecuteNonQuery();
         foreach (var (set, label) in labels)
         {
-            Bind(upsert, collection, id, set, label);
-            upsert.ExecuteNonQuery();
+            writer.Write(collection, id, set, label);
         }
+    }
+
+    /// <summary>
+    /// The one writer of label rows (a label write, the labels an upsert carries, the schema 2 upgrade): the upsert
+    /// prepared once and stepped once a row through SQLite's own API, under the caller's transaction on the same
+    /// connection, every row with change sequence number <c>seq</c>. Collection and set names, label names and run
+    /// ids, which repeat across a write, are encoded to UTF-8 once each. Through an ADO.NET command, which re-binds
+    /// every parameter by name on each execution, the same rows cost about twice as much.
+    /// </summary>
+    public sealed class Writer : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+        private readonly int _collection, _id, _set, _label, _score, _run, _up, _upScore, _also;
+        private readonly Dictionary<string, byte[]> _utf8 = new(StringComparer.Ordinal);
+
+        public Writer(SqliteConnection connection, long seq)
+        {
+            _db = connection.Handle!;
+            Check(raw.sqlite3_prepare_v2(_db, UpsertSql, out _statement));
+            int Index(string name) => raw.sqlite3_bind_parameter_index(_statement, name);
+            (_collection, _id, _set, _label, _score) = (Index("$c"), Index("$id"), Index("$set"), Index("$label"), Index("$score"));
+            (_run, _up, _upScore, _also) = (Index("$run"), Index("$up"), Index("$upScore"), Index("$also"));
+            Check(raw.sqlite3_bind_int64(_statement, Index("$seq"), seq));
+        }
+
+        /// <summary>Sets one point's (16-byte id) label set; a null <paramref name="label"/> records that the set was cleared.</summary>
+        public void Write(string collection, ReadOnlySpan<byte> id, string labelSet, LabelAssignment? label)
+        {
+            Text(_collection, collection);
+            Check(raw.sqlite3_bind_blob(_statement, _id, id));
+            Text(_set, labelSet);
+            Text(_label, label?.Label);
+            Text(_run, label?.RunId);
+            Text(_up, label?.RunnerUp);
+            Check(label is null ? raw.sqlite3_bind_null(_statement, _score) : raw.sqlite3_bind_double(_statement, _score, label.Score));
+            Check(label?.RunnerUpScore is { } s ? raw.sqlite3_bind_double(_statement, _upScore, s) : raw.sqlite3_bind_null(_statement, _upScore));
+            Check(label?.Also is { } a ? raw.sqlite3_bind_text(_statement, _also, JsonSerializer.Serialize(a, Json)) : raw.sqlite3_bind_null(_statement, _also));
+            var step = raw.sqlite3_step(_statement);
+            if (step != raw.SQLITE_DONE)
+            {
+                throw Error(step);
+            }
+
+            Check(raw.sqlite3_reset(_statement));
+        }
+
+        public void Dispose() => _statement.Dispose();
+
+        private void Text(int index, string? value)
+        {
+            if (value is null)
+            {
+                Check(raw.sqlite3_bind_null(_statement, index));
+                return;
+            }
+
+            if (!_utf8.TryGetValue(value, out var bytes))
+            {
+                _utf8[value] = bytes = System.Text.Encoding.UTF8.GetBytes(value);
+            }
+
+            Check(raw.sqlite3_bind_text(_statement, index, bytes));
+        }
+
+        private void Check(int code)
+        {
+            if (code != raw.SQLITE_OK)
+            {
+                throw Error(code);
+            }
+        }
+
+        private SqliteException Error(int code) => new(raw.sqlite3_errmsg(_db).utf8_to_string(), code, raw.sqlite3_extended_errcode(_db));
     }
 
     /// <summary>
@@ -176,7 +162,7 @@ internal static class LabelRows
     public static void MoveOutOfPoints(SqliteConnection connection, SqliteTransaction tx)
     {
         using var select = IndexDatabase.Command(connection, tx, "SELECT collection, id, path, root, labels, text FROM points WHERE labels IS NOT NULL");
-        using var insert = Upsert(connection, tx, seq: 0);
+        using var insert = new Writer(connection, seq: 0);
         using var text = IndexDatabase.Command(connection, tx, KeywordRows.UpsertSql);
         var textCollection = text.Parameters.Add("$c", SqliteType.Text);
         var textId = text.Parameters.Add("$id", SqliteType.Blob);
@@ -190,8 +176,7 @@ internal static class LabelRows
                 textCollection.Value = collection;
                 foreach (var (set, label) in PointRows.DeserializeLabels(r.GetString(4)))
                 {
-                    Bind(insert, collection, id, set, label);
-                    insert.ExecuteNonQuery();
+                    insert.Write(collection, id, set, label);
                 }
 
                 textId.Value = id;
