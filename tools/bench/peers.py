@@ -22,6 +22,11 @@ def recall(found, truth, k):
     return float(np.mean([len(set(f[:k]) & set(t[:k])) / k for f, t in zip(found, truth)]))
 
 
+def missed(found, truth, k):
+    """Share of queries that found none of their true k (as `clipsearch bench index` reports it)."""
+    return float(np.mean([not (set(f[:k]) & set(t[:k])) for f, t in zip(found, truth)]))
+
+
 def one_at_a_time(search, queries, k, rounds=3):
     """Queries/s issuing one query per call, as an interactive search does: after a warm-up of 200 queries,
     the median of `rounds` passes (as `clipsearch bench index` does for its graph)."""
@@ -39,10 +44,10 @@ def one_at_a_time(search, queries, k, rounds=3):
     return float(np.median(speeds)), np.vstack(results)
 
 
-def report(name, threads, n, build, qps, rec):
+def report(name, threads, n, build, qps, rec, miss):
     print(json.dumps({"mode": name, "threads": threads, "vectors": n, "build_seconds": round(build, 2),
                       "queries_per_second": round(qps, 1), "queries_per_cpu_second": round(one_at_a_time.cpu_qps, 1),
-                      "recall_at_10": round(rec, 4),
+                      "recall_at_10": round(rec, 4), "missed": round(miss, 4),
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}), flush=True)
 
 
@@ -96,7 +101,7 @@ def faiss_peers(a, base, queries, truth, n, d, build):
     flat.add(base)
     faiss.omp_set_num_threads(a.threads)
     qps, found = one_at_a_time(lambda q, k: flat.search(q, k)[1], queries, a.k, rounds=1)
-    report("faiss-flat-ip", a.threads, n, build, qps, recall(found, truth, a.k))
+    report("faiss-flat-ip", a.threads, n, build, qps, recall(found, truth, a.k), missed(found, truth, a.k))
     del flat
 
     faiss.omp_set_num_threads(a.build_threads)
@@ -108,7 +113,7 @@ def faiss_peers(a, base, queries, truth, n, d, build):
     for ef in (32, 64, 128):
         hnsw.hnsw.efSearch = ef
         qps, found = one_at_a_time(lambda q, k: hnsw.search(q, k)[1], queries, a.k)
-        report(f"faiss-hnsw-m32-ef{ef}", a.threads, n, build, qps, recall(found, truth, a.k))
+        report(f"faiss-hnsw-m32-ef{ef}", a.threads, n, build, qps, recall(found, truth, a.k), missed(found, truth, a.k))
 
 
 def hnswlib_peer(a, base, queries, truth, n, d):
@@ -123,7 +128,8 @@ def hnswlib_peer(a, base, queries, truth, n, d):
     for ef in a.ef:
         index.set_ef(ef)
         qps, found = one_at_a_time(lambda q, k: index.knn_query(q, k)[0], queries, a.k)
-        report(f"hnswlib-m16-efc{a.ef_construction}-ef{ef}", a.threads, n, build, qps, recall(found, truth, a.k))
+        report(f"hnswlib-m16-efc{a.ef_construction}-ef{ef}", a.threads, n, build, qps, recall(found, truth, a.k),
+               missed(found, truth, a.k))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,14 @@ namespace ClipSearch.Indexer.Bench;
 /// Seeded clustered unit vectors, made chunk by chunk so that any number of them streams through a fixed amount of
 /// memory (as tools/bench/make_vectors.py draws them: a random unit centre plus Gaussian noise of <c>spread</c> per
 /// component, normalised). Chunk c of the base set depends only on (seed, c): the same on every run and machine.
+/// <para>
+/// With <c>latent</c> = 0 the centres are independent random directions: every two clusters are near-orthogonal, so
+/// nothing in a point says which other clusters are near a query's, and a graph index must stumble on the query's
+/// cluster among all of them (recall falls as clusters are added, for hnswlib as for ours: docs/BENCHMARKS.md). With
+/// <c>latent</c> = m the centres are random directions of an m-dimensional subspace (an orthonormal basis drawn from
+/// the seed): clusters have near and far neighbours, as embeddings of an intrinsic dimension of a few dozen do, and
+/// the noise around each centre is the same.
+/// </para>
 /// </summary>
 internal sealed class ClusteredVectors
 {
@@ -15,17 +23,37 @@ internal sealed class ClusteredVectors
     private readonly float[] _centres;
     private readonly int _seed;
 
-    public ClusteredVectors(int dimension, int clusters, int seed)
+    public ClusteredVectors(int dimension, int clusters, int seed, int latent = 0)
     {
+        if (latent < 0 || latent > dimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(latent), latent, $"The latent dimension is 0 (independent centres) or 1 to {dimension}.");
+        }
+
         Dimension = dimension;
         Clusters = clusters;
+        Latent = latent;
         _seed = seed;
         _centres = new float[clusters * dimension];
         var random = new Random(seed);
+        var basis = latent == 0 ? null : OrthonormalBasis(random, latent, dimension);
+        var z = new float[latent];
         for (var c = 0; c < clusters; c++)
         {
             var centre = _centres.AsSpan(c * dimension, dimension);
-            FillGaussian(random, centre, 1f);
+            if (basis is null)
+            {
+                FillGaussian(random, centre, 1f);
+            }
+            else
+            {
+                FillGaussian(random, z, 1f);
+                for (var j = 0; j < latent; j++)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(basis[j], z[j], centre, centre);
+                }
+            }
+
             VectorMath.NormalizeInPlace(centre);
         }
     }
@@ -33,6 +61,12 @@ internal sealed class ClusteredVectors
     public int Dimension { get; }
 
     public int Clusters { get; }
+
+    /// <summary>The dimension of the subspace the centres are drawn in; 0: independent centres.</summary>
+    public int Latent { get; }
+
+    /// <summary>Cluster <paramref name="cluster"/>'s centre (unit length).</summary>
+    public ReadOnlySpan<float> Centre(int cluster) => _centres.AsSpan(cluster * Dimension, Dimension);
 
     /// <summary>Base chunk <paramref name="chunk"/>: <paramref name="rows"/> vectors (at most <see cref="ChunkRows"/>) as one array of rows.</summary>
     public float[][] Chunk(int chunk, int rows) => Draw(new Random(unchecked((_seed * 1_000_003) + chunk + 1)), rows);
@@ -53,6 +87,29 @@ internal sealed class ClusteredVectors
         }
 
         return vectors;
+    }
+
+    /// <summary><paramref name="count"/> orthonormal vectors of <paramref name="dimension"/> components (Gram-Schmidt on Gaussian draws).</summary>
+    private static float[][] OrthonormalBasis(Random random, int count, int dimension)
+    {
+        var basis = new float[count][];
+        for (var j = 0; j < count; j++)
+        {
+            var v = new float[dimension];
+            FillGaussian(random, v, 1f);
+            for (var pass = 0; pass < 2; pass++) // twice: one pass of classical Gram-Schmidt loses orthogonality in float
+            {
+                for (var i = 0; i < j; i++)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(basis[i], -System.Numerics.Tensors.TensorPrimitives.Dot(v, basis[i]), v, v);
+                }
+            }
+
+            VectorMath.NormalizeInPlace(v);
+            basis[j] = v;
+        }
+
+        return basis;
     }
 
     /// <summary>Standard normal components times <paramref name="scale"/> (Box-Muller, two per draw).</summary>

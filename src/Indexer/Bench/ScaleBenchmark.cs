@@ -22,7 +22,7 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
 
     /// <summary>What to generate and measure. <c>Reuse</c>: query the store an earlier run kept in <c>Folder</c> (same rows, clusters and seed) instead of building one; its open is the restart measured.</summary>
     public sealed record Settings(int Rows, int Dimension, int Clusters, int Queries, int Seed, int K, int[] Efs, int EfConstruction,
-        int BuildThreads, string Folder, string? Export, bool Reuse = false);
+        int BuildThreads, string Folder, string? Export, bool Reuse = false, int Latent = 0);
 
     public async Task<ScaleBenchOutput> RunAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
             return await RequeryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var vectors = new ClusteredVectors(settings.Dimension, settings.Clusters, settings.Seed);
+        var vectors = new ClusteredVectors(settings.Dimension, settings.Clusters, settings.Seed, settings.Latent);
         var queries = vectors.Queries(settings.Queries);
         var options = StoreOptions();
         ProcessMemory.ResetPeak();
@@ -57,10 +57,7 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
             buildSeconds = sw.Elapsed.TotalSeconds;
             built = ProcessMemory.Now();
             progress.Report($"built in {buildSeconds:0} s; exact ground truth over the mapped rows");
-            sw.Restart();
-            (truth, filteredTruth) = await GroundTruth.ComputeAsync(store, Collection, queries, settings.K, Filter, Environment.ProcessorCount, cancellationToken)
-                .ConfigureAwait(false);
-            truthSeconds = sw.Elapsed.TotalSeconds;
+            (truth, filteredTruth, truthSeconds) = await GroundTruthAsync(store, queries, cancellationToken).ConfigureAwait(false);
             passes.AddRange(await MeasureEveryEfAsync(options, collection, queries, truth, filteredTruth, cancellationToken).ConfigureAwait(false));
         }
 
@@ -70,7 +67,7 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
         options.Ann.ExpansionSearch = settings.Efs[0];
         var after = await MeasureAsync(again.Collection, queries, truth, null, settings.Efs[0], cancellationToken).ConfigureAwait(false);
         var perMillion = again.Restarted.AnonMb / (settings.Rows / 1e6);
-        return new ScaleBenchOutput(settings.Rows, settings.Dimension, settings.Clusters, settings.Queries, settings.EfConstruction, settings.BuildThreads,
+        return new ScaleBenchOutput(settings.Rows, settings.Dimension, settings.Clusters, settings.Latent, settings.Queries, settings.EfConstruction, settings.BuildThreads,
             Math.Round(insertSeconds, 1), Math.Round(buildSeconds, 1), Math.Round(settings.Rows / buildSeconds, 0), Round(built), Math.Round(truthSeconds, 1), passes,
             Round(again.Closed), Math.Round(again.Seconds, 2), again.RowsRestored, again.GraphReloaded, Round(again.Restarted), after, Math.Round(perMillion, 0));
     }
@@ -95,7 +92,7 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
     /// <summary>Opens the kept store (timed until its graph serves searches, as a restart), checks it holds the rows, and measures every ef on it.</summary>
     private async Task<ScaleBenchOutput> RequeryAsync(CancellationToken cancellationToken)
     {
-        var vectors = new ClusteredVectors(settings.Dimension, settings.Clusters, settings.Seed);
+        var vectors = new ClusteredVectors(settings.Dimension, settings.Clusters, settings.Seed, settings.Latent);
         var queries = vectors.Queries(settings.Queries);
         var options = StoreOptions();
         var (store, collection, restartSeconds, rowsRestored, graphReloaded, closed, restarted) = await OpenAsync(options, cancellationToken).ConfigureAwait(false);
@@ -103,19 +100,26 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
         var count = await collection.CountAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         if (count != settings.Rows || collection.Dimension != settings.Dimension)
         {
-            throw new InvalidDataException($"The store in {settings.Folder} holds {count:N0} points of {collection.Dimension} dimensions, not the {settings.Rows:N0} x {settings.Dimension} asked for: give the --synthetic, --dimension, --clusters and --seed of the run that kept it.");
+            throw new InvalidDataException($"The store in {settings.Folder} holds {count:N0} points of {collection.Dimension} dimensions, not the {settings.Rows:N0} x {settings.Dimension} asked for: give the --synthetic, --dimension, --clusters, --latent and --seed of the run that kept it.");
         }
 
         progress.Report($"opened the kept store in {restartSeconds:0.0} s (rows restored: {rowsRestored}, graph reloaded: {graphReloaded}); exact ground truth over the mapped rows");
+        var (truth, filteredTruth, truthSeconds) = await GroundTruthAsync(store, queries, cancellationToken).ConfigureAwait(false);
+        var passes = await MeasureEveryEfAsync(options, collection, queries, truth, filteredTruth, cancellationToken).ConfigureAwait(false);
+
+        return new ScaleBenchOutput(settings.Rows, settings.Dimension, settings.Clusters, settings.Latent, settings.Queries, settings.EfConstruction, settings.BuildThreads,
+            0, 0, 0, Round(restarted), Math.Round(truthSeconds, 1), passes, Round(closed), Math.Round(restartSeconds, 2), rowsRestored, graphReloaded,
+            Round(ProcessMemory.Now()), passes[0], Math.Round(restarted.AnonMb / (settings.Rows / 1e6), 0), Reused: true);
+    }
+
+    /// <summary>The exact top k of every query, without and with the filter, by brute force over the mapped rows on every core, and the seconds it took.</summary>
+    private async Task<(Guid[][] Truth, Guid[][] FilteredTruth, double Seconds)> GroundTruthAsync(EmbeddedVectorStore store, float[][] queries,
+        CancellationToken cancellationToken)
+    {
         var sw = Stopwatch.StartNew();
         var (truth, filteredTruth) = await GroundTruth.ComputeAsync(store, Collection, queries, settings.K, Filter, Environment.ProcessorCount, cancellationToken)
             .ConfigureAwait(false);
-        var truthSeconds = sw.Elapsed.TotalSeconds;
-        var passes = await MeasureEveryEfAsync(options, collection, queries, truth, filteredTruth, cancellationToken).ConfigureAwait(false);
-
-        return new ScaleBenchOutput(settings.Rows, settings.Dimension, settings.Clusters, settings.Queries, settings.EfConstruction, settings.BuildThreads,
-            0, 0, 0, Round(restarted), Math.Round(truthSeconds, 1), passes, Round(closed), Math.Round(restartSeconds, 2), rowsRestored, graphReloaded,
-            Round(ProcessMemory.Now()), passes[0], Math.Round(restarted.AnonMb / (settings.Rows / 1e6), 0), Reused: true);
+        return (truth, filteredTruth, sw.Elapsed.TotalSeconds);
     }
 
     private EmbeddedStoreOptions StoreOptions()
@@ -193,10 +197,11 @@ internal sealed class ScaleBenchmark(ScaleBenchmark.Settings settings, IProgress
         }
 
         var recall = Enumerable.Range(0, queries.Length).Average(q => found[q].Intersect(truth[q]).Count() / (double)Math.Max(1, truth[q].Length));
+        var missed = Enumerable.Range(0, queries.Length).Count(q => truth[q].Length > 0 && !found[q].Intersect(truth[q]).Any()) / (double)queries.Length;
         var qps = rates.Order().ElementAt(1);
         var cpuQps = cpuRates.Order().ElementAt(1);
-        progress.Report($"ef {ef}{(filter is null ? string.Empty : " filtered")}: {qps:N0} queries/s ({cpuQps:N0} per CPU second), recall@{settings.K} {recall:0.000}");
-        return new ScaleQueryOutput(ef, filter is not null, Math.Round(qps, 0), Math.Round(cpuQps, 0), Math.Round(recall, 4));
+        progress.Report($"ef {ef}{(filter is null ? string.Empty : " filtered")}: {qps:N0} queries/s ({cpuQps:N0} per CPU second), recall@{settings.K} {recall:0.000}, none found {missed:P1}");
+        return new ScaleQueryOutput(ef, filter is not null, Math.Round(qps, 0), Math.Round(cpuQps, 0), Math.Round(recall, 4), Math.Round(missed, 4));
     }
 
     private static Guid IdOf(int i) => PointIds.NameBased("bench-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));

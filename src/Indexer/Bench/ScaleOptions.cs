@@ -17,6 +17,12 @@ internal sealed class ScaleOptions
 
     public Option<int> Clusters { get; } = new("--clusters") { Description = "Clusters of the synthetic vectors.", DefaultValueFactory = _ => 1000 };
 
+    public Option<int> Latent { get; } = new("--latent")
+    {
+        Description = "Draw the cluster centres in a random subspace of this dimension (clusters with near and far neighbours, as embeddings have); 0: independent random centres.",
+        DefaultValueFactory = _ => 0,
+    };
+
     public Option<int> Dimension { get; } = new("--dimension") { Description = "Dimension of the synthetic vectors.", DefaultValueFactory = _ => 512 };
 
     public Option<int> Queries { get; } = new("--query-count") { Description = "Synthetic queries (each with an exact ground truth).", DefaultValueFactory = _ => 1000 };
@@ -33,12 +39,12 @@ internal sealed class ScaleOptions
 
     public Option<bool> Reuse { get; } = new("--reuse")
     {
-        Description = "Query the store an earlier --keep run left in --folder (give its --synthetic, --clusters, --dimension and --seed) instead of building one; opening it is the restart measured. The folder is kept.",
+        Description = "Query the store an earlier --keep run left in --folder (give its --synthetic, --clusters, --latent, --dimension and --seed) instead of building one; opening it is the restart measured. The folder is kept.",
     };
 
     public Option<DirectoryInfo> Export { get; } = new("--export") { Description = "Also write the vectors to base.fvecs and queries.fvecs in this folder (for tools/bench/peers.py)." };
 
-    public IEnumerable<Option> All => [Rows, Clusters, Dimension, Queries, Seed, EfConstruction, BuildThreads, Folder, Keep, Reuse, Export];
+    public IEnumerable<Option> All => [Rows, Clusters, Latent, Dimension, Queries, Seed, EfConstruction, BuildThreads, Folder, Keep, Reuse, Export];
 
     public static ScaleOptions Create() => new();
 
@@ -68,8 +74,14 @@ internal sealed class ScaleOptions
             }
         }
 
+        if (parse.GetValue(Latent) is var latent && (latent < 0 || latent > parse.GetValue(Dimension)))
+        {
+            await error.WriteLineAsync($"bench index: --latent must be 0 (independent centres) or 1 to the dimension, {parse.GetValue(Dimension)} (got {latent}).").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         var settings = new ScaleBenchmark.Settings(parse.GetValue(Rows), parse.GetValue(Dimension), parse.GetValue(Clusters), parse.GetValue(Queries), parse.GetValue(Seed),
-            k, efs, parse.GetValue(EfConstruction), parse.GetValue(BuildThreads), folder, parse.GetValue(Export)?.FullName, reuse);
+            k, efs, parse.GetValue(EfConstruction), parse.GetValue(BuildThreads), folder, parse.GetValue(Export)?.FullName, reuse, latent);
         var progress = new Progress<string>(m => error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {m}")));
         try
         {

@@ -3,6 +3,7 @@ namespace ClipSearch.Indexer.Output;
 /// <summary>
 /// One timed configuration of the scale benchmark: ef, with or without the ~10% filter, queries/s on one thread (wall
 /// clock), queries per CPU second of the process (what one uncontended core would do: the figure that holds on a shared
-/// machine), recall@k.
+/// machine), recall@k, and the share of queries that found none of their true k (a search lost in the wrong part
+/// of the graph, where a partial miss is a near tie missed).
 /// </summary>
-internal sealed record ScaleQueryOutput(int Ef, bool Filtered, double QueriesPerSecond, double QueriesPerCpuSecond, double Recall);
+internal sealed record ScaleQueryOutput(int Ef, bool Filtered, double QueriesPerSecond, double QueriesPerCpuSecond, double Recall, double Missed);

@@ -60,6 +60,17 @@ public sealed class BenchIndexCommandTests
         Assert.Empty(stdout);
     }
 
+    [Theory]
+    [InlineData("33")]
+    [InlineData("-1")]
+    public async Task BenchIndex_Synthetic_LatentOutsideTheDimension_UsageError(string latent)
+    {
+        var (exit, stdout, stderr) = await CliRunner.RunAsync(["bench", "index", "--synthetic", "1000", "--dimension", "32", "--latent", latent, "--json"]);
+        Assert.Equal(2, exit);
+        Assert.Contains($"--latent must be 0 (independent centres) or 1 to the dimension, 32 (got {latent})", stderr, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+    }
+
     [Fact]
     public async Task BenchIndex_SyntheticKeptThenReused_QueriesTheSameStoreWithoutRebuilding()
     {
@@ -79,6 +90,8 @@ public sealed class BenchIndexCommandTests
         Assert.True(reused.GetProperty("graph_reloaded").GetBoolean());
         var passes = reused.GetProperty("passes").EnumerateArray().ToList();
         Assert.Equal([64, 64, 16, 16], passes.Select(p => p.GetProperty("ef").GetInt32()));
+        // A query that found none of its true neighbours adds nothing to recall: the share of them bounds it.
+        Assert.All(passes, p => Assert.InRange(p.GetProperty("missed").GetDouble(), 0, 1 - p.GetProperty("recall").GetDouble() + 1e-9));
         // The same graph and queries: the same recall as the run that built it.
         Assert.Equal(built.GetProperty("passes")[0].GetProperty("recall").GetDouble(), passes[0].GetProperty("recall").GetDouble());
         Assert.True(Directory.Exists(folder));
