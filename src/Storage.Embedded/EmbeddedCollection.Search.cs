@@ -34,7 +34,6 @@ internal sealed partial class EmbeddedCollection
     private List<SearchHit>? SearchGraph(IGraphIndex graph, VectorQuery query, int need, float minScore)
     {
         Func<ulong, bool>? accept = null;
-        var share = 1.0;
         if (query.Filter is { } filter)
         {
             var matches = Matches(filter);
@@ -44,13 +43,12 @@ internal sealed partial class EmbeddedCollection
             }
 
             accept = matches.Accepts;
-            share = matches.Count / (double)Math.Max(1, _table.Count);
         }
 
         Interlocked.Increment(ref _graphSearches);
         var wanted = Math.Max(need * 2, need + 10);
         var keys = wanted <= 256 ? stackalloc ulong[wanted] : new ulong[wanted];
-        var found = graph.Search(query.Vector, keys, accept, share);
+        var found = graph.Search(query.Vector, keys, accept);
         if (found < 0)
         {
             return null; // the graph was replaced meanwhile, and the marks of which points it holds are being reset

@@ -120,6 +120,19 @@ public sealed class AnnIndexTests
     }
 
     [Fact]
+    public void Search_WithATenPercentFilter_AsMuchRecallAsWithout()
+    {
+        // The beam keeps ef accepted nodes, walking the rejected ones between them: here 0.98 at ef 24 (0.84 unfiltered,
+        // where the top 10 is mostly one cluster's). A beam scaled down by the filter's share (24 x 10%, so the 10
+        // asked for) gave 0.955 here, and 0.77 against 0.93 at ef 64 on 200,000 points.
+        var (vectors, queries) = ManySmallClusters(8000, 100);
+        using var index = Build(vectors, new AnnOptions { ExpansionSearch = 24 });
+        var unfiltered = Recall(index, vectors, queries, k: 10);
+        var filtered = Recall(index, vectors, queries, k: 10, filter: key => key % 10 == 3);
+        Assert.True(filtered >= 0.97 && filtered >= unfiltered, $"filtered recall@10 {filtered:0.000}, unfiltered {unfiltered:0.000}");
+    }
+
+    [Fact]
     public void Add_BeyondCapacity_RefusedUntilReserved()
     {
         var vectors = Clustered(1500, seed: 7);
@@ -336,9 +349,9 @@ public sealed class AnnIndexTests
         Assert.Equal(42, Heap.Node(Heap.Pack(-7, 42)));
     }
 
-    private static AnnIndex Build(float[][] vectors)
+    private static AnnIndex Build(float[][] vectors, AnnOptions? options = null)
     {
-        var index = AnnIndex.Create(Dim, new AnnOptions(), AnnIndex.ScaleFor(vectors.SelectMany(v => v).ToArray()));
+        var index = AnnIndex.Create(Dim, options ?? new AnnOptions(), AnnIndex.ScaleFor(vectors.SelectMany(v => v).ToArray()));
         index.Reserve(vectors.Length);
         for (var i = 0; i < vectors.Length; i++)
         {
@@ -348,14 +361,15 @@ public sealed class AnnIndexTests
         return index;
     }
 
-    private static double Recall(AnnIndex index, float[][] vectors, float[][] queries, int k)
+    private static double Recall(AnnIndex index, float[][] vectors, float[][] queries, int k, Func<ulong, bool>? filter = null)
     {
         var keys = new ulong[k];
         var hits = 0;
         foreach (var q in queries)
         {
-            var found = index.Search(q, keys, null);
-            var exact = Enumerable.Range(0, vectors.Length).OrderByDescending(i => TensorPrimitives.Dot(q, vectors[i])).Take(k).Select(i => (ulong)i);
+            var found = index.Search(q, keys, filter);
+            var exact = Enumerable.Range(0, vectors.Length).Where(i => filter is null || filter((ulong)i))
+                .OrderByDescending(i => TensorPrimitives.Dot(q, vectors[i])).Take(k).Select(i => (ulong)i);
             hits += keys[..found].Intersect(exact).Count();
         }
 
@@ -363,6 +377,36 @@ public sealed class AnnIndexTests
     }
 
     /// <summary>Unit vectors around 30 random centres (seeded).</summary>
+    /// <summary>
+    /// Clusters of five points (centres in an 8-dimensional subspace, so clusters have near and far neighbours), and
+    /// queries drawn the same way: a 10% filter leaves about one point a cluster, so a filtered top 10 spans ten clusters.
+    /// </summary>
+    private static (float[][] Vectors, float[][] Queries) ManySmallClusters(int n, int queries)
+    {
+        var random = new Random(21);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var basis = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, Dim).Select(_ => (float)Gaussian()).ToArray()).ToArray();
+        var centres = Enumerable.Range(0, n / 5).Select(_ =>
+        {
+            var c = new float[Dim];
+            foreach (var b in basis)
+            {
+                TensorPrimitives.MultiplyAdd(b, (float)Gaussian(), c, c);
+            }
+
+            return c.Select(x => x / TensorPrimitives.Norm(c)).ToArray();
+        }).ToArray();
+        float[] Draw()
+        {
+            var v = centres[random.Next(centres.Length)].Select(x => x + (float)(0.2 * Gaussian())).ToArray();
+            var norm = TensorPrimitives.Norm(v);
+            return v.Select(x => x / norm).ToArray();
+        }
+
+        var vectors = Enumerable.Range(0, n).Select(_ => Draw()).ToArray();
+        return (vectors, Enumerable.Range(0, queries).Select(_ => Draw()).ToArray());
+    }
+
     private static float[][] Clustered(int n, int seed)
     {
         var centres = new Random(99);

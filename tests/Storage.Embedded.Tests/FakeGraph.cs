@@ -66,7 +66,7 @@ internal sealed class FakeGraph(FakeGraphFactory factory) : IGraphIndex
         }
     }
 
-    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter, double acceptedShare = 1) => Disposed ? -1 : 0;
+    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter) => Disposed ? -1 : 0;
 
     public void Save(Stream stream)
     {

@@ -39,9 +39,8 @@ internal interface IGraphIndex : IDisposable
     /// <summary>
     /// Up to <paramref name="keys"/>.Length keys nearest to <paramref name="query"/>, best first; with a filter, only keys
     /// it accepts. Returns how many were found; -1 once disposed (the caller then searches another way).
-    /// <paramref name="acceptedShare"/>: the share of keys the filter accepts (1 without one), which scales the beam.
     /// </summary>
-    int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter, double acceptedShare = 1);
+    int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter);
 
     /// <summary>Writes the graph to <paramref name="stream"/> (left open), in the form <see cref="IGraphFactory.Load"/> reads.</summary>
     void Save(Stream stream);
