@@ -4,7 +4,8 @@
 # script (tools/bench/peers.py --only hnswlib), unless hnswlib would not fit in memory (float32 vectors, its links,
 # and the .fvecs copy its loader makes: about 2 x 4 x 512 bytes a vector) or PEER=0.
 # usage: tools/bench/scale.sh [N] [EF_CONSTRUCTION] [CLUSTERS]   (default 1000000 vectors, 100, N/1000 clusters)
-#   EFS="64 128 256 512" sets the search beams measured (default 32 64 128 256); KEEP=DIR builds the store in DIR and
+#   EFS="64 128 256 512" sets the search beams measured (default 32 64 128 256); LATENT=M draws the cluster centres in
+#   an M-dimensional subspace (bench index --latent; default 0, independent centres); KEEP=DIR builds the store in DIR and
 #   keeps it, so that 'clipsearch bench index --synthetic N --clusters C --folder DIR/store --reuse --ef ...' can query
 #   it again without rebuilding.
 # Needs about 5 GB of disk per million vectors for the store (SQLite, the row file, the graph), 2 GB more for the peer.
@@ -24,7 +25,7 @@ ram_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
 if (( peer == 1 && n * 2 * 4 * 512 / 1024 > ram_kb * 3 / 4 )); then peer=0; echo "hnswlib skipped: $n vectors do not fit in memory beside its loader" >&2; fi
 export_args=(); (( peer == 1 )) && export_args=(--export "$dir/fvecs")
 dotnet build -c Release src/Indexer -v q -nologo >/dev/null
-dotnet run -c Release --no-build --project src/Indexer -- bench index --synthetic "$n" --clusters "$clusters" --dimension 512 --query-count 1000 \
+dotnet run -c Release --no-build --project src/Indexer -- bench index --synthetic "$n" --clusters "$clusters" --latent "${LATENT:-0}" --dimension 512 --query-count 1000 \
   --seed 1 --ef-construction "$efc" "${ef_args[@]}" --folder "$dir/store" "${keep[@]}" "${export_args[@]}" --json
 if (( peer == 1 )); then
   tools/bench/setup.sh
