@@ -191,6 +191,7 @@ internal sealed partial class EmbeddedCollection
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_closed, this);
             Refresh();
             long seq;
             long result;

@@ -17,6 +17,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
     private readonly VectorTable _table;
     private readonly GraphMaintainer? _graph;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private volatile bool _closed;
     private readonly Lock _refreshGate = new();
     private SqliteConnection? _reader;
     private SqliteCommand? _dataVersion;
@@ -51,6 +52,7 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
     {
         lock (_refreshGate)
         {
+            ObjectDisposedException.ThrowIf(_closed, this); // not a connection opened again after the store closed
             try
             {
                 _reader ??= _db.Open();
@@ -143,6 +145,12 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
     public void Dispose()
     {
         _graph?.Dispose();
+
+        // A write in flight finishes (its commit and its update of the mirror) before the table goes; later ones are
+        // refused. The gate itself is never disposed: a write queued for it must still get in to learn that.
+        _writeGate.Wait();
+        _closed = true;
+        _writeGate.Release();
         try
         {
             using (_table.WriteLock())
@@ -162,7 +170,6 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
             _reader = null;
         }
 
-        _writeGate.Dispose();
         _table.Dispose();
     }
 }

@@ -34,15 +34,20 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
     // (from 0 they would cost a pass over millions of slots per chunk added). Lowered by writes, raised by that search.
     private int _outsideFrom;
 
+    // Never disposed: a reader or writer that queued for it while the table was disposed must still enter it to learn
+    // that (disposing a ReaderWriterLockSlim with waiters throws, and leaves them waiting); it holds no native handle.
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private bool _disposed;
 
     public int Dimension => dimension;
 
     /// <summary>Holds the table shared until disposed: <c>using (table.ReadLock()) { ... }</c>.</summary>
-    public LockScope ReadLock() => LockScope.Read(_lock);
+    /// <exception cref="ObjectDisposedException">The table was disposed (its rows unmapped).</exception>
+    public LockScope ReadLock() => Open(LockScope.Read(_lock));
 
     /// <summary>Holds the table exclusively until disposed.</summary>
-    public LockScope WriteLock() => LockScope.Write(_lock);
+    /// <exception cref="ObjectDisposedException">The table was disposed (its rows unmapped).</exception>
+    public LockScope WriteLock() => Open(LockScope.Write(_lock));
 
     /// <summary>The change sequence number this table reflects (see the collections table).</summary>
     public long Seq { get; set; }
@@ -243,12 +248,31 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
     /// <summary>The int8 copy of the row at <paramref name="slot"/> (when the table keeps one).</summary>
     private Span<sbyte> Int8Row(int slot) => new((sbyte*)_int8!.Pointer + ((long)slot * dimension), dimension);
 
+    /// <summary>
+    /// Unmaps the rows and frees the int8 copy, under the write lock: a search or a write in progress finishes first,
+    /// and any that takes the lock afterwards gets an <see cref="ObjectDisposedException"/> instead of reading or
+    /// writing unmapped memory.
+    /// </summary>
     public void Dispose()
     {
-        _rows?.Dispose();
-        _rows = null;
-        _int8?.Dispose();
-        _int8 = null;
-        _lock.Dispose();
+        using (LockScope.Write(_lock))
+        {
+            _disposed = true;
+            _rows?.Dispose();
+            _rows = null;
+            _int8?.Dispose();
+            _int8 = null;
+        }
+    }
+
+    private LockScope Open(LockScope held)
+    {
+        if (_disposed)
+        {
+            held.Dispose();
+            throw new ObjectDisposedException(nameof(VectorTable), "The collection was closed.");
+        }
+
+        return held;
     }
 }

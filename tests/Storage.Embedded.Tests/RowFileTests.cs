@@ -255,6 +255,70 @@ public sealed class RowFileTests
         return v.Select(x => x / norm).ToArray();
     }
 
+    [Fact]
+    public async Task Close_WhileWritingAndSearching_LaterCallsRefusedAndEveryCommittedWriteKept()
+    {
+        // A store closed while a write and searches are in flight (the indexer's last batch, an API request at
+        // shutdown) used to unmap the rows under them: an access violation that killed the process.
+        for (var round = 0; round < 8; round++)
+        {
+            using var folder = new TempIndexFolder();
+            var store = folder.Open();
+            var collection = await store.CreateCollectionAsync("c", "m", Dim);
+            var points = RandomPoints(3000, seed: 40 + round);
+            var committed = new System.Collections.Concurrent.ConcurrentQueue<VectorPoint>();
+            using var enough = new SemaphoreSlim(0);
+            var writer = Task.Run(async () =>
+            {
+                try
+                {
+                    foreach (var batch in points.Chunk(25))
+                    {
+                        await collection.UpsertAsync(batch);
+                        foreach (var p in batch)
+                        {
+                            committed.Enqueue(p);
+                        }
+
+                        if (committed.Count == 250 + (round * 25))
+                        {
+                            enough.Release();
+                        }
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            });
+            var reader = Task.Run(async () =>
+            {
+                try
+                {
+                    for (var i = 0; ; i++)
+                    {
+                        await collection.SearchAsync(new VectorQuery(points[i % points.Count].Vector, 10));
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            });
+            Assert.True(await enough.WaitAsync(TimeSpan.FromMinutes(1)), "the writer never got going");
+            store.Dispose();
+            await Task.WhenAll(writer, reader).WaitAsync(TimeSpan.FromMinutes(1)); // ended by ObjectDisposedException, nothing else
+            Assert.True(committed.Count < points.Count, "the writer finished before the close: nothing was in flight");
+
+            // Every write that returned is in the store when it is opened again.
+            using var again = folder.Open();
+            var reopened = await again.OpenCollectionAsync("c", null, null);
+            Assert.True(await reopened.CountAsync() >= committed.Count);
+            foreach (var p in committed)
+            {
+                Assert.NotNull(await reopened.GetAsync(p.Id));
+            }
+        }
+    }
+
     private static List<VectorPoint> RandomPoints(int n, int seed)
     {
         var random = new Random(seed);
