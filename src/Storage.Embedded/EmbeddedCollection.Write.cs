@@ -19,6 +19,11 @@ internal sealed partial class EmbeddedCollection
         long committedSeq = 0;
         await WriteAsync("upsert points", (connection, tx, seq) =>
         {
+            using (_table.WriteLock())
+            {
+                _table.Reserve(batch.Count); // a full disk fails the write here, before the commit
+            }
+
             // A point keeps its integer key (the approximate index's key) for life; new points take the next one.
             var nextKey = (long)IndexDatabase.Scalar(connection, "SELECT next_key FROM collections WHERE name = $n", tx, ("$n", Name))!;
             using var existing = IndexDatabase.Command(connection, tx, "SELECT key FROM points WHERE collection = $c AND id = $id", ("$c", Name));

@@ -8,7 +8,7 @@ namespace ClipSearch.Storage.Embedded;
 /// searches touch. Grown in chunks by re-mapping; the pointer changes then, so it is read only under the table's
 /// lock (growth happens under its write lock). The file is a cache of the database: see <see cref="RowFiles"/>.
 /// </summary>
-internal sealed unsafe class RowFile : IDisposable
+internal sealed unsafe partial class RowFile : IDisposable
 {
     // A chunk of growth: at least this many rows, or half the capacity, whichever is larger (few re-mappings at 10M).
     private const int ChunkRows = 4096;
@@ -65,8 +65,9 @@ internal sealed unsafe class RowFile : IDisposable
 
     private void Map(long rows)
     {
-        Unmap();
         var bytes = Math.Max(rows * _rowBytes, _file.Length);
+        Allocate(bytes); // before unmapping: when it fails, the rows mapped so far stay usable
+        Unmap();
         _map = MemoryMappedFile.CreateFromFile(_file, null, bytes, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
         _view = _map.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite);
         byte* pointer = null;
@@ -74,6 +75,35 @@ internal sealed unsafe class RowFile : IDisposable
         _pointer = pointer + _view.PointerOffset;
         Capacity = bytes / _rowBytes;
     }
+
+    /// <summary>
+    /// Gives the file its disk blocks up to <paramref name="bytes"/> before they are mapped (Linux: posix_fallocate).
+    /// A mapping only extends a file sparsely, and a page first written to a full disk then kills the process with
+    /// SIGBUS (an access violation in .NET) instead of failing a write: allocated here, a full disk is an IOException
+    /// of the growth, which the write reports. File systems without the call keep the file sparse, as before.
+    /// </summary>
+    private void Allocate(long bytes)
+    {
+        if (!OperatingSystem.IsLinux() || bytes <= _file.Length)
+        {
+            return;
+        }
+
+        var error = PosixFallocate((int)_file.SafeFileHandle.DangerousGetHandle(), 0, bytes);
+        if (error is NoSpace or QuotaExceeded)
+        {
+            // ENOSPC as the HResult, as the runtime gives it for a failed write: the CLI tells a full disk by it.
+            throw new IOException($"No space left on the device (or over quota) for the vector rows: {_file.Name} needs {(bytes - _file.Length) / (1 << 20):N0} MB more.",
+                NoSpace);
+        }
+    }
+
+    private const int NoSpace = 28; // ENOSPC
+
+    private const int QuotaExceeded = 122; // EDQUOT
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "posix_fallocate")]
+    private static partial int PosixFallocate(int fd, long offset, long length);
 
     private void Unmap()
     {

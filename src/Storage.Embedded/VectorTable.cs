@@ -124,6 +124,13 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
         _payloads[slot] = payload;
     }
 
+    /// <summary>
+    /// Room for <paramref name="more"/> new points (rows mapped, their disk blocks allocated): taken before a write
+    /// commits, so that a full disk fails the write then, not its update of the mirror after the commit.
+    /// </summary>
+    /// <exception cref="IOException">No space left for the grown row file.</exception>
+    public void Reserve(int more) => EnsureCapacity(_used + more);
+
     public void SetPayload(Guid id, ImagePayload payload)
     {
         if (_slots.TryGetValue(id, out var slot))

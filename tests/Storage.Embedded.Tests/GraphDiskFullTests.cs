@@ -55,7 +55,7 @@ public sealed class GraphDiskFullTests
     }
 
     /// <summary>Writes <paramref name="path"/> until the file system is full.</summary>
-    private static void Fill(string path)
+    internal static void Fill(string path)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
         var block = new byte[64 * 1024];
