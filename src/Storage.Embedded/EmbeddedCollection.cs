@@ -146,10 +146,11 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
     {
         _graph?.Dispose();
 
-        // A write in flight finishes (its commit and its update of the mirror) before the table goes; later ones are
-        // refused. The gate itself is never disposed: a write queued for it must still get in to learn that.
-        _writeGate.Wait();
+        // Writes that get the gate from now on are refused (so a caller writing in a loop cannot starve the close),
+        // and the write in flight finishes (its commit and its update of the mirror) before the table goes. The gate
+        // itself is never disposed: a write queued for it must still get in to learn that the collection is closed.
         _closed = true;
+        _writeGate.Wait();
         _writeGate.Release();
         try
         {
