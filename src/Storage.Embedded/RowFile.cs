@@ -91,6 +91,8 @@ internal sealed unsafe partial class RowFile : IDisposable
             return;
         }
 
+        // From 0, not from the old end: a file written by an earlier version is sparse throughout, and its holes need
+        // blocks as much as the new tail (the call skips what is allocated already).
         var error = PosixFallocate((int)_file.SafeFileHandle.DangerousGetHandle(), 0, bytes);
         if (error is NoSpace or QuotaExceeded)
         {
