@@ -33,5 +33,19 @@ if [ "$skipped" -gt 0 ]; then
     sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' | sort | uniq -c | sort -rn |
     awk '{ n = $1; $1 = ""; sub(/^ /, ""); printf "  %5d  %s\n", n, $0 }'
 fi
+if [ "$failed" -gt 0 ]; then
+  # Repeated here, just before the summary, so that the end of a long log (all a CI page may keep) names them.
+  echo "failed tests:"
+  cat "$results"/*.trx 2>/dev/null | awk '
+    /<UnitTestResult .*outcome="Failed"/ { name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name); print "  " name; failed = 1; frames = 0 }
+    failed && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+    inmsg { line = $0; done = sub(/<\/Message>.*/, "", line); print "      " line; if (done) inmsg = 0 }
+    failed && /<StackTrace>/ { instack = 1 }
+    instack && frames < 3 { line = $0; sub(/.*<StackTrace>/, "", line); sub(/<\/StackTrace>.*/, "", line); print "      " line; frames++ }
+    instack && /<\/StackTrace>/ { instack = 0; failed = 0 }' |
+    sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' | head -n 200
+  # A test host that crashed leaves no result for the test it was running: the console says which host.
+  grep -E "Test host process crashed|test run was aborted|Test Run Aborted" "$log" | sort -u | head -n 20
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"
