@@ -187,7 +187,7 @@ public sealed class RowFileTests
                     var hits = await c.SearchAsync(new VectorQuery(query, 10, Filter: f));
                     Assert.All(hits, h => Assert.True(f is null || f.Matches(h.Payload)));
                     Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
-                    same += hits.Zip(truth, (h, t) => h.Id == t ? 1 : 0).Sum();
+                    same += hits.Select(h => h.Id).Intersect(truth).Count();
                     total += truth.Count;
                     if (mode == SearchMode.Exact)
                     {
@@ -199,8 +199,11 @@ public sealed class RowFileTests
             if (mode == SearchMode.Auto)
             {
                 // HNSW is approximate even with a beam as wide as the set (a node its pruned links leave unreachable, an
-                // int8 ranking that pushes a true neighbour past the re-scored candidates): nearly every rank, not all.
-                Assert.True(same >= total * 0.97, $"{same} of {total} ranks equal the brute force's");
+                // int8 ranking that pushes a true neighbour past the re-scored candidates): nearly every true neighbour,
+                // not all. Counted as a set (recall@10), the order being checked above: compared rank by rank, one missed
+                // neighbour shifts every rank after it, and graphs built on several threads under load gave 0.955-1.000
+                // (a CI failure), where recall@10 stayed at 0.995-1.000.
+                Assert.True(same >= total * 0.97, $"recall@10 {same} of {total} of the brute force's neighbours");
                 Assert.True(c.GraphSearches > 0, "the searches did not go through the graph");
             }
         }
