@@ -42,6 +42,36 @@ internal sealed unsafe partial class RowFile : IDisposable
 
     public float* Row(int slot) => (float*)(_pointer + (slot * _rowBytes));
 
+    /// <summary>
+    /// Asks the kernel to read these rows' pages now, all together (Linux: madvise MADV_WILLNEED, which starts the reads
+    /// and returns). A row whose page is not in the page cache (a store larger than the memory left to cache it, as at
+    /// ten million rows) otherwise costs one disk read when it is first touched, and the graph's candidates are touched
+    /// one after another: their reads wait in turn, each also pulling in the 128 KB read-around of a mapped fault.
+    /// Asked for together, they overlap, and only their own pages are read. Costs one system call per row (about a
+    /// microsecond when the page is resident).
+    /// </summary>
+    public void WillNeed(ReadOnlySpan<int> slots)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var pageMask = ~(long)(Environment.SystemPageSize - 1);
+        foreach (var slot in slots)
+        {
+            var start = slot * _rowBytes;
+            var first = start & pageMask;
+            var end = start + _rowBytes;
+            _ = Madvise(_pointer + first, (nuint)(end - first), WillNeedAdvice); // a hint: its failure changes nothing
+        }
+    }
+
+    private const int WillNeedAdvice = 3; // MADV_WILLNEED
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(byte* address, nuint length, int advice);
+
     public void EnsureCapacity(int rows)
     {
         if (rows > Capacity)

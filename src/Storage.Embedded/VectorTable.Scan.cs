@@ -39,11 +39,13 @@ internal sealed partial class VectorTable
     }
 
     /// <summary>
-    /// Asks the CPU to start loading these rows now: rows reached at random (graph candidates) each cost a
-    /// memory round trip when read one after another, but their loads overlap when requested together.
+    /// Asks the kernel to read these rows' pages from disk and the CPU to load them, now: rows reached at random (graph
+    /// candidates) each cost a disk read (when not in the page cache) and a memory round trip when read one after
+    /// another, but both overlap when requested together.
     /// </summary>
     public unsafe void Prefetch(ReadOnlySpan<int> slots)
     {
+        _rows!.WillNeed(slots);
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
         {
             return;

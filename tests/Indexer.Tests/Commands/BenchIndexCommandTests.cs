@@ -92,6 +92,7 @@ public sealed class BenchIndexCommandTests
         Assert.Equal([64, 64, 16, 16], passes.Select(p => p.GetProperty("ef").GetInt32()));
         // A query that found none of its true neighbours adds nothing to recall: the share of them bounds it.
         Assert.All(passes, p => Assert.InRange(p.GetProperty("missed").GetDouble(), 0, 1 - p.GetProperty("recall").GetDouble() + 1e-9));
+        Assert.All(passes, p => Assert.True(p.GetProperty("first_pass_queries_per_second").GetDouble() > 0));
         // The same graph and queries: the same recall as the run that built it.
         Assert.Equal(built.GetProperty("passes")[0].GetProperty("recall").GetDouble(), passes[0].GetProperty("recall").GetDouble());
         Assert.True(Directory.Exists(folder));
