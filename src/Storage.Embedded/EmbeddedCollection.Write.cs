@@ -229,7 +229,7 @@ internal sealed partial class EmbeddedCollection
 
             if (!inStep)
             {
-                Refresh();
+                Refresh(insideWriteGate: true);
             }
 
             return result;

@@ -47,12 +47,16 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
         return Task.FromResult(new CollectionInfo(Name, ModelId, Dimension, Read(() => (long)_table.Count), EmbeddedVectorStore.BackendName));
     }
 
-    /// <summary>Brings the in-memory mirror up to date with the database.</summary>
-    private void Refresh()
+    /// <summary>
+    /// Brings the in-memory mirror up to date with the database. <paramref name="insideWriteGate"/>: called by a write
+    /// holding the write gate, which a close waits for before it disposes anything, so even a closing collection is
+    /// still whole for it (a committed write catching up must not fail as if it had been refused).
+    /// </summary>
+    private void Refresh(bool insideWriteGate = false)
     {
         lock (_refreshGate)
         {
-            ObjectDisposedException.ThrowIf(_closed, this); // not a connection opened again after the store closed
+            ObjectDisposedException.ThrowIf(_closed && !insideWriteGate, this); // not a connection opened again after the store closed
             try
             {
                 _reader ??= _db.Open();
@@ -144,14 +148,14 @@ internal sealed partial class EmbeddedCollection : IVectorCollection, IVectorBat
 
     public void Dispose()
     {
-        _graph?.Dispose();
-
         // Writes that get the gate from now on are refused (so a caller writing in a loop cannot starve the close),
-        // and the write in flight finishes (its commit and its update of the mirror) before the table goes. The gate
-        // itself is never disposed: a write queued for it must still get in to learn that the collection is closed.
+        // and the write in flight finishes (its commit and its update of the mirror) before the graph and the table
+        // go: a write refused is one not committed, and one committed returns normally. The gate itself is never
+        // disposed: a write queued for it must still get in to learn that the collection is closed.
         _closed = true;
         _writeGate.Wait();
         _writeGate.Release();
+        _graph?.Dispose();
         try
         {
             using (_table.WriteLock())

@@ -61,11 +61,18 @@ internal sealed partial class GraphMaintainer : IDisposable
     /// <summary>Whether the collection is due a graph and the graph lacks points or has changes not saved yet.</summary>
     public bool Behind => BigEnough() && (Pending() != 0 || !_caughtUp || Interlocked.Read(ref _changesSinceSave) > 0);
 
+    /// <summary>Wakes the background pass after a write. After <see cref="Dispose"/> it does nothing: the write it follows is committed, and the next open catches the graph up.</summary>
     public void Signal()
     {
-        if (_signal.CurrentCount == 0)
+        try
         {
-            _signal.Release();
+            if (_signal.CurrentCount == 0)
+            {
+                _signal.Release();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 
