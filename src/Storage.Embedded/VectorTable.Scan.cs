@@ -137,6 +137,36 @@ internal sealed partial class VectorTable
         }
     }
 
+    /// <summary>
+    /// Scores the slots in [from, to) whose bit is set in <paramref name="slotBits"/> (a filter's matches, see
+    /// <see cref="FilterMatches.SlotBits"/>) into <paramref name="top"/>: a word of 64 non-matching slots costs one load,
+    /// where <see cref="Scan"/> with the filter evaluates it on every slot's payload.
+    /// </summary>
+    public void ScanSlots(ReadOnlySpan<float> query, int from, int to, ReadOnlySpan<ulong> slotBits, float minScore, TopK top)
+    {
+        Span<float> score = stackalloc float[1];
+        to = Math.Min(to, slotBits.Length * 64);
+        for (var word = from >> 6; word << 6 < to; word++)
+        {
+            var bits = slotBits[word];
+            while (bits != 0)
+            {
+                var slot = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                if (slot < from || slot >= to || _payloads[slot] is null)
+                {
+                    continue;
+                }
+
+                DotKernels.DotRows(query, RowBlock(slot, 1), dimension, score);
+                if (score[0] >= minScore && score[0] >= top.Threshold)
+                {
+                    top.Offer(score[0], slot);
+                }
+            }
+        }
+    }
+
     /// <summary>Rows [slot, slot + rows) as one span: the only place the scans learn where rows live.</summary>
     private ReadOnlySpan<float> RowBlock(int slot, int rows) => Rows(slot, slot + rows);
 

@@ -155,7 +155,7 @@ public sealed class EmbeddedStoreTests
             }
 
             var norm = MathF.Sqrt(v.Sum(x => x * x));
-            points.Add(Point($"p{i}.jpg", v.Select(x => x / norm).ToArray()));
+            points.Add(Point($"p{i}.jpg", v.Select(x => x / norm).ToArray(), Payload($"p{i}.jpg", width: i)));
         }
 
         foreach (var chunk in points.Chunk(5000))
@@ -169,5 +169,12 @@ public sealed class EmbeddedStoreTests
         var hits = await c.SearchAsync(new VectorQuery(query, 20));
         Assert.Equal(expected, hits.Select(h => h.Id));
         Assert.Equal(points[123].Id, hits[0].Id);
+
+        // Filtered, with matches enough to be scanned in parallel too: only their rows are read, and the same best.
+        var filter = new RangeFilter(NumericField.Width, 100, 36_099); // 36,000 matches, not point 123
+        expected = points.Where(p => filter.Matches(p.Payload)).Select(p => (p.Id, Score: p.Vector.Zip(query, (a, b) => a * b).Sum()))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Id).Take(20).Select(x => x.Id).ToList();
+        hits = await c.SearchAsync(new VectorQuery(query, 20, Filter: filter));
+        Assert.Equal(expected, hits.Select(h => h.Id));
     }
 }

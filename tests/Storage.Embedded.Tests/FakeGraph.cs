@@ -66,7 +66,11 @@ internal sealed class FakeGraph(FakeGraphFactory factory) : IGraphIndex
         }
     }
 
-    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter) => Disposed ? -1 : 0;
+    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter, out int scored)
+    {
+        scored = 0;
+        return Disposed ? -1 : 0;
+    }
 
     public void Save(Stream stream)
     {

@@ -56,6 +56,41 @@ public sealed class GraphSearchTests
     }
 
     [Fact]
+    public async Task FilteredSearch_ScanOrWalk_ChosenByWhatEachCosts()
+    {
+        // A walk filtered to a share s of the points scores about (nodes an unfiltered search scores) / s nodes, a scan
+        // scores the matches: below sqrt(nodes x points) matches the scan is cheaper. Here (12,000 points) that is
+        // about 2,000 matches, so a 10% filter (1,200) is scanned, where the old rule (a scan only below 5%, 600)
+        // walked the graph; a 40% filter is walked.
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(N, seed: 4);
+        using var store = Open(folder);
+        var c = (EmbeddedCollection)await store.CreateCollectionAsync("g", Model, Dim);
+        await c.UpsertAsync(points);
+        await c.WaitForGraphAsync(new CancellationTokenSource(TimeSpan.FromSeconds(40)).Token);
+        foreach (var p in points.Take(30))
+        {
+            await c.SearchAsync(new VectorQuery(p.Vector, 10));
+        }
+
+        var perSearch = c.ScoredPerSearch;
+        var narrow = new RangeFilter(NumericField.Width, 0, (N / 10) - 1);
+        var broad = new RangeFilter(NumericField.Width, 0, (N * 4 / 10) - 1);
+        Assert.InRange(N / 10, N / 20 + 1, Math.Sqrt(perSearch * N) - 1); // walked by the old rule, scanned by the new
+        Assert.True(N * 4 / 10 > Math.Sqrt(perSearch * N), $"{perSearch:0} nodes a search: the broad filter would be scanned too");
+
+        foreach (var (filter, walked) in new[] { (narrow, false), (broad, true) })
+        {
+            var before = c.GraphSearches;
+            var query = points[N - 1].Vector;
+            var hits = await c.SearchAsync(new VectorQuery(query, 10, Filter: filter));
+            Assert.Equal(walked ? before + 1 : before, c.GraphSearches);
+            var truth = points.Where(p => filter.Matches(p.Payload)).OrderByDescending(p => p.Vector.Zip(query, (a, b) => a * b).Sum()).Take(10).Select(p => p.Id);
+            Assert.Equal(truth.ToHashSet(), hits.Select(h => h.Id).ToHashSet());
+        }
+    }
+
+    [Fact]
     public void AnnSearch_ManyMoreConcurrentSearchesThanSearchContexts_AllAnswer()
     {
         // Many more searches in flight at once than cores, as a loaded server has (the native index used before

@@ -17,8 +17,11 @@ internal sealed unsafe partial class AnnIndex
     /// through the rejected ones' lists (ACORN's two hops), needed more time for the same recall.
     /// </para>
     /// </summary>
-    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter)
+    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter) => Search(query, keys, filter, out _);
+
+    public int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter, out int scored)
     {
+        scored = 0;
         if (query.Length != Dimension)
         {
             throw new ArgumentException($"Expected {Dimension} components, got {query.Length}.", nameof(query));
@@ -43,7 +46,9 @@ internal sealed unsafe partial class AnnIndex
         {
             fixed (short* q = scratch.Query)
             {
-                return SearchWith(scratch, q, query, entry, keys, filter, ExpansionSearch);
+                var found = SearchWith(scratch, q, query, entry, keys, filter, ExpansionSearch);
+                scored = scratch.Scored;
+                return found;
             }
         }
         finally
@@ -128,6 +133,7 @@ internal sealed unsafe partial class AnnIndex
         }
 
         var fresh = scratch.Fresh;
+        var scored = 0;
         while (candidates.Count > 0)
         {
             var packed = candidates.PopMax();
@@ -151,6 +157,7 @@ internal sealed unsafe partial class AnnIndex
                 }
             }
 
+            scored += n;
             for (var i = 0; i < n; i++)
             {
                 var node = fresh[i];
@@ -170,6 +177,7 @@ internal sealed unsafe partial class AnnIndex
             }
         }
 
+        scratch.Scored = scored;
         return results;
     }
 

@@ -40,7 +40,13 @@ internal interface IGraphIndex : IDisposable
     /// Up to <paramref name="keys"/>.Length keys nearest to <paramref name="query"/>, best first; with a filter, only keys
     /// it accepts. Returns how many were found; -1 once disposed (the caller then searches another way).
     /// </summary>
-    int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter);
+    int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter) => Search(query, keys, filter, out _);
+
+    /// <summary>
+    /// <see cref="Search(ReadOnlySpan{float}, Span{ulong}, Func{ulong, bool}?)"/>, also saying how many nodes it scored
+    /// on the bottom level (its cost: a filtered walk scores more, walking the nodes its filter rejects).
+    /// </summary>
+    int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter, out int scored);
 
     /// <summary>Writes the graph to <paramref name="stream"/> (left open), in the form <see cref="IGraphFactory.Load"/> reads.</summary>
     void Save(Stream stream);

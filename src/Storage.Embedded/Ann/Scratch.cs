@@ -40,6 +40,9 @@ internal sealed class Scratch
 
     public ushort Tag { get; private set; }
 
+    /// <summary>Nodes the last level search scored.</summary>
+    public int Scored { get; set; }
+
     public Heap Candidates { get; } = new(max: true);
 
     public Heap Results { get; } = new(max: false);
