@@ -47,30 +47,78 @@ internal sealed unsafe partial class RowFile : IDisposable
     /// and returns). A row whose page is not in the page cache (a store larger than the memory left to cache it, as at
     /// ten million rows) otherwise costs one disk read when it is first touched, and the graph's candidates are touched
     /// one after another: their reads wait in turn, each also pulling in the 128 KB read-around of a mapped fault.
-    /// Asked for together, they overlap, and only their own pages are read. Costs one system call per row (about a
-    /// microsecond when the page is resident).
+    /// Asked for together, they overlap, and only their own pages are read.
+    /// <para>
+    /// The call costs 1.7-2.8 us a row even when the page is resident (measured here), a fifth of a search at 1M rows
+    /// for 20 rows, so it is made only while rows are found missing: every 64th call (the first included) asks the
+    /// kernel which of its rows' pages are resident (mincore) and keeps a running share of the missing ones; above 1%
+    /// the rows are asked for.
+    /// </para>
     /// </summary>
     public void WillNeed(ReadOnlySpan<int> slots)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || slots.IsEmpty)
         {
             return;
         }
 
-        var pageMask = ~(long)(Environment.SystemPageSize - 1);
+        if ((Interlocked.Increment(ref _willNeedCalls) & 63) == 1)
+        {
+            Sample(slots);
+        }
+
+        if (!Advising)
+        {
+            return;
+        }
+
         foreach (var slot in slots)
         {
-            var start = slot * _rowBytes;
-            var first = start & pageMask;
-            var end = start + _rowBytes;
-            _ = Madvise(_pointer + first, (nuint)(end - first), WillNeedAdvice); // a hint: its failure changes nothing
+            var (first, length) = Pages(slot);
+            _ = Madvise(_pointer + first, length, WillNeedAdvice); // a hint: its failure changes nothing
         }
+    }
+
+    /// <summary>Whether <see cref="WillNeed"/> asks for rows: the last samples found some of them out of the page cache.</summary>
+    public bool Advising => Volatile.Read(ref _missingShare) > 0.01;
+
+    private long _willNeedCalls;
+
+    private double _missingShare;
+
+    private void Sample(ReadOnlySpan<int> slots)
+    {
+        var missing = 0;
+        byte resident = 0;
+        foreach (var slot in slots)
+        {
+            // The page holding the row's start: enough for an estimate (a 2 KB row never spans two 4 KB pages).
+            var (first, _) = Pages(slot);
+            if (Mincore(_pointer + first, 1, &resident) == 0 && (resident & 1) == 0)
+            {
+                missing++;
+            }
+        }
+
+        // A lost update between two samplers only delays the average.
+        var share = Volatile.Read(ref _missingShare);
+        Volatile.Write(ref _missingShare, (share * 0.75) + (missing / (double)slots.Length * 0.25));
+    }
+
+    private (long First, nuint Length) Pages(int slot)
+    {
+        var start = slot * _rowBytes;
+        var first = start & ~(long)(Environment.SystemPageSize - 1);
+        return (first, (nuint)(start + _rowBytes - first));
     }
 
     private const int WillNeedAdvice = 3; // MADV_WILLNEED
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "madvise")]
     private static partial int Madvise(byte* address, nuint length, int advice);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mincore")]
+    private static partial int Mincore(byte* address, nuint length, byte* vector);
 
     public void EnsureCapacity(int rows)
     {
