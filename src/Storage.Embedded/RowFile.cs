@@ -80,7 +80,10 @@ internal sealed unsafe partial class RowFile : IDisposable
     }
 
     /// <summary>Whether <see cref="WillNeed"/> asks for rows: the last samples found some of them out of the page cache.</summary>
-    public bool Advising => Volatile.Read(ref _missingShare) > 0.01;
+    public bool Advising => MissingShare > 0.01;
+
+    /// <summary>The running share of sampled rows found out of the page cache (0 until a sample finds one).</summary>
+    public double MissingShare => Volatile.Read(ref _missingShare);
 
     private long _willNeedCalls;
 

@@ -90,6 +90,17 @@ public sealed class GraphSearchTests
         }
     }
 
+    [Theory]
+    [InlineData(1_200, 12_000, 600, 0.0, true)] // 1,200 rows against ~6,000 nodes walked for a 10% share
+    [InlineData(4_800, 12_000, 600, 0.0, false)] // 4,800 rows against ~1,500 nodes
+    [InlineData(50_000, 10_000_000, 700, 0.0, true)] // 0.5% of 10M in memory: 50,000 rows against 140,000 nodes
+    [InlineData(50_000, 10_000_000, 700, 0.4, false)] // the same with 40% of the rows on disk: each read ~1,000 rows' worth
+    [InlineData(400_000, 10_000_000, 0, 0.0, true)] // nothing measured yet: the fixed rule, scan below 5%
+    [InlineData(600_000, 10_000_000, 0, 0.0, false)]
+    [InlineData(200, 10_000_000, 700, 0.4, true)] // a page's worth (20 x k): always scanned
+    public void ScanIsCheaper_WeighsTheWalkAgainstTheScan(int matches, int points, double perSearch, double rowsMissing, bool scan) =>
+        Assert.Equal(scan, EmbeddedCollection.ScanIsCheaper(matches, points, need: 10, perSearch, rowsMissing));
+
     [Fact]
     public void AnnSearch_ManyMoreConcurrentSearchesThanSearchContexts_AllAnswer()
     {
