@@ -49,7 +49,7 @@ internal sealed unsafe partial class RowFile : IDisposable
     /// one after another: their reads wait in turn, each also pulling in the 128 KB read-around of a mapped fault.
     /// Asked for together, they overlap, and only their own pages are read.
     /// <para>
-    /// The call costs 1.7-2.8 us a row even when the page is resident (measured here), a fifth of a search at 1M rows
+    /// The call costs 1.7-6.3 us a row even when the page is resident (tools/bench/page_costs.c), a fifth of a search at 1M rows
     /// for 20 rows, so it is made only while rows are found missing: every 64th call (the first included) asks the
     /// kernel which of its rows' pages are resident (mincore) and keeps a running share of the missing ones; above 1%
     /// the rows are asked for.
