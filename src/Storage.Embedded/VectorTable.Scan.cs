@@ -38,14 +38,14 @@ internal sealed partial class VectorTable
         }
     }
 
+    /// <summary>The share of the rows re-ranking reads that were out of the page cache (read from disk), as last sampled.</summary>
+    public double RowsMissingShare => _rows?.MissingShare ?? 0;
+
     /// <summary>
     /// Asks the kernel to read these rows' pages from disk and the CPU to load them, now: rows reached at random (graph
     /// candidates) each cost a disk read (when not in the page cache) and a memory round trip when read one after
     /// another, but both overlap when requested together.
     /// </summary>
-    /// <summary>The share of the rows re-ranking reads that were out of the page cache (read from disk), as last sampled.</summary>
-    public double RowsMissingShare => _rows?.MissingShare ?? 0;
-
     public unsafe void Prefetch(ReadOnlySpan<int> slots)
     {
         _rows!.WillNeed(slots);

@@ -39,12 +39,8 @@ internal interface IGraphIndex : IDisposable
     /// <summary>
     /// Up to <paramref name="keys"/>.Length keys nearest to <paramref name="query"/>, best first; with a filter, only keys
     /// it accepts. Returns how many were found; -1 once disposed (the caller then searches another way).
-    /// </summary>
-    int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter) => Search(query, keys, filter, out _);
-
-    /// <summary>
-    /// <see cref="Search(ReadOnlySpan{float}, Span{ulong}, Func{ulong, bool}?)"/>, also saying how many nodes it scored
-    /// on the bottom level (its cost: a filtered walk scores more, walking the nodes its filter rejects).
+    /// <paramref name="scored"/>: the nodes it scored on the bottom level (its cost: a filtered walk scores more,
+    /// walking the nodes its filter rejects).
     /// </summary>
     int Search(ReadOnlySpan<float> query, Span<ulong> keys, Func<ulong, bool>? filter, out int scored);
 
