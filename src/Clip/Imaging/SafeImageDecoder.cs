@@ -195,9 +195,12 @@ public sealed class SafeImageDecoder
             return ImageDecodeResult.Fail(SkipReason.UnsupportedFormat, $"{format.Name} images over 32,767 pixels wide or tall are not read by the decoder");
         }
 
-        // Photos: decode at a reduced scale when allowed (the model only needs a small picture).
-        var image = format == JpegFormat.Instance && _options.JpegDecodeSize is { } minSide ? JpegScaledDecoder.TryDecode(data, minSide) : null;
-        var scaled = image is not null;
+        // Photos: libjpeg-turbo (Pillow's decoder), at a reduced scale when allowed (the model only needs a small picture),
+        // else at full size with Pillow's exact pixels. A file it does not decode cleanly goes to ImageSharp, which judges damage.
+        var image = format != JpegFormat.Instance ? null
+            : _options.JpegDecodeSize is { } minSide ? SkiaJpegDecoder.TryDecodeScaled(data, minSide, configuration) ?? SkiaJpegDecoder.TryDecodeFull(data, configuration)
+            : SkiaJpegDecoder.TryDecodeFull(data, configuration);
+        var bySkia = image is not null;
         if (image is null)
         {
             using var stream = new DeadlineStream(data, deadline, cancellationToken);
@@ -210,11 +213,12 @@ public sealed class SafeImageDecoder
 
         try
         {
-            var (storedWidth, storedHeight) = scaled ? (info.Width, info.Height) : (image.Width, image.Height);
+            var (storedWidth, storedHeight) = bySkia ? (info.Width, info.Height) : (image.Width, image.Height);
             var takenAt = ReadTakenAt(image.Metadata.ExifProfile);
-            var text = ImageTextReader.Read(scaled ? info.Metadata : image.Metadata);
-            if (format == JpegFormat.Instance && !scaled)
+            var text = ImageTextReader.Read(bySkia ? info.Metadata : image.Metadata);
+            if (format == JpegFormat.Instance && !bySkia)
             {
+                // ImageSharp upsamples chroma its own way: redo it as libjpeg does.
                 JpegChromaUpsampler.Apply(image, image.Metadata.GetJpegMetadata().ColorType);
             }
 
