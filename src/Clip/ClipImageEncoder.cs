@@ -34,6 +34,8 @@ public sealed class ClipImageEncoder : IImageEncoder
 
     public ImageLimits Limits { get; }
 
+    public int Parallelism => _model.ImageStreams;
+
     public Task<PrepareResult> PrepareFileAsync(string path, CancellationToken cancellationToken = default) => _preparer.PrepareFileAsync(path, cancellationToken);
 
     public Task<PrepareResult> PrepareBytesAsync(byte[] data, CancellationToken cancellationToken = default) => _preparer.PrepareBytesAsync(data, cancellationToken);

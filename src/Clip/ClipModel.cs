@@ -161,6 +161,14 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
         }
     }
 
+    /// <summary>
+    /// Image batches worth encoding side by side (<see cref="ClipEngineOptions.ImageStreams"/>): one on CUDA, else as
+    /// <see cref="ClipEngineOptions.CpuImageParallelism"/> resolves it. Loads the image tower (its device decides).
+    /// </summary>
+    public int ImageStreams => (VisionTower ?? throw new ClipModelException(Folder.Root, NoImageTower)).Opened.Device == ExecutionDevice.Cuda
+        ? 1
+        : _options.CpuImageParallelism(Environment.ProcessorCount).Streams;
+
     /// <summary>The text tower, loaded on first use.</summary>
     private Tower<TextSignature> TextTower => Volatile.Read(ref _text) ?? LoadTower(ref _text, Folder.TextModelPath, "text",
         (path, session) => TextSignature.Read(path, session, Tokenizer.ContextLength),
@@ -195,6 +203,11 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
 
             var started = Stopwatch.GetTimestamp();
             var options = _device is { } device ? _options.WithDevice(device) : _options;
+            if (typeof(TSignature) == typeof(VisionSignature))
+            {
+                options = options.ForImageTower(Environment.ProcessorCount);
+            }
+
             var opened = OpenSession(path, options, _logger);
             var (session, actual, cached) = (opened.Session, opened.Device, opened.FromCache);
             try

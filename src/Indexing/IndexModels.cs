@@ -59,7 +59,7 @@ public sealed record IndexSummary
     public double ElapsedSeconds { get; init; }
 
     /// <summary>Time spent in each stage, summed over the parallel workers (so it can exceed the elapsed time).</summary>
-    public StageTimes Stages { get; init; } = new(default, default, default, default, default);
+    public StageTimes Stages { get; init; } = new(default, default, default, default, default, default);
 
     /// <summary>Files added or updated per second of the run (embeddings reused count too).</summary>
     public double ImagesPerSecond { get; init; }
@@ -74,5 +74,9 @@ public sealed record IndexSummary
 /// <param name="Elapsed">Time since the run started.</param>
 public sealed record IndexProgress(string Phase, int FilesToDo, int FilesDone, int Encoded, int Skipped, TimeSpan Elapsed);
 
-/// <summary>Total time per pipeline stage: reading and hashing files, decoding, resizing and normalising, running the model, writing the index.</summary>
-public sealed record StageTimes(TimeSpan Read, TimeSpan Decode, TimeSpan Preprocess, TimeSpan Encode, TimeSpan Store);
+/// <summary>
+/// Total time per pipeline stage: reading and hashing files, decoding, resizing and normalising, running the model (summed
+/// over the batches encoded side by side), writing the index; and <paramref name="Encoding"/>, the wall time during which
+/// at least one batch was being encoded (the model's busy time, however many batches ran at once).
+/// </summary>
+public sealed record StageTimes(TimeSpan Read, TimeSpan Decode, TimeSpan Preprocess, TimeSpan Encode, TimeSpan Store, TimeSpan Encoding);

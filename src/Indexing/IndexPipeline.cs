@@ -28,8 +28,11 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
         using var failed = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failed.Token);
         var batch = Math.Max(1, options.BatchSize);
-        var inFlight = options.ReadParallelism > 0 ? options.ReadParallelism : batch + Environment.ProcessorCount;
-        var encodeQueue = Channel.CreateBounded<EncodeJob>(new BoundedChannelOptions(batch * 2) { SingleReader = true });
+        var streams = Math.Max(1, encoder.Parallelism);
+        // Files in flight: a batch for each stream being encoded, the next batch being decoded meanwhile (else the
+        // encoder waits for a whole batch's decoding after each one), and a file per core being read.
+        var inFlight = options.ReadParallelism > 0 ? options.ReadParallelism : (batch * (streams + 1)) + Environment.ProcessorCount;
+        var encodeQueue = Channel.CreateBounded<EncodeJob>(new BoundedChannelOptions(batch * (streams + 1)) { SingleReader = true });
         var writeQueue = Channel.CreateBounded<WriteOp>(new BoundedChannelOptions(Math.Max(64, options.WriteBatchSize * 2)) { SingleReader = true });
 
         var produce = Guard(failed, async token =>
@@ -45,7 +48,7 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
                 encodeQueue.Writer.TryComplete();
             }
         }, stop.Token, cancellationToken);
-        var encode = Guard(failed, token => EncodeAsync(encodeQueue.Reader, batch, token), stop.Token, cancellationToken);
+        var encode = Guard(failed, token => EncodeAsync(encodeQueue.Reader, batch, streams, token), stop.Token, cancellationToken);
         var write = Guard(failed, token => WriteAsync(writeQueue.Reader, token), failed.Token, cancellationToken);
         try
         {
@@ -104,30 +107,85 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
         }
     });
 
-    private async Task EncodeAsync(ChannelReader<EncodeJob> queue, int batchSize, CancellationToken token)
+    /// <summary>
+    /// One reader makes the batches (full ones while images wait) and <paramref name="streams"/> threads of their own
+    /// encode them side by side, so that the next batch is made while the others run. A stream that fails stops the
+    /// others, and its error is the one thrown.
+    /// </summary>
+    private async Task EncodeAsync(ChannelReader<EncodeJob> queue, int batchSize, int streams, CancellationToken token)
     {
-        await foreach (var jobs in ChannelBatches.ReadAsync(queue, batchSize, EncodeLinger, token).ConfigureAwait(false))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var batches = Channel.CreateBounded<IReadOnlyList<EncodeJob>>(new BoundedChannelOptions(1) { SingleWriter = true });
+        var workers = Enumerable.Range(0, streams).Select(_ => Task.Factory.StartNew(() =>
         {
             try
             {
-                var started = Stopwatch.GetTimestamp();
-                var vectors = encoder.Encode([.. jobs.Select(j => j.Image)], token);
-                counters.AddEncoded(jobs.Count, Stopwatch.GetElapsedTime(started));
-                for (var i = 0; i < jobs.Count; i++)
+                while (batches.Reader.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())
                 {
-                    jobs[i].Result.TrySetResult(new EmbeddingSource(vectors[i], jobs[i].Image.Info, null));
+                    while (batches.Reader.TryRead(out var jobs))
+                    {
+                        EncodeBatch(jobs, stop.Token);
+                    }
                 }
             }
-            catch (Exception e)
+            catch
             {
-                // The files waiting for this batch fail with the encoder's error, not with a cancellation.
-                foreach (var job in jobs)
-                {
-                    job.Result.TrySetException(e);
-                }
-
+                stop.Cancel();
                 throw;
             }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        try
+        {
+            await foreach (var jobs in ChannelBatches.ReadAsync(queue, batchSize, EncodeLinger, stop.Token).ConfigureAwait(false))
+            {
+                await batches.Writer.WriteAsync(jobs, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            // A stream failed: its error is thrown below.
+        }
+        finally
+        {
+            batches.Writer.TryComplete();
+        }
+
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (Exception) when (workers.Select(w => w.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    private void EncodeBatch(IReadOnlyList<EncodeJob> jobs, CancellationToken token)
+    {
+        var started = counters.BeginEncode();
+        var encoded = 0;
+        try
+        {
+            var vectors = encoder.Encode([.. jobs.Select(j => j.Image)], token);
+            encoded = jobs.Count;
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                jobs[i].Result.TrySetResult(new EmbeddingSource(vectors[i], jobs[i].Image.Info, null));
+            }
+        }
+        catch (Exception e)
+        {
+            // The files waiting for this batch fail with the encoder's error, not with a cancellation.
+            foreach (var job in jobs)
+            {
+                job.Result.TrySetException(e);
+            }
+
+            throw;
+        }
+        finally
+        {
+            counters.EndEncode(encoded, started);
         }
     }
 

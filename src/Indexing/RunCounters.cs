@@ -11,7 +11,9 @@ internal sealed class RunCounters(int filesToDo, int unchanged, IProgress<IndexP
 {
     private readonly Dictionary<string, SkippedFile> _skippedNow = new(StringComparer.Ordinal);
     private int _unchanged = unchanged, _indexed, _updated, _moved, _deleted, _ignored, _encoded, _done;
-    private long _readTicks, _decodeTicks, _preprocessTicks, _encodeTicks, _storeTicks;
+    private readonly Lock _encodingGate = new();
+    private long _readTicks, _decodeTicks, _preprocessTicks, _encodeTicks, _storeTicks, _encodingTicks, _encodingSince;
+    private int _encodingNow;
 
     public void AddRead(TimeSpan time) => Interlocked.Add(ref _readTicks, time.Ticks);
 
@@ -21,9 +23,34 @@ internal sealed class RunCounters(int filesToDo, int unchanged, IProgress<IndexP
         Interlocked.Add(ref _preprocessTicks, image.PreprocessTime.Ticks);
     }
 
-    public void AddEncoded(int images, TimeSpan time)
+    /// <summary>A batch starts encoding; returns its start, for <see cref="EndEncode"/>.</summary>
+    public long BeginEncode()
     {
-        Interlocked.Add(ref _encodeTicks, time.Ticks);
+        var now = Stopwatch.GetTimestamp();
+        lock (_encodingGate)
+        {
+            if (_encodingNow++ == 0)
+            {
+                _encodingSince = now;
+            }
+        }
+
+        return now;
+    }
+
+    /// <summary>A batch of <paramref name="images"/> begun at <paramref name="started"/> is done (or failed: then 0 images).</summary>
+    public void EndEncode(int images, long started)
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (_encodingGate)
+        {
+            if (--_encodingNow == 0)
+            {
+                _encodingTicks += Stopwatch.GetElapsedTime(_encodingSince, now).Ticks;
+            }
+        }
+
+        Interlocked.Add(ref _encodeTicks, Stopwatch.GetElapsedTime(started, now).Ticks);
         Interlocked.Add(ref _encoded, images);
     }
 
@@ -78,7 +105,7 @@ internal sealed class RunCounters(int filesToDo, int unchanged, IProgress<IndexP
             UnlistedFolders = unlistedFolders,
             ElapsedSeconds = elapsed,
             Stages = new StageTimes(TimeSpan.FromTicks(_readTicks), TimeSpan.FromTicks(_decodeTicks), TimeSpan.FromTicks(_preprocessTicks),
-                TimeSpan.FromTicks(_encodeTicks), TimeSpan.FromTicks(_storeTicks)),
+                TimeSpan.FromTicks(_encodeTicks), TimeSpan.FromTicks(_storeTicks), TimeSpan.FromTicks(_encodingTicks)),
             ImagesPerSecond = elapsed > 0 ? (_indexed + _updated) / elapsed : 0,
         };
     }

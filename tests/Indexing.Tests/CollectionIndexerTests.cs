@@ -35,7 +35,58 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
         public void Dispose() => inner.Dispose();
     }
 
-    private async Task<IndexSummary> RunAsync(IImagePreparer preparer, IndexOptions? options = null)
+    /// <summary>
+    /// The model's image encoder with <see cref="Parallelism"/> set, encoding slowly (so that streams overlap when they
+    /// can), counting the calls running at once, and failing the call numbered <paramref name="failOnCall"/>.
+    /// </summary>
+    private sealed class StreamedEncoder(IImageEncoder inner, int parallelism, int failOnCall = 0) : IImageEncoder
+    {
+        private int _running, _calls;
+
+        public int MaxRunning { get; private set; }
+
+        public int Parallelism => parallelism;
+
+        public string ModelId => inner.ModelId;
+
+        public int Dimension => inner.Dimension;
+
+        public ImageLimits Limits => inner.Limits;
+
+        public Task<PrepareResult> PrepareFileAsync(string path, CancellationToken cancellationToken = default) => inner.PrepareFileAsync(path, cancellationToken);
+
+        public Task<PrepareResult> PrepareBytesAsync(byte[] data, CancellationToken cancellationToken = default) => inner.PrepareBytesAsync(data, cancellationToken);
+
+        public float[][] Encode(IReadOnlyList<PreparedImage> images, CancellationToken cancellationToken = default)
+        {
+            var running = Interlocked.Increment(ref _running);
+            try
+            {
+                lock (this)
+                {
+                    MaxRunning = Math.Max(MaxRunning, running);
+                }
+
+                if (Interlocked.Increment(ref _calls) == failOnCall)
+                {
+                    throw new InvalidOperationException("the encoder broke");
+                }
+
+                Thread.Sleep(40);
+                return inner.Encode(images, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _running);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private async Task<IndexSummary> RunAsync(IImagePreparer preparer, IndexOptions? options = null, Func<IImageEncoder, IImageEncoder>? wrap = null)
     {
         using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = _folder.Store });
         using var state = IndexerState.Open(_folder.Store);
@@ -43,8 +94,8 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
             ? await store.CreateCollectionAsync(CollectionNames.Default, _model.ModelId, _model.Dimension)
             : await store.OpenCollectionAsync(CollectionNames.Default, _model.ModelId, _model.Dimension);
         // Not disposed here: the encoder would dispose the preparer, which each test owns.
-        var encoder = new ClipImageEncoder(_model, preparer, new ImageDecodeOptions());
-        var indexer = new CollectionIndexer(collection, encoder, state, options);
+        IImageEncoder encoder = new ClipImageEncoder(_model, preparer, new ImageDecodeOptions());
+        var indexer = new CollectionIndexer(collection, wrap?.Invoke(encoder) ?? encoder, state, options);
         return await indexer.RunAsync([_folder.Images]);
     }
 
@@ -99,6 +150,53 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
         var summary = await RunAsync(preparer, new IndexOptions { ReadParallelism = 1 });
         Assert.Equal((1, 1), (summary.Updated, summary.Deleted));
         Assert.Equal(["a-first.png"], (await _folder.PointsAsync()).Keys);
+    }
+
+    /// <summary>
+    /// An encoder worth several calls at once gets batches side by side, and each file gets its own embedding (the one the
+    /// model gives that image alone), whichever stream encoded it.
+    /// </summary>
+    [Fact]
+    public async Task Run_EncoderWithSeveralStreams_EncodesBatchesSideBySideAndEachFileGetsItsOwnVector()
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            _folder.WriteImage($"i{i:00}.png", i);
+        }
+
+        StreamedEncoder? streamed = null;
+        using var preparer = Preparer();
+        var summary = await RunAsync(preparer, new IndexOptions { BatchSize = 4 }, e => streamed = new StreamedEncoder(e, parallelism: 3));
+
+        Assert.Equal((60, 60), (summary.Indexed, summary.Encoded));
+        Assert.InRange(streamed!.MaxRunning, 2, 3);
+        // The model's busy time counts overlapping batches once: under the summed batch times, at least a third of them.
+        var (busy, summed) = (summary.Stages.Encoding, summary.Stages.Encode);
+        Assert.True(busy < summed && busy >= summed / 3 && busy.TotalSeconds <= summary.ElapsedSeconds,
+            $"encoding {busy.TotalMilliseconds:0} ms, batches summed {summed.TotalMilliseconds:0} ms, run {summary.ElapsedSeconds * 1000:0} ms");
+        var points = await _folder.PointsAsync();
+        using var reference = new ClipImageEncoder(_model, Preparer(), new ImageDecodeOptions());
+        for (var i = 0; i < 60; i++)
+        {
+            var expected = (await reference.EncodeFilesAsync([_folder.PathOf($"i{i:00}.png")]))[0].Embedding!;
+            var cosine = ClipSearch.Core.VectorMath.Cosine(expected, points[$"i{i:00}.png"].Vector!);
+            Assert.True(cosine > 0.9999, $"i{i:00}.png: cosine {cosine} to its own embedding");
+        }
+    }
+
+    /// <summary>A stream whose encoder fails stops the run with that error (not a cancellation), and nothing waits forever.</summary>
+    [Fact]
+    public async Task Run_OneStreamFails_TheRunFailsWithTheEncodersError()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            _folder.WriteImage($"i{i:00}.png", i);
+        }
+
+        using var preparer = Preparer();
+        var run = RunAsync(preparer, new IndexOptions { BatchSize = 4 }, e => new StreamedEncoder(e, parallelism: 2, failOnCall: 3));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Equal("the encoder broke", error.Message);
     }
 
     [Fact]

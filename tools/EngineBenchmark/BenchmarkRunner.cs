@@ -12,7 +12,8 @@ namespace ClipSearch.Tools.EngineBenchmark;
 /// spin-waiting on/off, graph optimisation levels, parallel execution with inter-op threads and batch sizes, alone
 /// and with image decoding competing for the same cores (as while indexing). Prints medians of several rounds and
 /// ratios against the first configuration (the default), measured in the same run.
-/// usage: dotnet run -c Release --project tools/EngineBenchmark -- [MODEL_DIR] [IMAGE_DIR] [ROUNDS] [MAX_IMAGES]
+/// usage: dotnet run -c Release --project tools/EngineBenchmark -- [MODEL_DIR] [IMAGE_DIR] [ROUNDS] [MAX_IMAGES] [CONFIGS]
+/// (CONFIGS: positions in the list below, comma-separated, the first being the baseline; default all)
 /// </summary>
 internal static class BenchmarkRunner
 {
@@ -34,17 +35,26 @@ internal static class BenchmarkRunner
             {
                 Device = ExecutionDevice.Cpu, BatchSize = batch, IntraOpThreads = threads, AllowSpinning = spin, OptimizationLevel = level, InterOpThreads = interOp,
             };
-        var configs = new List<(string Name, ClipEngineOptions Options)>
+        var configs = new List<(string Name, ClipEngineOptions Options, int Streams)>
         {
-            ($"threads={cores} spin=off opt=all batch=16 (default)", Cpu()),
-            ($"threads={cores} spin=on", Cpu(spin: true)),
-            ("threads=1 spin=off", Cpu(threads: 1)),
-            ("opt=extended", Cpu(level: GraphOptimizationLevel.ORT_ENABLE_EXTENDED)),
-            ("opt=basic", Cpu(level: GraphOptimizationLevel.ORT_ENABLE_BASIC)),
-            ($"parallel, inter-op threads={cores}", Cpu(interOp: cores)),
-            ("batch=8", Cpu(batch: 8)),
-            ("batch=32", Cpu(batch: 32)),
+            ($"threads={cores} spin=off opt=all batch=16 (default)", Cpu(), 1),
+            ($"{cores} streams x threads=1 (batches in parallel)", Cpu(threads: 1), cores),
+            ($"{cores} streams x threads=1, batch=8", Cpu(batch: 8, threads: 1), cores),
+            ($"threads={cores} spin=on", Cpu(spin: true), 1),
+            ("threads=1 spin=off", Cpu(threads: 1), 1),
+            ("opt=extended", Cpu(level: GraphOptimizationLevel.ORT_ENABLE_EXTENDED), 1),
+            ("opt=basic", Cpu(level: GraphOptimizationLevel.ORT_ENABLE_BASIC), 1),
+            ($"parallel, inter-op threads={cores}", Cpu(interOp: cores), 1),
+            ("batch=8", Cpu(batch: 8), 1),
+            ("batch=32", Cpu(batch: 32), 1),
         };
+        if (args.Length > 4)
+        {
+            // Only the configurations named by their positions above, e.g. "0,1,2" (the default first, as the baseline).
+            var keep = args[4].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToList();
+            configs = [.. keep.Select(i => configs[i])];
+        }
+
         // Rounds go through every configuration in turn, so that a change in the machine's load hits them all; a
         // configuration's ratio is the median of its per-round ratios to the default measured in the same round.
         var tensors = new List<float[]>();
@@ -53,7 +63,7 @@ internal static class BenchmarkRunner
         {
             for (var c = 0; c < configs.Count; c++)
             {
-                var options = configs[c].Options;
+                var (_, options, streams) = configs[c];
                 using var model = ClipModel.Load(modelDir, options);
                 if (tensors.Count == 0)
                 {
@@ -66,8 +76,8 @@ internal static class BenchmarkRunner
                 }
 
                 model.EncodePixelTensors(tensors.Take(options.BatchSize).ToList()); // warm-up
-                speed[c].Alone.Add(Measure(model, tensors));
-                speed[c].Contended.Add(MeasureContended(model, options.BatchSize, decoder, files, tensors));
+                speed[c].Alone.Add(Measure(model, tensors, options.BatchSize, streams));
+                speed[c].Contended.Add(MeasureContended(model, options.BatchSize, streams, decoder, files, tensors));
             }
 
             Console.Error.WriteLine($"round {r + 1} of {rounds} done");
@@ -89,14 +99,16 @@ internal static class BenchmarkRunner
         return 0;
     }
 
-    // Passes until a round has lasted 2 s, so that it is long enough to measure on a shared machine.
-    private static double Measure(ClipModel model, List<float[]> tensors)
+    // Passes until a round has lasted 2 s, so that it is long enough to measure on a shared machine; with several
+    // streams the batches of a pass run that many at a time (each stream one caller thread of the same session).
+    private static double Measure(ClipModel model, List<float[]> tensors, int size, int streams)
     {
+        var batches = tensors.Chunk(size).ToList();
         var sw = Stopwatch.StartNew();
         var passes = 0;
         do
         {
-            model.EncodePixelTensors(tensors);
+            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = streams }, b => model.EncodePixelTensors(b));
             passes++;
         }
         while (sw.Elapsed.TotalSeconds < 2);
@@ -105,7 +117,7 @@ internal static class BenchmarkRunner
     }
 
     /// <summary>Images/s of a pipeline: decode + preprocess on all cores feeding batched encoding.</summary>
-    private static double MeasureContended(ClipModel model, int size, SafeImageDecoder decoder, List<string> files, List<float[]> tensors)
+    private static double MeasureContended(ClipModel model, int size, int streams, SafeImageDecoder decoder, List<string> files, List<float[]> tensors)
     {
         var sw = Stopwatch.StartNew();
         var queue = new System.Collections.Concurrent.BlockingCollection<float[]>(64);
@@ -119,22 +131,25 @@ internal static class BenchmarkRunner
             });
             queue.CompleteAdding();
         });
-        var batch = new List<float[]>(size);
-        foreach (var t in queue.GetConsumingEnumerable())
+        var consumers = Enumerable.Range(0, streams).Select(_ => Task.Run(() =>
         {
-            batch.Add(t);
-            if (batch.Count == size)
+            var batch = new List<float[]>(size);
+            foreach (var t in queue.GetConsumingEnumerable())
+            {
+                batch.Add(t);
+                if (batch.Count == size)
+                {
+                    model.EncodePixelTensors(batch);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
             {
                 model.EncodePixelTensors(batch);
-                batch.Clear();
             }
-        }
-
-        if (batch.Count > 0)
-        {
-            model.EncodePixelTensors(batch);
-        }
-
+        })).ToArray();
+        Task.WaitAll(consumers);
         producer.Wait();
         return tensors.Count / sw.Elapsed.TotalSeconds;
     }

@@ -4,6 +4,7 @@
 # model in PyTorch) on the same generated folder of photo-like JPEGs, one after the other, ROUNDS rounds each.
 # usage: [MODEL=DIR] [ROUNDS=3] tools/bench/pipeline.sh [COUNT] [FOLDER]   (default 2000 photos in a temporary folder)
 # MODEL: a real-size model folder made by tools/bench/make_vit_model.py (default: the bundled tiny CLIP).
+# STREAMS: image batches ClipSearch encodes side by side (its --streams; default: one per core).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count=${1:-2000}
@@ -16,9 +17,10 @@ tools/apt-ensure.sh python3-torch python3-torchvision python3-onnx python3-numpy
 dotnet build -c Release src/Indexer -v q -nologo >/dev/null
 dll=src/Indexer/bin/Release/net10.0/clipsearch.dll
 model_args=(); if [ -n "$model" ]; then model_args=(--model "$model"); fi
+ours=("${model_args[@]}"); if [ -n "${STREAMS:-}" ]; then ours+=(--streams "$STREAMS"); fi
 export OMP_WAIT_POLICY=PASSIVE
 for _ in $(seq "$rounds"); do
-  dotnet "$dll" bench pipeline "$dir" "${model_args[@]}" --json 2>/dev/null
-  dotnet "$dll" bench pipeline "$dir" "${model_args[@]}" --exact-decode --json 2>/dev/null
+  dotnet "$dll" bench pipeline "$dir" "${ours[@]}" --json 2>/dev/null
+  dotnet "$dll" bench pipeline "$dir" "${ours[@]}" --exact-decode --json 2>/dev/null
   /usr/bin/python3 tools/bench/reference_pipeline.py "$dir" "${model_args[@]}" --clipsearch "$dll"
 done

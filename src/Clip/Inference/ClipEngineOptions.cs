@@ -28,6 +28,19 @@ public sealed class ClipEngineOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>
+    /// Image batches encoded side by side on CPU (while indexing), each on its own intra-op thread(s); 0 = auto: one per
+    /// core (at most <see cref="MaxAutoImageStreams"/>), or cores / <see cref="IntraOpThreads"/> when that is set. On
+    /// ViT-B/32 two batches on one thread each encoded x1.5-1.7 the images of one batch on both cores: ONNX Runtime
+    /// spreads one batch over its threads layer by layer, and they wait for each other (docs/BENCHMARKS.md). 1 gives one
+    /// batch at a time on <see cref="IntraOpThreads"/>. A CUDA session always runs one batch at a time.
+    /// </summary>
+    [Range(0, 64)]
+    public int ImageStreams { get; set; }
+
+    /// <summary>The most image streams auto gives: each holds a batch's activations (about a gigabyte for ViT-L/14 at 336 pixels, batch 16).</summary>
+    public const int MaxAutoImageStreams = 8;
+
+    /// <summary>
     /// Let ONNX Runtime's idle intra-op threads spin-wait for work. Off by default: spinning threads steal
     /// the cores image decoding needs (see docs/BENCHMARKS.md for the measurement).
     /// </summary>
@@ -51,12 +64,34 @@ public sealed class ClipEngineOptions
     /// </summary>
     internal int InterOpThreads { get; set; } = 1;
 
-    internal ClipEngineOptions WithDevice(ExecutionDevice device) => new()
+    /// <summary>
+    /// How image encoding runs on CPU with <paramref name="cores"/> cores: batches side by side (<see cref="ImageStreams"/>,
+    /// resolved) and the intra-op threads of the image tower's one session, which the streams share. A call runs on its
+    /// caller's thread plus the pool's other threads, so by default the callers and the pool's threads together make one
+    /// per core (2 cores: 2 streams, 1 thread; 16 cores: 8 streams, 9 threads; 1 stream: a thread per core, as before).
+    /// </summary>
+    public (int Streams, int Threads) CpuImageParallelism(int cores)
+    {
+        cores = Math.Max(1, cores);
+        var streams = ImageStreams > 0 ? ImageStreams
+            : IntraOpThreads > 0 ? Math.Max(1, cores / IntraOpThreads)
+            : Math.Min(cores, MaxAutoImageStreams);
+        var threads = IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, cores - streams + 1);
+        return (streams, threads);
+    }
+
+    internal ClipEngineOptions WithDevice(ExecutionDevice device) => With(device, IntraOpThreads);
+
+    /// <summary>These options for the image tower's session: its intra-op threads as <see cref="CpuImageParallelism"/> gives them.</summary>
+    internal ClipEngineOptions ForImageTower(int cores) => With(Device, CpuImageParallelism(cores).Threads);
+
+    private ClipEngineOptions With(ExecutionDevice device, int intraOpThreads) => new()
     {
         Device = device,
         CudaDeviceId = CudaDeviceId,
         BatchSize = BatchSize,
-        IntraOpThreads = IntraOpThreads,
+        IntraOpThreads = intraOpThreads,
+        ImageStreams = ImageStreams,
         AllowSpinning = AllowSpinning,
         GraphCacheFolder = GraphCacheFolder,
         OptimizationLevel = OptimizationLevel,

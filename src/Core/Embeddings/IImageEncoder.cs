@@ -15,6 +15,12 @@ public interface IImageEncoder : IEncoder, IDisposable
 
     Task<PrepareResult> PrepareBytesAsync(byte[] data, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many <see cref="Encode"/> calls are worth running at once: a pipeline keeps that many batches encoding side by
+    /// side (on CPU, a batch per core encodes more images a second than one batch spread over the cores).
+    /// </summary>
+    int Parallelism => 1;
+
     /// <exception cref="ArgumentException">An image was prepared by another encoder.</exception>
     float[][] Encode(IReadOnlyList<PreparedImage> images, CancellationToken cancellationToken = default);
 }

@@ -13,6 +13,7 @@ public static class SettingKeys
     public const string Variant = "ClipSearch:Variant";
     public const string Device = "ClipSearch:Device";
     public const string BatchSize = "ClipSearch:BatchSize";
+    public const string ImageStreams = "ClipSearch:ImageStreams";
     public const string ModelsFolder = "ClipSearch:ModelsFolder";
     public const string GraphCacheFolder = "ClipSearch:GraphCacheFolder";
 

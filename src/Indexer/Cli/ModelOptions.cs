@@ -6,7 +6,7 @@ using ClipSearch.Engine.Configuration;
 namespace ClipSearch.Indexer.Cli;
 
 /// <summary>
-/// The model options of a command (<c>--model --variant --device --batch --verbose</c>), read into the engine's model
+/// The model options of a command (<c>--model --variant --device --batch --streams --verbose</c>), read into the engine's model
 /// settings. A command that compares models (<c>eval</c>) takes <c>--model</c> and <c>--variant</c> several times (see <see cref="Runs"/>).
 /// </summary>
 internal sealed class ModelOptions(bool several = false) : ISettingOptions
@@ -39,6 +39,11 @@ internal sealed class ModelOptions(bool several = false) : ISettingOptions
         Description = $"Images or texts per inference call (default {Defaults.BatchSize}).",
     };
 
+    public Option<int?> Streams { get; } = new("--streams")
+    {
+        Description = $"Image batches encoded side by side on CPU (default: one per core, at most {ClipEngineOptions.MaxAutoImageStreams}; 1 = one batch at a time on every core).",
+    };
+
     public Option<bool> Verbose { get; } = CommonOptions.Verbose();
 
     /// <summary>Adds the options to <paramref name="command"/>; with <paramref name="folderOnly"/> just --model and --variant (commands that read the model's files without running it).</summary>
@@ -67,12 +72,20 @@ internal sealed class ModelOptions(bool several = false) : ISettingOptions
 
         command.Options.Add(Device);
         command.Options.Add(Batch);
+        command.Options.Add(Streams);
         command.Options.Add(Verbose);
         Batch.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is { } value and (< 1 or > 1024))
             {
                 r.AddError($"--batch must be between 1 and 1024, got {value}.");
+            }
+        });
+        Streams.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } value and (< 1 or > 64))
+            {
+                r.AddError($"--streams must be between 1 and 64, got {value}.");
             }
         });
     }
@@ -120,6 +133,11 @@ internal sealed class ModelOptions(bool several = false) : ISettingOptions
         if (parse.GetValue(Batch) is { } batch)
         {
             yield return new(SettingKeys.BatchSize, batch.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (parse.GetValue(Streams) is { } streams)
+        {
+            yield return new(SettingKeys.ImageStreams, streams.ToString(CultureInfo.InvariantCulture));
         }
     }
 }

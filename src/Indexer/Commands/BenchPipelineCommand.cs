@@ -49,20 +49,25 @@ internal static class BenchPipelineCommand
                 var summary = await indexer.RunAsync([parse.GetValue(folder)!.FullName], null, ct).ConfigureAwait(false);
                 var n = Math.Max(1, summary.Indexed + summary.Updated);
                 double PerImage(TimeSpan t) => Math.Round(t.TotalMilliseconds / n, 2);
-                var encoderBusy = Math.Round(summary.Stages.Encode.TotalSeconds / Math.Max(summary.ElapsedSeconds, 1e-9), 3);
+                // The share of the run the model was encoding (at least one batch running), and the share each stream was running
+                // (their encode times summed, over streams x wall time): below the first, the model waited for decoded images.
+                var streams = encoder.Parallelism;
+                var wall = Math.Max(summary.ElapsedSeconds, 1e-9);
+                var encoderBusy = Math.Round(summary.Stages.Encoding.TotalSeconds / wall, 3);
+                var streamBusy = Math.Round(summary.Stages.Encode.TotalSeconds / (streams * wall), 3);
                 if (parse.GetValue(json))
                 {
                     var stages = new StageTimesOutput(PerImage(summary.Stages.Read), PerImage(summary.Stages.Decode), PerImage(summary.Stages.Preprocess),
                         PerImage(summary.Stages.Encode), PerImage(summary.Stages.Store));
                     var measured = new BenchPipelineOutput("clipsearch", summary.Indexed, summary.Skipped.Values.Sum(), Math.Round(summary.ElapsedSeconds, 2),
                         Math.Round(summary.ImagesPerSecond, 2), parse.GetValue(workers) is { } given && given > 0 ? given : Environment.ProcessorCount,
-                        model.BatchSize(parse), exactDecode ? "full" : "scaled", encoderBusy, stages);
+                        model.BatchSize(parse), exactDecode ? "full" : "scaled", streams, encoderBusy, streamBusy, stages);
                     await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(measured, CliJsonContext.Relaxed.BenchPipelineOutput)).ConfigureAwait(false);
                 }
                 else
                 {
                     await parse.InvocationConfiguration.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{summary.Indexed} images in {summary.ElapsedSeconds:0.0} s: {summary.ImagesPerSecond:0.0} images/s; per image: read {PerImage(summary.Stages.Read)} ms, decode {PerImage(summary.Stages.Decode)} ms, preprocess {PerImage(summary.Stages.Preprocess)} ms, encode {PerImage(summary.Stages.Encode)} ms, store {PerImage(summary.Stages.Store)} ms; encoder busy {encoderBusy:P0} of the time")).ConfigureAwait(false);
+                        $"{summary.Indexed} images in {summary.ElapsedSeconds:0.0} s: {summary.ImagesPerSecond:0.0} images/s; per image: read {PerImage(summary.Stages.Read)} ms, decode {PerImage(summary.Stages.Decode)} ms, preprocess {PerImage(summary.Stages.Preprocess)} ms, encode {PerImage(summary.Stages.Encode)} ms ({streams} side by side), store {PerImage(summary.Stages.Store)} ms; encoder busy {encoderBusy:P0} of the time (each stream {streamBusy:P0})")).ConfigureAwait(false);
                 }
 
                 return ExitCodes.Success;

@@ -1,0 +1,46 @@
+using ClipSearch.Clip.Inference;
+using ClipSearch.Tests.Shared;
+
+namespace ClipSearch.Clip.Tests.Models;
+
+/// <summary>Image batches encoded side by side on CPU: how many, on how many threads, and that they give what one at a time gives.</summary>
+public sealed class ImageStreamsTests
+{
+    [Theory]
+    [InlineData(0, 0, 2, 2, 1)]   // the project's 2 cores: a batch per core, one thread each
+    [InlineData(0, 0, 1, 1, 1)]
+    [InlineData(0, 0, 16, 8, 9)]  // at most 8 streams; the callers and the pool's other threads make one per core
+    [InlineData(1, 0, 4, 1, 4)]   // one stream: every core on it, as before streams
+    [InlineData(3, 0, 8, 3, 6)]
+    [InlineData(0, 1, 4, 4, 1)]   // intra-op threads set: as many streams as fit
+    [InlineData(0, 2, 8, 4, 2)]
+    [InlineData(0, 4, 2, 1, 4)]
+    [InlineData(2, 3, 8, 2, 3)]   // both set: as given
+    public void CpuImageParallelism_ResolvesStreamsAndThreads(int streams, int threads, int cores, int expectedStreams, int expectedThreads)
+    {
+        var options = new ClipEngineOptions { ImageStreams = streams, IntraOpThreads = threads };
+        Assert.Equal((expectedStreams, expectedThreads), options.CpuImageParallelism(cores));
+    }
+
+    [Fact]
+    public void EncodePixelTensors_FromSeveralThreadsAtOnce_GivesWhatOneAtATimeGives()
+    {
+        using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Cpu, ImageStreams = 3, BatchSize = 4 });
+        Assert.Equal(3, model.ImageStreams);
+        var random = new Random(7);
+        var batches = Enumerable.Range(0, 9).Select(_ => Enumerable.Range(0, 4).Select(_ =>
+            Enumerable.Range(0, model.Preprocessor.TensorLength).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray()).ToList()).ToList();
+        var alone = batches.Select(b => model.EncodePixelTensors(b)).ToList();
+
+        var together = new float[batches.Count][][];
+        Parallel.For(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = 3 }, i => together[i] = model.EncodePixelTensors(batches[i]));
+
+        for (var i = 0; i < batches.Count; i++)
+        {
+            for (var j = 0; j < 4; j++)
+            {
+                Assert.Equal(alone[i][j], together[i][j]);
+            }
+        }
+    }
+}
