@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using ClipSearch.Core;
 using ClipSearch.Core.Embeddings;
@@ -83,7 +84,7 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
         var failures = stages.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).ToList();
         if (failures.FirstOrDefault(e => e is not OperationCanceledException) is { } failure)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            ExceptionDispatchInfo.Throw(failure);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -134,6 +135,7 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
                 throw;
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        ExceptionDispatchInfo? stopped = null;
         try
         {
             await foreach (var jobs in ChannelBatches.ReadAsync(queue, batchSize, EncodeLinger, stop.Token).ConfigureAwait(false))
@@ -145,19 +147,32 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
         {
             // A stream failed: its error is thrown below.
         }
+        catch (Exception e)
+        {
+            // Cancelled by the caller, or failed: the streams stop too, and are waited for before this is thrown.
+            stopped = ExceptionDispatchInfo.Capture(e);
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
         finally
         {
             batches.Writer.TryComplete();
         }
 
+        // Every stream has ended before the stage does, even when stopping: nothing may still run the model once the
+        // pipeline has returned (its caller may dispose the model next). A batch inside the model stops at its next operator.
         try
         {
             await Task.WhenAll(workers).ConfigureAwait(false);
         }
         catch (Exception) when (workers.Select(w => w.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) is { } failure)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            ExceptionDispatchInfo.Throw(failure);
         }
+        catch (OperationCanceledException) when (stopped is not null)
+        {
+        }
+
+        stopped?.Throw();
     }
 
     private void EncodeBatch(IReadOnlyList<EncodeJob> jobs, CancellationToken token)

@@ -39,11 +39,14 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
     /// The model's image encoder with <see cref="Parallelism"/> set, encoding slowly (so that streams overlap when they
     /// can), counting the calls running at once, and failing the call numbered <paramref name="failOnCall"/>.
     /// </summary>
-    private sealed class StreamedEncoder(IImageEncoder inner, int parallelism, int failOnCall = 0) : IImageEncoder
+    private sealed class StreamedEncoder(IImageEncoder inner, int parallelism, int failOnCall = 0, int sleepMs = 40, Action? onEncode = null) : IImageEncoder
     {
         private int _running, _calls;
 
         public int MaxRunning { get; private set; }
+
+        /// <summary>Calls running now.</summary>
+        public int Running => Volatile.Read(ref _running);
 
         public int Parallelism => parallelism;
 
@@ -72,7 +75,8 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
                     throw new InvalidOperationException("the encoder broke");
                 }
 
-                Thread.Sleep(40);
+                onEncode?.Invoke();
+                Thread.Sleep(sleepMs);
                 return inner.Encode(images, cancellationToken);
             }
             finally
@@ -86,17 +90,18 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
         }
     }
 
-    private async Task<IndexSummary> RunAsync(IImagePreparer preparer, IndexOptions? options = null, Func<IImageEncoder, IImageEncoder>? wrap = null)
+    private async Task<IndexSummary> RunAsync(IImagePreparer preparer, IndexOptions? options = null, Func<IImageEncoder, IImageEncoder>? wrap = null,
+        CancellationToken cancellationToken = default)
     {
         using var store = new EmbeddedVectorStore(new EmbeddedStoreOptions { Path = _folder.Store });
         using var state = IndexerState.Open(_folder.Store);
-        var collection = (await store.ListCollectionsAsync()).Count == 0
-            ? await store.CreateCollectionAsync(CollectionNames.Default, _model.ModelId, _model.Dimension)
-            : await store.OpenCollectionAsync(CollectionNames.Default, _model.ModelId, _model.Dimension);
+        var collection = (await store.ListCollectionsAsync(CancellationToken.None)).Count == 0
+            ? await store.CreateCollectionAsync(CollectionNames.Default, _model.ModelId, _model.Dimension, CancellationToken.None)
+            : await store.OpenCollectionAsync(CollectionNames.Default, _model.ModelId, _model.Dimension, CancellationToken.None);
         // Not disposed here: the encoder would dispose the preparer, which each test owns.
         IImageEncoder encoder = new ClipImageEncoder(_model, preparer, new ImageDecodeOptions());
         var indexer = new CollectionIndexer(collection, wrap?.Invoke(encoder) ?? encoder, state, options);
-        return await indexer.RunAsync([_folder.Images]);
+        return await indexer.RunAsync([_folder.Images], null, cancellationToken);
     }
 
     private InProcessImagePreparer Preparer() => new(new ImageDecodeOptions(), _model.Preprocessor);
@@ -197,6 +202,27 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
         var run = RunAsync(preparer, new IndexOptions { BatchSize = 4 }, e => new StreamedEncoder(e, parallelism: 2, failOnCall: 3));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(TimeSpan.FromMinutes(2)));
         Assert.Equal("the encoder broke", error.Message);
+    }
+
+    /// <summary>
+    /// Cancelled while streams are encoding, the run ends only once every stream has: nothing runs the model after it
+    /// returned (its caller may dispose the model next).
+    /// </summary>
+    [Fact]
+    public async Task Run_CancelledWhileStreamsEncode_ReturnsOnlyOnceNoneIsEncoding()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            _folder.WriteImage($"i{i:00}.png", i);
+        }
+
+        using var preparer = Preparer();
+        using var cancel = new CancellationTokenSource();
+        StreamedEncoder? streamed = null;
+        var run = RunAsync(preparer, new IndexOptions { BatchSize = 4 }, e => streamed = new StreamedEncoder(e, parallelism: 2, sleepMs: 400, onEncode: cancel.Cancel),
+            cancel.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Equal(0, streamed!.Running);
     }
 
     [Fact]

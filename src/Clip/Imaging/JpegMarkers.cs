@@ -11,10 +11,18 @@ namespace ClipSearch.Clip.Imaging;
 internal static class JpegMarkers
 {
     /// <summary>
+    /// The most scans a file may have for libjpeg-turbo, which cannot be stopped, to decode it (libjpeg-turbo's own tools
+    /// suggest the same limit against progressive files of endless empty scans): a real progressive JPEG has about ten.
+    /// More go to ImageSharp, whose decode the time limit stops.
+    /// </summary>
+    public const int MaxScans = 500;
+
+    /// <summary>
     /// True when the structure is whole and consistent: every segment before the first scan fits in the file, one frame
     /// header of a kind Pillow's libjpeg-turbo decodes (baseline, extended, progressive; Huffman or arithmetic), a
     /// restart interval segment of its fixed length, a scan after the frame; and after it no second frame header, nor,
-    /// in a sequential image whose first scan holds every component (so the only scan), any marker but restarts before the end.
+    /// in a sequential image whose first scan holds every component (so the only scan), any marker but restarts before the
+    /// end; and at most <see cref="MaxScans"/> scans.
     /// </summary>
     public static bool AreSound(ReadOnlySpan<byte> data)
     {
@@ -75,9 +83,10 @@ internal static class JpegMarkers
         }
     }
 
-    /// <summary>The markers after the first scan header: only restarts (and a line count) in an only scan; no second frame in any.</summary>
+    /// <summary>The markers after the first scan header: only restarts (and a line count) in an only scan; no second frame in any; at most <see cref="MaxScans"/> scans.</summary>
     private static bool ScansAreSound(ReadOnlySpan<byte> data, int at, bool onlyScan)
     {
+        var scans = 1;
         while (at < data.Length)
         {
             var next = data[at..].IndexOf((byte)0xFF);
@@ -105,7 +114,8 @@ internal static class JpegMarkers
                 return true;
             }
 
-            if ((onlyScan && marker != 0xDC) || marker is 0xD8 or (>= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC)))
+            if ((onlyScan && marker != 0xDC) || marker is 0xD8 or (>= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC))
+                || (marker == 0xDA && ++scans > MaxScans))
             {
                 return false;
             }

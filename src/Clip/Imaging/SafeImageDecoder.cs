@@ -198,7 +198,7 @@ public sealed class SafeImageDecoder
         // Photos: libjpeg-turbo (Pillow's decoder), at a reduced scale when allowed (the model only needs a small picture),
         // else at full size with Pillow's exact pixels. A file it does not decode cleanly goes to ImageSharp, which judges damage.
         var image = format != JpegFormat.Instance ? null
-            : _options.JpegDecodeSize is { } minSide ? SkiaJpegDecoder.TryDecodeScaled(data, minSide, configuration) ?? SkiaJpegDecoder.TryDecodeFull(data, configuration)
+            : _options.JpegDecodeSize is { } minSide ? SkiaJpegDecoder.TryDecodeScaled(data, minSide, configuration)
             : SkiaJpegDecoder.TryDecodeFull(data, configuration);
         var bySkia = image is not null;
         if (image is null)

@@ -18,8 +18,8 @@ internal static class SkiaJpegDecoder
 
     /// <summary>
     /// The image at the smallest scale that keeps the shorter side at least <paramref name="minShortSide"/> (so the model's
-    /// resize still only ever shrinks), or null when no reduced scale fits or the file does not decode cleanly (the
-    /// caller then decodes it at full size, and judges damaged files the usual way).
+    /// resize still only ever shrinks) or, when no reduced scale fits, at full size; null when the file does not decode
+    /// cleanly (the caller then decodes it with ImageSharp, which judges damaged files the usual way).
     /// </summary>
     public static Image<Rgba32>? TryDecodeScaled(byte[] data, int minShortSide, Configuration configuration)
     {
@@ -40,7 +40,7 @@ internal static class SkiaJpegDecoder
                 }
             }
 
-            return null;
+            return Decode(codec, codec.Info.Width, codec.Info.Height, configuration);
         }
     }
 
@@ -54,14 +54,15 @@ internal static class SkiaJpegDecoder
         }
     }
 
-    private static SKCodec? Open(byte[] data, out SKMemoryStream stream)
+    private static SKCodec? Open(byte[] data, out SKMemoryStream? stream)
     {
-        stream = new SKMemoryStream(data);
+        stream = null;
         if (!JpegMarkers.AreSound(data))
         {
             return null;
         }
 
+        stream = new SKMemoryStream(data);
         var codec = SKCodec.Create(stream, out var created);
         if (codec is not null && (created != SKCodecResult.Success || codec.EncodedFormat != SKEncodedImageFormat.Jpeg))
         {

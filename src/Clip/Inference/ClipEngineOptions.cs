@@ -28,17 +28,22 @@ public sealed class ClipEngineOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>
-    /// Image batches encoded side by side on CPU (while indexing), each on its own intra-op thread(s); 0 = auto: one per
-    /// core (at most <see cref="MaxAutoImageStreams"/>), or cores / <see cref="IntraOpThreads"/> when that is set. On
-    /// ViT-B/32 two batches on one thread each encoded x1.5-1.7 the images of one batch on both cores: ONNX Runtime
-    /// spreads one batch over its threads layer by layer, and they wait for each other (docs/BENCHMARKS.md). 1 gives one
-    /// batch at a time on <see cref="IntraOpThreads"/>. A CUDA session always runs one batch at a time.
+    /// Image batches encoded side by side on CPU, each on its own caller thread, the image tower's session getting the
+    /// cores left over (<see cref="CpuImageParallelism"/>). 0 or 1: one batch at a time on <see cref="IntraOpThreads"/>.
+    /// The indexing commands (<c>clipsearch index</c>, <c>bench pipeline</c>) default to <see cref="IndexingStreams"/>:
+    /// on ViT-B/32 two batches on one thread each encoded x1.5 the images of one batch on both cores (ONNX Runtime spreads
+    /// a batch over its threads operator by operator, and they wait for each other), 0-8% more in the indexing pipeline
+    /// (docs/BENCHMARKS.md). Everything else encodes one batch at a time and keeps every core for it. A CUDA session
+    /// always runs one batch at a time.
     /// </summary>
     [Range(0, 64)]
     public int ImageStreams { get; set; }
 
-    /// <summary>The most image streams auto gives: each holds a batch's activations (about a gigabyte for ViT-L/14 at 336 pixels, batch 16).</summary>
+    /// <summary>The most streams the indexing commands use by default: each holds a batch's activations (about a gigabyte for ViT-L/14 at 336 pixels, batch 16).</summary>
     public const int MaxAutoImageStreams = 8;
+
+    /// <summary>The streams the indexing commands use unless told: one per core, at most <see cref="MaxAutoImageStreams"/>.</summary>
+    public static int IndexingStreams(int cores) => Math.Clamp(cores, 1, MaxAutoImageStreams);
 
     /// <summary>
     /// Let ONNX Runtime's idle intra-op threads spin-wait for work. Off by default: spinning threads steal
@@ -66,16 +71,15 @@ public sealed class ClipEngineOptions
 
     /// <summary>
     /// How image encoding runs on CPU with <paramref name="cores"/> cores: batches side by side (<see cref="ImageStreams"/>,
-    /// resolved) and the intra-op threads of the image tower's one session, which the streams share. A call runs on its
-    /// caller's thread plus the pool's other threads, so by default the callers and the pool's threads together make one
-    /// per core (2 cores: 2 streams, 1 thread; 16 cores: 8 streams, 9 threads; 1 stream: a thread per core, as before).
+    /// at least 1) and the intra-op threads of the image tower's one session, which the streams share. A call runs on its
+    /// caller's thread plus the pool's other threads, so unless <see cref="IntraOpThreads"/> is set the callers and the
+    /// pool's threads together make one per core (1 stream: a thread per core; 2 cores, 2 streams: 1 thread; 16 cores,
+    /// 8 streams: 9 threads).
     /// </summary>
     public (int Streams, int Threads) CpuImageParallelism(int cores)
     {
         cores = Math.Max(1, cores);
-        var streams = ImageStreams > 0 ? ImageStreams
-            : IntraOpThreads > 0 ? Math.Max(1, cores / IntraOpThreads)
-            : Math.Min(cores, MaxAutoImageStreams);
+        var streams = Math.Max(1, ImageStreams);
         var threads = IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, cores - streams + 1);
         return (streams, threads);
     }

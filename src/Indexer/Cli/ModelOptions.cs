@@ -41,8 +41,11 @@ internal sealed class ModelOptions(bool several = false) : ISettingOptions
 
     public Option<int?> Streams { get; } = new("--streams")
     {
-        Description = $"Image batches encoded side by side on CPU (default: one per core, at most {ClipEngineOptions.MaxAutoImageStreams}; 1 = one batch at a time on every core).",
+        Description = $"Image batches encoded side by side on CPU (default: one per core, at most {ClipEngineOptions.MaxAutoImageStreams}, for the commands that index; else 1: one batch at a time on every core).",
     };
+
+    /// <summary>The command indexes images: unless <c>--streams</c> says otherwise, it encodes <see cref="ClipEngineOptions.IndexingStreams"/> batches side by side.</summary>
+    public bool Indexes { get; init; }
 
     public Option<bool> Verbose { get; } = CommonOptions.Verbose();
 
@@ -135,7 +138,7 @@ internal sealed class ModelOptions(bool several = false) : ISettingOptions
             yield return new(SettingKeys.BatchSize, batch.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (parse.GetValue(Streams) is { } streams)
+        if ((parse.GetValue(Streams) ?? (Indexes ? ClipEngineOptions.IndexingStreams(Environment.ProcessorCount) : null)) is { } streams)
         {
             yield return new(SettingKeys.ImageStreams, streams.ToString(CultureInfo.InvariantCulture));
         }

@@ -21,7 +21,7 @@ internal static class BenchPipelineCommand
 {
     public static Command Create()
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions { Indexes = true };
         var folder = new Argument<DirectoryInfo>("FOLDER") { Description = "Folder of images to index." };
         var workers = new Option<int?>("--workers") { Description = "Decoder processes (default: one per core)." };
         var exact = new Option<bool>("--exact-decode") { Description = "Decode JPEGs at full size (as the reference transform does) instead of DCT-domain downscaling." };

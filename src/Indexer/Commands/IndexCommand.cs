@@ -19,7 +19,7 @@ internal static class IndexCommand
 {
     public static Command Create()
     {
-        var model = new ModelOptions();
+        var model = new ModelOptions { Indexes = true };
         var store = new StoreOptions();
         var paths = new Argument<string[]>("PATH") { Description = "Folders (or single image files) to index.", Arity = ArgumentArity.OneOrMore };
         var include = new Option<string[]>("--include") { Description = "Only files whose path below PATH matches this glob (repeatable; ** = any depth), e.g. '**/*.jpg'." };

@@ -70,6 +70,19 @@ public sealed class JpegMarkersTests
         Assert.Equal(sound, JpegMarkers.AreSound(damaged));
     }
 
+    /// <summary>A progressive file of endless empty scans would keep libjpeg-turbo (which cannot be stopped) busy: past the cap it goes to ImageSharp.</summary>
+    [Theory]
+    [InlineData(10, true)]
+    [InlineData(JpegMarkers.MaxScans, false)]
+    public void AreSound_ExtraEmptyScans_SoundUpToTheCap(int extra, bool sound)
+    {
+        var data = Jpeg("q85-420-progressive.jpg");
+        byte[] scan = [0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00];
+        var end = data.Length - 2; // the end marker
+        var damaged = data[..end].Concat(Enumerable.Repeat(scan, extra).SelectMany(b => b)).Concat(data[end..]).ToArray();
+        Assert.Equal(sound, JpegMarkers.AreSound(damaged));
+    }
+
     [Fact]
     public void AreSound_NotAJpeg_False()
     {

@@ -7,20 +7,24 @@ namespace ClipSearch.Clip.Tests.Models;
 public sealed class ImageStreamsTests
 {
     [Theory]
-    [InlineData(0, 0, 2, 2, 1)]   // the project's 2 cores: a batch per core, one thread each
-    [InlineData(0, 0, 1, 1, 1)]
-    [InlineData(0, 0, 16, 8, 9)]  // at most 8 streams; the callers and the pool's other threads make one per core
-    [InlineData(1, 0, 4, 1, 4)]   // one stream: every core on it, as before streams
+    [InlineData(0, 0, 2, 1, 2)]   // unset: one batch at a time on every core, as before streams
+    [InlineData(1, 0, 4, 1, 4)]
+    [InlineData(2, 0, 2, 2, 1)]   // the indexing default on the project's 2 cores: a batch per core, one thread each
+    [InlineData(8, 0, 16, 8, 9)]  // the callers and the pool's other threads make one per core
     [InlineData(3, 0, 8, 3, 6)]
-    [InlineData(0, 1, 4, 4, 1)]   // intra-op threads set: as many streams as fit
-    [InlineData(0, 2, 8, 4, 2)]
-    [InlineData(0, 4, 2, 1, 4)]
-    [InlineData(2, 3, 8, 2, 3)]   // both set: as given
+    [InlineData(0, 4, 8, 1, 4)]   // intra-op threads set: as given
+    [InlineData(2, 3, 8, 2, 3)]
     public void CpuImageParallelism_ResolvesStreamsAndThreads(int streams, int threads, int cores, int expectedStreams, int expectedThreads)
     {
         var options = new ClipEngineOptions { ImageStreams = streams, IntraOpThreads = threads };
         Assert.Equal((expectedStreams, expectedThreads), options.CpuImageParallelism(cores));
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(64, ClipEngineOptions.MaxAutoImageStreams)]
+    public void IndexingStreams_OnePerCoreUpToTheCap(int cores, int expected) => Assert.Equal(expected, ClipEngineOptions.IndexingStreams(cores));
 
     [Fact]
     public void EncodePixelTensors_FromSeveralThreadsAtOnce_GivesWhatOneAtATimeGives()
