@@ -46,6 +46,8 @@ MADE = {
     "cmyk-q90.jpg": (200, 150, "CMYK", dict(quality=90)),
     "tiny-7x5.jpg": (7, 5, "RGB", dict(quality=90, subsampling=2)),
     "large-1800x1400.jpg": (1800, 1400, "RGB", dict(quality=75, subsampling=2)),
+    "large-progressive-1500x1300.jpg": (1500, 1300, "RGB", dict(quality=70, subsampling=2, progressive=True)),
+    "large-gray-1700x1500.jpg": (1700, 1500, "L", dict(quality=70)),
 }
 
 # Test JPEGs the repository already has (paths under tests/data).
