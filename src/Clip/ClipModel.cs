@@ -163,11 +163,19 @@ public sealed partial class ClipModel : ITextEncoder, IDisposable
 
     /// <summary>
     /// Image batches worth encoding side by side (<see cref="ClipEngineOptions.ImageStreams"/>): one on CUDA, else as
-    /// <see cref="ClipEngineOptions.CpuImageParallelism"/> resolves it. Loads the image tower (its device decides).
+    /// <see cref="ClipEngineOptions.CpuImageParallelism"/> resolves it. Loads nothing: the device is the one a loaded tower
+    /// runs on, else the one asked for (auto: CUDA where an NVIDIA driver is present, so one stream there even if CUDA
+    /// then falls back to the CPU).
     /// </summary>
-    public int ImageStreams => (VisionTower ?? throw new ClipModelException(Folder.Root, NoImageTower)).Opened.Device == ExecutionDevice.Cuda
-        ? 1
-        : _options.CpuImageParallelism(Environment.ProcessorCount).Streams;
+    public int ImageStreams
+    {
+        get
+        {
+            var device = Volatile.Read(ref _vision)?.Opened.Device ?? _device
+                ?? (_options.Device == ExecutionDevice.Auto ? (OnnxSessions.NvidiaDriverPresent() ? ExecutionDevice.Cuda : ExecutionDevice.Cpu) : _options.Device);
+            return device == ExecutionDevice.Cuda ? 1 : _options.CpuImageParallelism(Environment.ProcessorCount).Streams;
+        }
+    }
 
     /// <summary>The text tower, loaded on first use.</summary>
     private Tower<TextSignature> TextTower => Volatile.Read(ref _text) ?? LoadTower(ref _text, Folder.TextModelPath, "text",

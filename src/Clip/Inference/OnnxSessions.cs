@@ -73,7 +73,7 @@ internal static partial class OnnxSessions
     }
 
     // /dev/dxg with the WSL driver folder: an NVIDIA GPU under WSL 2, which has no /dev/nvidia* nodes.
-    private static bool NvidiaDriverPresent() => File.Exists("/proc/driver/nvidia/version") || File.Exists("/dev/nvidia0")
+    internal static bool NvidiaDriverPresent() => File.Exists("/proc/driver/nvidia/version") || File.Exists("/dev/nvidia0")
         || (File.Exists("/dev/dxg") && Directory.Exists("/usr/lib/wsl/lib")) || OperatingSystem.IsWindows();
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "CUDA is not usable ({Reason}); running on CPU")]

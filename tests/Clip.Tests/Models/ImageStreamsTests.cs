@@ -29,8 +29,9 @@ public sealed class ImageStreamsTests
     [Fact]
     public void EncodePixelTensors_FromSeveralThreadsAtOnce_GivesWhatOneAtATimeGives()
     {
-        using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Cpu, ImageStreams = 3, BatchSize = 4 });
+        using var model = ClipModel.Load(TestPaths.TinyClip, new ClipEngineOptions { Device = ExecutionDevice.Cpu, ImageStreams = 3, BatchSize = 4 }, load: ModelTowers.None);
         Assert.Equal(3, model.ImageStreams);
+        Assert.Equal(ModelTowers.None, model.LoadedTowers); // asking loads nothing: an indexing run with nothing to encode never loads the image tower
         var random = new Random(7);
         var batches = Enumerable.Range(0, 9).Select(_ => Enumerable.Range(0, 4).Select(_ =>
             Enumerable.Range(0, model.Preprocessor.TensorLength).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray()).ToList()).ToList();
