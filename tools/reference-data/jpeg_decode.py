@@ -3,8 +3,8 @@
 CLIP's reference transform opens images with Pillow, which decodes JPEGs with libjpeg-turbo (the accurate integer
 IDCT, "fancy" chroma upsampling). `clipsearch index --exact-decode` and the API's image queries promise the same
 pixels. This writes small JPEGs of every kind a camera, an editor or a web page makes (4:2:0, 4:2:2, 4:4:4,
-grayscale, progressive, CMYK, optimised Huffman tables, odd sizes, one large enough that a decoded
-image spans several buffers) into tests/data/reference/jpeg-decode/images, and for those and the repository's other
+grayscale, progressive, CMYK, optimised Huffman tables, odd sizes, three of
+1.9-2.5 megapixels: baseline, progressive, grayscale) into tests/data/reference/jpeg-decode/images, and for those and the repository's other
 test JPEGs the SHA-256 of Pillow's RGB bytes (Image.open(f).convert("RGB").tobytes()) into pillow-rgb.tsv.
 
   /usr/bin/python3 tools/reference-data/jpeg_decode.py            # Debian's python3-pil (libjpeg62-turbo) and python3-numpy

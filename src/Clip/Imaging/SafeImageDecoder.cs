@@ -33,12 +33,17 @@ public sealed class SafeImageDecoder
     private readonly Configuration _configuration;
     private readonly Configuration _withoutMetadata;
 
+    // The images libjpeg-turbo decodes into: one block of memory each, so that it writes the whole picture in one call.
+    private readonly Configuration _contiguous;
+
     public SafeImageDecoder(ImageDecodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _configuration = FirstFrameOnly(ignoreMetadata: false);
         _withoutMetadata = FirstFrameOnly(ignoreMetadata: true);
+        _contiguous = FirstFrameOnly(ignoreMetadata: true);
+        _contiguous.PreferContiguousImageBuffers = true;
     }
 
     private static Configuration FirstFrameOnly(bool ignoreMetadata)
@@ -198,8 +203,8 @@ public sealed class SafeImageDecoder
         // Photos: libjpeg-turbo (Pillow's decoder), at a reduced scale when allowed (the model only needs a small picture),
         // else at full size with Pillow's exact pixels. A file it does not decode cleanly goes to ImageSharp, which judges damage.
         var image = format != JpegFormat.Instance ? null
-            : _options.JpegDecodeSize is { } minSide ? SkiaJpegDecoder.TryDecodeScaled(data, minSide, configuration)
-            : SkiaJpegDecoder.TryDecodeFull(data, configuration);
+            : _options.JpegDecodeSize is { } minSide ? SkiaJpegDecoder.TryDecodeScaled(data, minSide, _contiguous)
+            : SkiaJpegDecoder.TryDecodeFull(data, _contiguous);
         var bySkia = image is not null;
         if (image is null)
         {

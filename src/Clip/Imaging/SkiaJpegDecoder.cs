@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SkiaSharp;
@@ -73,31 +72,29 @@ internal static class SkiaJpegDecoder
         return codec;
     }
 
-    /// <summary>Decodes straight into an ImageSharp image's pixels (no colour management, as Pillow: the pixels the file holds).</summary>
+    /// <summary>
+    /// Decodes straight into an ImageSharp image's pixels (no colour management, as Pillow: the pixels the file holds).
+    /// <paramref name="configuration"/> must prefer contiguous image buffers, so that the whole picture is one block.
+    /// </summary>
     private static Image<Rgba32>? Decode(SKCodec codec, int width, int height, Configuration configuration)
     {
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var image = new Image<Rgba32>(configuration, width, height);
         try
         {
-            SKCodecResult result;
             if (image.DangerousTryGetSinglePixelMemory(out var memory))
             {
+                SKCodecResult result;
                 unsafe
                 {
                     using var pin = memory.Pin();
                     result = codec.GetPixels(info, (nint)pin.Pointer);
                 }
-            }
-            else
-            {
-                // A large image lies in several buffers: decode a band of rows at a time into a buffer of its own and copy.
-                result = DecodeInBands(codec, info, image);
-            }
 
-            if (result == SKCodecResult.Success)
-            {
-                return image;
+                if (result == SKCodecResult.Success)
+                {
+                    return image;
+                }
             }
         }
         catch
@@ -108,44 +105,5 @@ internal static class SkiaJpegDecoder
 
         image.Dispose();
         return null;
-    }
-
-    private static SKCodecResult DecodeInBands(SKCodec codec, SKImageInfo info, Image<Rgba32> image)
-    {
-        var result = codec.StartScanlineDecode(info);
-        if (result != SKCodecResult.Success)
-        {
-            return result;
-        }
-
-        var band = Math.Max(1, Math.Min(info.Height, (4 << 20) / info.RowBytes));
-        var buffer = new byte[band * info.RowBytes];
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < info.Height; y += band)
-            {
-                var count = Math.Min(band, info.Height - y);
-                int decoded;
-                unsafe
-                {
-                    fixed (byte* p = buffer)
-                    {
-                        decoded = codec.GetScanlines((nint)p, count, info.RowBytes);
-                    }
-                }
-
-                if (decoded != count)
-                {
-                    result = SKCodecResult.IncompleteInput;
-                    return;
-                }
-
-                for (var r = 0; r < count; r++)
-                {
-                    MemoryMarshal.Cast<byte, Rgba32>(buffer.AsSpan(r * info.RowBytes, info.Width * 4)).CopyTo(rows.GetRowSpan(y + r));
-                }
-            }
-        });
-        return result;
     }
 }
