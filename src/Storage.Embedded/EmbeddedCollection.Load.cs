@@ -12,8 +12,8 @@ internal sealed partial class EmbeddedCollection
     /// <summary>Slots in use or free (diagnostics for tests: freed slots are reused before the table grows).</summary>
     internal int SlotCount => Read(() => _table.HighWater);
 
-    /// <summary>Label rows written since the load's start point, by point, until the points they belong to are applied.</summary>
-    private Dictionary<Guid, Dictionary<string, LabelAssignment?>> _pendingLabels = [];
+    /// <summary>Label rows written since the load's start point, by point key, until the points they belong to are applied.</summary>
+    private Dictionary<long, Dictionary<string, LabelAssignment?>> _pendingLabels = [];
 
     private void ApplyChanges(SqliteConnection connection, SqliteTransaction tx, long since, bool full, long seq, string generation)
     {
@@ -31,11 +31,11 @@ internal sealed partial class EmbeddedCollection
             }
 
             using var write = _table.WriteLock();
-            foreach (var (id, sets) in _pendingLabels)
+            foreach (var (key, sets) in _pendingLabels)
             {
-                if (_table.TryGet(id, out var slot) && _table.PayloadAt(slot) is { } payload)
+                if (_table.TryGetByKey(key, out var slot) && _table.PayloadAt(slot) is { } payload)
                 {
-                    _table.SetPayload(id, payload with { Labels = Assigned(payload.Labels, sets) });
+                    _table.SetPayloadAt(slot, payload with { Labels = Assigned(payload.Labels, sets) });
                 }
             }
 
@@ -48,42 +48,38 @@ internal sealed partial class EmbeddedCollection
         }
     }
 
-    private Dictionary<Guid, Dictionary<string, LabelAssignment?>> ReadLabels(SqliteConnection connection, SqliteTransaction tx, long since)
+    private Dictionary<long, Dictionary<string, LabelAssignment?>> ReadLabels(SqliteConnection connection, SqliteTransaction tx, long since)
     {
-        var labels = new Dictionary<Guid, Dictionary<string, LabelAssignment?>>();
-        using var changed = IndexDatabase.Command(connection, tx, LabelRows.ChangedSql, ("$c", Name), ("$s", since));
-        using var r = changed.ExecuteReader();
-        var strings = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read())
+        var labels = new Dictionary<long, Dictionary<string, LabelAssignment?>>();
+        LabelRows.ReadChanged(connection, tx, Name, since, row =>
         {
-            var (id, set, label) = LabelRows.Read(r, strings);
-            if (!labels.TryGetValue(id, out var sets))
+            if (!labels.TryGetValue(row.Key, out var sets))
             {
-                labels[id] = sets = new Dictionary<string, LabelAssignment?>(1, StringComparer.Ordinal);
+                labels[row.Key] = sets = new Dictionary<string, LabelAssignment?>(1, StringComparer.Ordinal);
             }
 
-            sets[set] = label;
-        }
+            sets[row.LabelSet] = row.Label;
+        });
 
         return labels;
     }
 
     /// <summary>A row's payload with the label rows read for it (taken out of the pending ones).</summary>
     private ImagePayload WithLabels(StoredRow row) =>
-        _pendingLabels.Remove(row.Id, out var sets) ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
+        _pendingLabels.Remove(row.Key, out var sets) ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
 
-    /// <summary>The labels a point has after one label set write (a null assignment: the set was cleared), as a new dictionary.</summary>
+    /// <summary>The labels a point has after one label set write (a null assignment: the set was cleared), as a new map.</summary>
     private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before, string set, LabelAssignment? label)
     {
-        if (before.Count == 0)
+        if (before.Count == 0 || (before.Count == 1 && before.ContainsKey(set)))
         {
-            return label is null ? ImagePayload.NoLabels : new Dictionary<string, LabelAssignment>(1, StringComparer.Ordinal) { [set] = label };
+            return label is null ? ImagePayload.NoLabels : new OneLabelDictionary(set, label);
         }
 
         return Assigned(before, [new KeyValuePair<string, LabelAssignment?>(set, label)]);
     }
 
-    /// <summary>The labels a point has after these label set writes (a null assignment: the set was cleared), as a new dictionary.</summary>
+    /// <summary>The labels a point has after these label set writes (a null assignment: the set was cleared), as a new map (a <see cref="OneLabelDictionary"/> for one set).</summary>
     private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before,
         IEnumerable<KeyValuePair<string, LabelAssignment?>> sets)
     {
@@ -100,9 +96,14 @@ internal sealed partial class EmbeddedCollection
             }
         }
 
+        if (labels.Count == 1)
+        {
+            var only = labels.First();
+            return new OneLabelDictionary(only.Key, only.Value);
+        }
+
         return labels.Count == 0 ? ImagePayload.NoLabels : labels;
     }
-
 
     /// <summary>The points deleted and changed after <paramref name="since"/>, applied in one hold of the write lock (searches see all or none).</summary>
     private void ApplyIncrement(SqliteConnection connection, SqliteTransaction tx, long since)

@@ -245,13 +245,26 @@ internal sealed partial class EmbeddedCollection
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         filter?.Validate();
         Refresh();
-        var ids = Read(() => _table.Matching(filter));
-        ids.Sort();
-        var buffer = new float[Math.Min(batchSize, Math.Max(1, ids.Count)) * Dimension];
-        for (var start = 0; start < ids.Count; start += batchSize)
+        // In key order (the order points were first stored): a job that writes back what it read (categorization's
+        // labels, keyed by point key) then appends to its table instead of inserting all over it.
+        var ids = Read(() =>
+        {
+            var matching = _table.Matching(filter);
+            var keys = new long[matching.Count];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = _table.TryGet(matching[i], out var slot) ? _table.KeyAt(slot) : long.MaxValue;
+            }
+
+            var sorted = matching.ToArray();
+            Array.Sort(keys, sorted);
+            return sorted;
+        });
+        var buffer = new float[Math.Min(batchSize, Math.Max(1, ids.Length)) * Dimension];
+        for (var start = 0; start < ids.Length; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = ids.GetRange(start, Math.Min(batchSize, ids.Count - start));
+            var batch = new ArraySegment<Guid>(ids, start, Math.Min(batchSize, ids.Length - start));
             var points = Read(() =>
             {
                 var found = new List<StoredPoint>(batch.Count);

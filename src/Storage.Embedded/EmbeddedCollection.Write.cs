@@ -34,8 +34,8 @@ internal sealed partial class EmbeddedCollection
             PointRows.AddPointParameters(command);
             using var vector = PointRows.VectorCommand(connection, tx);
             using var text = TextCommand(connection, tx, KeywordRows.UpsertSql);
-            using var dropLabels = TextCommand(connection, tx, LabelRows.DeletePointSql);
-            using var labels = new LabelRows.Writer(connection, seq);
+            using var dropLabels = IndexDatabase.Command(connection, tx, LabelRows.DeletePointSql, ("$c", Name), ("$key", 0L));
+            using var labels = new LabelRows.Writer(connection, tx, Name, seq, _options.LabelLogKeys);
             for (var i = 0; i < batch.Count; i++)
             {
                 var id = PointRows.IdBytes(batch[i].Id);
@@ -46,9 +46,10 @@ internal sealed partial class EmbeddedCollection
                 PointRows.BindVector(vector, Name, keys[i], batch[i].Vector);
                 vector.ExecuteNonQuery();
                 WriteText(text, batch[i].Id, batch[i].Payload);
-                LabelRows.ReplacePoint(dropLabels, labels, Name, id, batch[i].Payload.Labels);
+                LabelRows.ReplacePoint(dropLabels, labels, keys[i], batch[i].Payload.Labels);
             }
 
+            labels.LogChanges();
             IndexDatabase.Scalar(connection, "UPDATE collections SET next_key = $k WHERE name = $n", tx, ("$k", nextKey), ("$n", Name));
             committedSeq = seq;
             return 0L;
@@ -87,18 +88,18 @@ internal sealed partial class EmbeddedCollection
             using var tomb = IndexDatabase.Command(connection, tx, "INSERT OR IGNORE INTO tombstones(collection, seq, id) VALUES ($c, $s, $id)", ("$c", Name), ("$s", seq));
             var tombId = tomb.Parameters.Add("$id", SqliteType.Blob);
             using var text = TextCommand(connection, tx, KeywordRows.DeleteSql);
-            using var labels = TextCommand(connection, tx, LabelRows.DeletePointSql);
+            using var labels = TextCommand(connection, tx, LabelRows.DeletePointByIdSql);
             long deleted = 0;
             foreach (var id in ids)
             {
                 idParam.Value = vectorId.Value = tombId.Value = text.Parameters["$id"].Value = labels.Parameters["$id"].Value = PointRows.IdBytes(id);
-                vector.ExecuteNonQuery();
+                vector.ExecuteNonQuery(); // the vector and label rows are found through the points row: before it goes
+                labels.ExecuteNonQuery();
                 if (delete.ExecuteNonQuery() > 0)
                 {
                     deleted++;
                     tomb.ExecuteNonQuery();
                     text.ExecuteNonQuery();
-                    labels.ExecuteNonQuery();
                 }
             }
 
@@ -115,7 +116,12 @@ internal sealed partial class EmbeddedCollection
     {
         LabelSets.Validate(labelSet);
         ArgumentNullException.ThrowIfNull(labels);
-        var changes = labels.GroupBy(kv => kv.Key).Select(g => g.Last()).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var changes = new Dictionary<Guid, LabelAssignment>(labels.Count); // the last label given a point wins
+        foreach (var (id, label) in labels)
+        {
+            changes[id] = label;
+        }
+
         return changes.Count == 0 ? Task.CompletedTask : ChangeLabelsAsync(labelSet, changes.Keys.ToList(), id => changes[id], cancellationToken);
     }
 
@@ -130,12 +136,13 @@ internal sealed partial class EmbeddedCollection
 
     /// <summary>
     /// Sets (or, when <paramref name="labelFor"/> returns null, removes) one label set on each point, keeping the others:
-    /// one small row per point in point_labels (<see cref="LabelRows"/>), points and keyword rows untouched. Which points
-    /// exist (and which have the set, to clear) is read from the mirror, refreshed once this transaction holds the write lock.
+    /// one small row per point in label_rows (<see cref="LabelRows"/>), written in point key order, points and keyword
+    /// rows untouched. Which points exist (and which have the set, to clear) is read from the mirror, refreshed once this
+    /// transaction holds the write lock.
     /// </summary>
     private Task<long> ChangeLabelsAsync(string labelSet, List<Guid> ids, Func<Guid, LabelAssignment?> labelFor, CancellationToken cancellationToken)
     {
-        var changes = new List<(Guid Id, LabelAssignment? Label)>(ids.Count);
+        var changes = new List<(long Key, Guid Id, LabelAssignment? Label)>(ids.Count);
         return WriteAsync("write labels", (connection, tx, seq) =>
         {
             Refresh(); // under the write lock: the mirror now holds every other commit, so it answers which points exist
@@ -145,18 +152,19 @@ internal sealed partial class EmbeddedCollection
                 {
                     if (_table.TryGet(id, out var slot) && labelFor(id) is var label && (label is not null || _table.PayloadAt(slot)!.Labels.ContainsKey(labelSet)))
                     {
-                        changes.Add((id, label));
+                        changes.Add((_table.KeyAt(slot), id, label));
                     }
                 }
 
                 return 0;
             });
-            LabelRows.UpsertMany(connection, Name, seq, labelSet, changes);
+            changes.Sort(static (a, b) => a.Key.CompareTo(b.Key)); // appended to the table in its key order
+            LabelRows.UpsertMany(connection, tx, Name, seq, labelSet, changes.Select(static c => (c.Key, c.Label)), _options.LabelLogKeys);
 
             return changes.Count;
         }, table =>
         {
-            foreach (var (id, label) in changes)
+            foreach (var (_, id, label) in changes)
             {
                 if (table.TryGet(id, out var slot) && table.PayloadAt(slot) is { } payload)
                 {

@@ -28,4 +28,10 @@ public sealed class EmbeddedStoreOptions
 
     /// <summary>The approximate index.</summary>
     public AnnOptions Ann { get; set; } = new();
+
+    /// <summary>
+    /// Label row keys the change log keeps per collection (<see cref="LabelRows"/>): another process further behind reads
+    /// the collection's label rows whole. Tests lower it to reach that case.
+    /// </summary>
+    internal int LabelLogKeys { get; set; } = LabelRows.LogKeys;
 }

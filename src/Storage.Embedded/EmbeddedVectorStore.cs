@@ -18,7 +18,7 @@ public sealed class EmbeddedVectorStore : IVectorStore
     private static readonly string[] DropStatements =
     [
         "DELETE FROM points WHERE collection = $n", "DELETE FROM point_vectors WHERE collection = $n", "DELETE FROM tombstones WHERE collection = $n", "DELETE FROM point_text WHERE collection = $n",
-        "DELETE FROM point_labels WHERE collection = $n",
+        .. LabelRows.DropCollectionSql,
         "DELETE FROM collections WHERE name = $n",
     ];
 

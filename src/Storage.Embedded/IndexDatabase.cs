@@ -22,7 +22,13 @@ internal sealed class IndexDatabase
     // is a few hundred bytes instead of 2 KB+, so a restart that maps the row file reads a fraction of the database, and
     // a write appends vectors in key order instead of rewriting random 16 KB pages of the points tree. Versions 1 to 3
     // are moved in place on open (the vectors copied, the column dropped), in the same transaction.
-    private const int SchemaVersion = 4;
+    // 5: label rows keyed by one integer, (label set id << 40) | point key, in label_rows, their sets named in label_sets,
+    // and no index on their sequence numbers: each write logs the keys it wrote in label_changes, which other processes
+    // read to catch up (see LabelRows). A label write appends to a rowid table in key order instead of inserting into a
+    // tree keyed by (collection, random 128-bit id, set name) and its index. Versions 3 and 4 have their point_labels rows
+    // copied over (then the table dropped), versions 1 and 2 their JSON labels moved straight into label_rows, and every
+    // older collection starts its log at its current sequence number, in the same transaction.
+    private const int SchemaVersion = 5;
 
     private readonly string _connectionString;
     private readonly int _busyMs;
@@ -58,7 +64,8 @@ internal sealed class IndexDatabase
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS collections(
                     name TEXT PRIMARY KEY, model_id TEXT NOT NULL, dimension INTEGER NOT NULL,
-                    seq INTEGER NOT NULL DEFAULT 0, next_key INTEGER NOT NULL DEFAULT 0, generation TEXT NOT NULL);
+                    seq INTEGER NOT NULL DEFAULT 0, next_key INTEGER NOT NULL DEFAULT 0, generation TEXT NOT NULL,
+                    label_log_from INTEGER NOT NULL DEFAULT 0);
                 CREATE TABLE IF NOT EXISTS points(
                     collection TEXT NOT NULL, id BLOB NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL,
                     path TEXT NOT NULL, root TEXT NOT NULL, size INTEGER NOT NULL, modified_ticks INTEGER NOT NULL,
@@ -86,9 +93,19 @@ internal sealed class IndexDatabase
 
             KeywordRows.Ensure(connection, tx);
             Execute(connection, LabelRows.Schema, tx);
+            if (Scalar(connection, "SELECT 1 FROM pragma_table_info('collections') WHERE name = 'label_log_from'", tx) is null)
+            {
+                LabelRows.StartLog(connection, tx); // versions 1 to 4
+            }
+
             if (found < 3 || version is null)
             {
                 LabelRows.MoveOutOfPoints(connection, tx);
+            }
+
+            if (Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'point_labels'", tx) is not null)
+            {
+                LabelRows.MoveToIntegerKeys(connection, tx); // versions 3 and 4
             }
 
             if (Scalar(connection, "SELECT 1 FROM pragma_table_info('points') WHERE name = 'vector'", tx) is not null)

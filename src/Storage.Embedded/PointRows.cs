@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace ClipSearch.Storage.Embedded;
 
-/// <summary>How points are laid out in the points table (their labels are in point_labels: <see cref="LabelRows"/>; the labels column only ever held schema 2's JSON).</summary>
+/// <summary>How points are laid out in the points table (their labels are in label_rows: <see cref="LabelRows"/>; the labels column only ever held schema 2's JSON).</summary>
 internal static class PointRows
 {
     /// <summary>The points row's columns, as written (the vector is in point_vectors: <see cref="VectorCommand"/>).</summary>

@@ -131,14 +131,6 @@ internal sealed unsafe partial class VectorTable(int dimension, RowFiles rowFile
     /// <exception cref="IOException">No space left for the grown row file.</exception>
     public void Reserve(int more) => EnsureCapacity(_used + more);
 
-    public void SetPayload(Guid id, ImagePayload payload)
-    {
-        if (_slots.TryGetValue(id, out var slot))
-        {
-            _payloads[slot] = payload;
-        }
-    }
-
     /// <summary>Replaces the payload of the point at <paramref name="slot"/> (found through <see cref="TryGet"/> under the same write lock).</summary>
     public void SetPayloadAt(int slot, ImagePayload payload) => _payloads[slot] = payload;
 

@@ -31,6 +31,51 @@ public sealed class EmbeddedStoreTests
     }
 
     [Fact]
+    public async Task Labels_WrittenClearedAndReplacedInOneInstance_AnotherInstanceAndAFreshOneReadTheSame()
+    {
+        using var folder = new TempIndexFolder();
+        using var writerStore = folder.Open();
+        using var readerStore = folder.Open();
+        var writer = await writerStore.CreateCollectionAsync("shared", Model, Dimension);
+        var reader = await readerStore.OpenCollectionAsync("shared", Model, Dimension);
+        var (a, b, c, d) = (PointIds.ForImage("/photos", "a.jpg"), PointIds.ForImage("/photos", "b.jpg"), PointIds.ForImage("/photos", "c.jpg"), PointIds.ForImage("/photos", "d.jpg"));
+        var dogs = new Dictionary<string, LabelAssignment> { ["animals"] = new("dog", 0.4f, "r0") };
+        await writer.UpsertAsync([Point("a.jpg", Axis(0)), Point("b.jpg", Axis(1)), Point("c.jpg", Axis(2)), Point("d.jpg", Axis(3), Payload("d.jpg") with { Labels = dogs })]);
+        await writer.SetLabelsAsync("animals", [new(a, new LabelAssignment("cat", 0.3f, "r1")), new(b, new LabelAssignment("cat", 0.3f, "r1")), new(c, new LabelAssignment("owl", 0.2f, "r1"))]);
+        await writer.SetLabelsAsync("scenes", [new(a, new LabelAssignment("beach", 0.2f, "r2")), new(b, new LabelAssignment("forest", 0.2f, "r2"))]);
+        Assert.Equal(3, await reader.CountAsync(new LabelFilter("animals", ["cat", "owl"])));
+
+        // Between two reads of the reader: a label overwritten, a set cleared on some points, a point upserted again
+        // without labels (its labels go), a labelled point deleted and added again without labels, a labelled point
+        // written again with other labels.
+        await writer.SetLabelsAsync("animals", [new(a, new LabelAssignment("lynx", 0.35f, "r3"))]);
+        Assert.Equal(1, await writer.ClearLabelsAsync("scenes", new LabelFilter("scenes", ["forest"])));
+        await writer.UpsertAsync([Point("c.jpg", Axis(2))]);
+        await writer.DeleteAsync([b]);
+        await writer.UpsertAsync([Point("b.jpg", Axis(1)), Point("d.jpg", Axis(3), Payload("d.jpg") with { Labels = new Dictionary<string, LabelAssignment> { ["scenes"] = new("city", 0.3f, "r0") } })]);
+
+        foreach (var store in new[] { readerStore, folder.Open() })
+        {
+            var view = await store.OpenCollectionAsync("shared", Model, Dimension);
+            var labels = new Dictionary<Guid, string>();
+            foreach (var id in new[] { a, b, c, d })
+            {
+                labels[id] = string.Join(" ", (await view.GetAsync(id))!.Payload.Labels.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value.Label}"));
+            }
+
+            Assert.Equal("animals=lynx scenes=beach", labels[a]);
+            Assert.Equal("", labels[b]);
+            Assert.Equal("", labels[c]);
+            Assert.Equal("scenes=city", labels[d]);
+            Assert.Equal([a], (await view.SearchAsync(new VectorQuery(Axis(1), 10, Filter: new LabelFilter("animals", ["lynx", "cat", "owl", "dog"])))).Select(h => h.Id));
+            if (store != readerStore)
+            {
+                store.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task OpenCollection_Missing_PublicMessageLeavesOutTheFolder()
     {
         using var folder = new TempIndexFolder();

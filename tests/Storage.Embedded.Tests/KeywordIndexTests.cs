@@ -20,7 +20,7 @@ public sealed class KeywordIndexTests
 
         var vectorsBefore = folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM point_vectors ORDER BY key");
         // A version 1 store: no keyword tables at all, no metadata text column, labels as JSON in the points' labels column.
-        folder.Sql("DROP TABLE point_words; DROP TABLE point_text; ALTER TABLE points DROP COLUMN text; DROP TABLE point_labels; "
+        folder.Sql("DROP TABLE point_words; DROP TABLE point_text; ALTER TABLE points DROP COLUMN text; DROP TABLE label_rows; DROP TABLE label_sets; "
             + """UPDATE points SET labels = '{"scenes":{"label":"lighthouse","score":0.3,"runId":"run"}}' WHERE path = 'b.jpg'; """
             + "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 
@@ -33,7 +33,7 @@ public sealed class KeywordIndexTests
             Assert.Equal(PointIds.ForImage("/photos", "b.jpg"), lighthouse.Id);
         }
 
-        Assert.Equal("4", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("5", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
         Assert.Equal(vectorsBefore, folder.Sql("SELECT group_concat(hex(vector) || key, ',') FROM point_vectors ORDER BY key"));
     }
 
@@ -86,10 +86,10 @@ public sealed class KeywordIndexTests
     {
         using var folder = new TempIndexFolder();
         folder.Open().Dispose();
-        folder.Sql("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+        folder.Sql("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
 
         var e = Assert.Throws<VectorStoreException>(() => folder.Open());
-        Assert.Contains("schema version 5", e.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 6; this ClipSearch reads versions 1 to 5", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

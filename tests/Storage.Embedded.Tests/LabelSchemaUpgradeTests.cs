@@ -1,23 +1,19 @@
 using System.Runtime.InteropServices;
 using ClipSearch.Core.Index;
-using Microsoft.Data.Sqlite;
 using static ClipSearch.Tests.Storage.ConformanceData;
 
 namespace ClipSearch.Storage.Embedded.Tests;
 
 /// <summary>
-/// A schema 2 store (labels as JSON in the points' rows, label words in the keyword index, vectors in the points' rows)
-/// upgraded in place to the current schema: labels in point_labels (3), vectors in point_vectors (4).
+/// Older stores upgraded in place to the current schema: a schema 2 store (labels as JSON in the points' rows, label
+/// words in the keyword index, vectors in the points' rows) and a schema 4 store (label rows keyed by collection, point
+/// id and set name in point_labels) end with vectors in point_vectors (4) and label rows keyed by one integer in
+/// label_rows (5).
 /// </summary>
 public sealed class LabelSchemaUpgradeTests
 {
     // Schema 2 as ClipSearch wrote it before labels had their own table, verbatim.
-    private const string SchemaV2 = """
-        PRAGMA journal_mode=WAL;
-        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE collections(
-            name TEXT PRIMARY KEY, model_id TEXT NOT NULL, dimension INTEGER NOT NULL,
-            seq INTEGER NOT NULL DEFAULT 0, next_key INTEGER NOT NULL DEFAULT 0, generation TEXT NOT NULL);
+    private const string SchemaV2 = LegacyStores.Header + """
         CREATE TABLE points(
             collection TEXT NOT NULL, id BLOB NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, vector BLOB NOT NULL,
             path TEXT NOT NULL, root TEXT NOT NULL, size INTEGER NOT NULL, modified_ticks INTEGER NOT NULL,
@@ -28,19 +24,7 @@ public sealed class LabelSchemaUpgradeTests
         CREATE TABLE tombstones(
             collection TEXT NOT NULL, seq INTEGER NOT NULL, id BLOB NOT NULL,
             PRIMARY KEY(collection, seq, id)) WITHOUT ROWID;
-        CREATE TABLE point_text(
-            pk INTEGER PRIMARY KEY, collection TEXT NOT NULL, id BLOB NOT NULL, words TEXT NOT NULL, UNIQUE(collection, id));
-        CREATE VIRTUAL TABLE point_words USING fts5(words, content = 'point_text', content_rowid = 'pk', tokenize = 'ascii');
-        CREATE TRIGGER point_text_insert AFTER INSERT ON point_text BEGIN
-            INSERT INTO point_words(rowid, words) VALUES (new.pk, new.words);
-        END;
-        CREATE TRIGGER point_text_delete AFTER DELETE ON point_text BEGIN
-            INSERT INTO point_words(point_words, rowid, words) VALUES ('delete', old.pk, old.words);
-        END;
-        CREATE TRIGGER point_text_update AFTER UPDATE ON point_text BEGIN
-            INSERT INTO point_words(point_words, rowid, words) VALUES ('delete', old.pk, old.words);
-            INSERT INTO point_words(rowid, words) VALUES (new.pk, new.words);
-        END;
+        """ + LegacyStores.KeywordTables + """
         INSERT INTO meta(key, value) VALUES ('schema_version', '2');
         INSERT INTO collections(name, model_id, dimension, seq, next_key, generation) VALUES ('c', 'test-model', 8, 3, 3, 'g1');
         """;
@@ -79,9 +63,10 @@ public sealed class LabelSchemaUpgradeTests
             Assert.Single(await words.KeywordSearchAsync(new KeywordQuery(KeywordQuery.Parse("wolf"))));
         }
 
-        Assert.Equal("4", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
+        Assert.Equal("5", folder.Sql("SELECT value FROM meta WHERE key = 'schema_version'"));
         Assert.Equal("0", folder.Sql("SELECT count(*) FROM points WHERE labels IS NOT NULL"));
-        Assert.Equal("3", folder.Sql("SELECT count(*) FROM point_labels WHERE label IS NOT NULL"));
+        Assert.Equal("3", folder.Sql("SELECT count(*) FROM label_rows WHERE label IS NOT NULL"));
+        Assert.Equal("c:animals,c:mood", folder.Sql("SELECT group_concat(collection || ':' || name, ',') FROM (SELECT * FROM label_sets ORDER BY name)"));
         // The vectors moved, byte for byte, under their points' keys; the points rows no longer carry them.
         Assert.Equal("0", folder.Sql("SELECT count(*) FROM pragma_table_info('points') WHERE name = 'vector'"));
         Assert.Equal(string.Join(",", Rows.Select((r, i) => $"{i}:{Convert.ToHexString(MemoryMarshal.AsBytes(Axis(r.Axis).AsSpan()))}")),
@@ -98,14 +83,7 @@ public sealed class LabelSchemaUpgradeTests
 
     private static void WriteSchemaTwoStore(TempIndexFolder folder)
     {
-        Directory.CreateDirectory(folder.Path);
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(folder.Path, IndexDatabase.FileName)};Pooling=False");
-        connection.Open();
-        using (var schema = connection.CreateCommand())
-        {
-            schema.CommandText = SchemaV2;
-            schema.ExecuteNonQuery();
-        }
+        using var connection = LegacyStores.Create(folder, SchemaV2);
 
         for (var i = 0; i < Rows.Length; i++)
         {

@@ -2,11 +2,11 @@ using ClipSearch.Core.Index;
 
 namespace ClipSearch.Storage.Embedded.Tests;
 
-/// <summary>The embedded store's bulk vector reading gives exactly what scrolling gives.</summary>
+/// <summary>The embedded store's bulk vector reading gives exactly what scrolling gives, in the order points were first stored.</summary>
 public sealed class VectorBatchReaderTests
 {
     [Fact]
-    public async Task ReadVectorBatches_EqualsScroll_InOrderWithFiltersAndReusedBuffers()
+    public async Task ReadVectorBatches_EqualsScroll_InStoredOrderWithFiltersAndReusedBuffers()
     {
         using var folder = new TempIndexFolder();
         using var store = folder.Open();
@@ -19,6 +19,11 @@ public sealed class VectorBatchReaderTests
             return new VectorPoint(PointIds.NameBased("p" + i), v, new ImagePayload { Root = "/r", Path = $"{(i % 3 == 0 ? "a" : "b")}/{i}.jpg", Width = i });
         }).ToList();
         await collection.UpsertAsync(points);
+        // A point deleted and one written again: a new point takes the next key (and a freed slot), an upserted one keeps its key.
+        await collection.DeleteAsync([points[10].Id]);
+        var late = new VectorPoint(PointIds.NameBased("late"), points[10].Vector, points[10].Payload with { Path = "a/late.jpg" });
+        await collection.UpsertAsync([late, points[20] with { Payload = points[20].Payload with { Width = 999 } }]);
+        points = [.. points.Where((_, i) => i != 10).Select(p => p.Id == points[20].Id ? p with { Payload = p.Payload with { Width = 999 } } : p), late];
         var reader = Assert.IsAssignableFrom<IVectorBatchReader>(collection);
 
         foreach (var filter in new PointFilter?[] { null, new FolderFilter("/r/a"), new RangeFilter(NumericField.Width, 300, null) })
@@ -39,6 +44,9 @@ public sealed class VectorBatchReaderTests
                 return Task.CompletedTask;
             });
 
+            // The same points, vectors and payloads as a scroll (which goes by id), in the order they were first stored.
+            Assert.Equal(points.Where(p => filter?.Matches(p.Payload) ?? true).Select(p => p.Id), read.Select(r => r.Id));
+            read.Sort((a, b) => a.Id.CompareTo(b.Id));
             Assert.Equal(scrolled.Select(p => p.Id), read.Select(r => r.Id));
             Assert.All(scrolled.Zip(read), x => Assert.Equal(x.First.Vector, x.Second.Vector));
             Assert.All(scrolled.Zip(read), x => Assert.Equal(x.First.Payload, x.Second.Payload));

@@ -9,7 +9,8 @@ public interface IVectorBatchReader
 {
     /// <summary>
     /// Calls <paramref name="onBatch"/> for the points matching <paramref name="filter"/>, in batches of at most
-    /// <paramref name="batchSize"/>, in ascending id order, each point exactly once: the points (payloads, no
+    /// <paramref name="batchSize"/>, in the backend's storage order (embedded: the order points were first stored, so that
+    /// labels written back per batch append to its label table), each point exactly once: the points (payloads, no
     /// vectors) and their vectors as consecutive rows of the collection's dimension. The buffer is reused: it is
     /// valid only until <paramref name="onBatch"/> returns. Writes made meanwhile may or may not be seen.
     /// </summary>
