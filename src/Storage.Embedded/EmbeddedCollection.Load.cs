@@ -149,11 +149,15 @@ internal sealed partial class EmbeddedCollection
             stamp = _table.OpenRows(generation);
         }
 
+        // Restore hands each point it places its pending labels (taking them out); if it then finds the stamp wrong, the
+        // whole read starts again and needs them all back.
+        var pending = stamp is not null && _pendingLabels.Count > 0 ? new Dictionary<long, Dictionary<string, LabelAssignment?>>(_pendingLabels) : null;
         if (stamp is not null && !Restore(connection, tx, stamp))
         {
             using var write = _table.WriteLock();
             _table.DiscardRows();
             stamp = null;
+            _pendingLabels = pending ?? _pendingLabels;
         }
 
         RowsRestored = stamp is not null;

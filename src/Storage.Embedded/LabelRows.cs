@@ -69,9 +69,9 @@ internal static class LabelRows
     private static readonly string AllChangedSql = Sql(
         $"SELECT {ReadColumns} FROM label_sets s JOIN label_rows l ON l.pk BETWEEN s.id << {PointKeyBits} AND (s.id << {PointKeyBits}) | {PointKeyMask} WHERE s.collection = $c AND l.seq > $s");
 
-    /// <summary>The rows between two row keys ($lo, $hi) set after $s.</summary>
+    /// <summary>The collection's ($c) rows between two row keys ($lo, $hi, of one label set) set after $s.</summary>
     private static readonly string RangeChangedSql = Sql(
-        $"SELECT {ReadColumns} FROM label_rows l JOIN label_sets s ON s.id = l.pk >> {PointKeyBits} WHERE l.pk BETWEEN $lo AND $hi AND l.seq > $s");
+        $"SELECT {ReadColumns} FROM label_rows l JOIN label_sets s ON s.id = l.pk >> {PointKeyBits} WHERE l.pk BETWEEN $lo AND $hi AND l.seq > $s AND s.collection = $c");
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -84,7 +84,12 @@ internal static class LabelRows
     public static void UpsertMany(SqliteConnection connection, SqliteTransaction tx, string collection, long seq, string labelSet,
         IEnumerable<(long Key, LabelAssignment? Label)> rows, int logKeys = LogKeys)
     {
-        using var writer = new Writer(connection, tx, collection, seq, logKeys, rows.TryGetNonEnumeratedCount(out var count) ? count : 0);
+        if (rows.TryGetNonEnumeratedCount(out var count) && count == 0)
+        {
+            return; // no set is named for a write that changes nothing
+        }
+
+        using var writer = new Writer(connection, tx, collection, seq, logKeys, count);
         var set = writer.SetId(labelSet);
         foreach (var (key, label) in rows)
         {
@@ -127,12 +132,12 @@ internal static class LabelRows
         }
 
         keys.Sort();
-        using var range = IndexDatabase.Command(connection, tx, RangeChangedSql, ("$lo", 0L), ("$hi", 0L), ("$s", since));
+        using var range = IndexDatabase.Command(connection, tx, RangeChangedSql, ("$c", collection), ("$lo", 0L), ("$hi", 0L), ("$s", since));
         for (var start = 0; start < keys.Count;)
         {
-            // One scan per run of keys no further apart than RangeGap: a whole-collection write is read in one pass per set.
+            // One scan per run of keys of one set no further apart than RangeGap: a whole-collection write is read in one pass per set.
             var end = start;
-            while (end + 1 < keys.Count && keys[end + 1] - keys[end] <= RangeGap)
+            while (end + 1 < keys.Count && keys[end + 1] - keys[end] <= RangeGap && keys[end + 1] >> PointKeyBits == keys[start] >> PointKeyBits)
             {
                 end++;
             }
@@ -202,6 +207,10 @@ internal static class LabelRows
             {
                 IndexDatabase.Scalar(_connection, "INSERT OR IGNORE INTO label_sets(collection, name) VALUES ($c, $n)", _tx, ("$c", _collection), ("$n", name));
                 _sets[name] = id = (long)IndexDatabase.Scalar(_connection, "SELECT id FROM label_sets WHERE collection = $c AND name = $n", _tx, ("$c", _collection), ("$n", name))!;
+                if (id >= 1L << (63 - PointKeyBits))
+                {
+                    throw new InvalidOperationException($"Label set id {id} is beyond the {63 - PointKeyBits} bits a label row gives it.");
+                }
             }
 
             return id;

@@ -58,6 +58,35 @@ public sealed class RowFileTests
     }
 
     [Fact]
+    public async Task Restart_StampNamingAWrongPoint_RebuiltFromTheDatabaseWithEveryLabel()
+    {
+        using var folder = new TempIndexFolder();
+        var points = RandomPoints(300, seed: 6);
+        await WriteAsync(folder, points);
+        using (var store = folder.Open())
+        {
+            var c = await store.OpenCollectionAsync("r", Model, Dim);
+            await c.SetLabelsAsync("animals", [.. points.Select((p, i) => new KeyValuePair<Guid, LabelAssignment>(p.Id, new LabelAssignment(i % 2 == 0 ? "cat" : "dog", 0.3f, "r")))]);
+        }
+
+        // The stamp's last slot (the last point stored) now names a key no point has: the restore places points (and
+        // their labels) until it meets that point, then gives up and reads everything from the database.
+        var stamp = Directory.GetFiles(Path.Combine(folder.Path, "rows"), "r-*.f32.stamp").Single();
+        var bytes = File.ReadAllBytes(stamp);
+        const int EndMark = 8;
+        Assert.Equal(points.Count - 1, BitConverter.ToInt64(bytes, bytes.Length - EndMark - sizeof(long)));
+        BitConverter.GetBytes(999_999L).CopyTo(bytes, bytes.Length - EndMark - sizeof(long));
+        File.WriteAllBytes(stamp, bytes);
+
+        using var reopened = folder.Open();
+        var again = (EmbeddedCollection)await reopened.OpenCollectionAsync("r", Model, Dim);
+        Assert.False(again.RowsRestored);
+        Assert.Equal(150, await again.CountAsync(new LabelFilter("animals", ["cat"])));
+        Assert.Equal(150, await again.CountAsync(new LabelFilter("animals", ["dog"])));
+        await AssertHoldsAsync(again, points);
+    }
+
+    [Fact]
     public async Task Restart_StampOlderThanTheDatabase_ChangesSinceAreReadFromIt()
     {
         using var folder = new TempIndexFolder();
