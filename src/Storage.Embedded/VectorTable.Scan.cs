@@ -132,11 +132,7 @@ internal sealed partial class VectorTable
                 continue;
             }
 
-            DotKernels.DotRows(query, RowBlock(slot, 1), dimension, score);
-            if (score[0] >= minScore && score[0] >= top.Threshold)
-            {
-                top.Offer(score[0], slot);
-            }
+            ScoreSlot(query, slot, minScore, top, score);
         }
     }
 
@@ -161,12 +157,19 @@ internal sealed partial class VectorTable
                     continue;
                 }
 
-                DotKernels.DotRows(query, RowBlock(slot, 1), dimension, score);
-                if (score[0] >= minScore && score[0] >= top.Threshold)
-                {
-                    top.Offer(score[0], slot);
-                }
+                ScoreSlot(query, slot, minScore, top, score);
             }
+        }
+    }
+
+    /// <summary>Scores one slot's row (<paramref name="score"/>: room for one value) and offers it to <paramref name="top"/> when it passes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void ScoreSlot(ReadOnlySpan<float> query, int slot, float minScore, TopK top, Span<float> score)
+    {
+        DotKernels.DotRows(query, RowBlock(slot, 1), dimension, score);
+        if (score[0] >= minScore && score[0] >= top.Threshold)
+        {
+            top.Offer(score[0], slot);
         }
     }
 
