@@ -24,6 +24,7 @@ internal sealed partial class EmbeddedCollection
             if (full)
             {
                 LoadAll(connection, tx, generation);
+                _pendingLabels.Clear(); // a full load read every point: what is left belongs to none
             }
             else
             {
@@ -65,8 +66,10 @@ internal sealed partial class EmbeddedCollection
     }
 
     /// <summary>A row's payload with the label rows read for it (taken out of the pending ones).</summary>
-    private ImagePayload WithLabels(StoredRow row) =>
-        _pendingLabels.Remove(row.Key, out var sets) ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
+    /// <remarks>A restore from a stamp (<paramref name="take"/> false) leaves them in place: if it gives up half-way, the full read needs them again.</remarks>
+    private ImagePayload WithLabels(StoredRow row, bool take = true) =>
+        (take ? _pendingLabels.Remove(row.Key, out var sets) : _pendingLabels.TryGetValue(row.Key, out sets))
+            ? row.Payload with { Labels = Assigned(ImagePayload.NoLabels, sets) } : row.Payload;
 
     /// <summary>The labels a point has after one label set write (a null assignment: the set was cleared), as a new map.</summary>
     private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before, string set, LabelAssignment? label)
@@ -83,6 +86,12 @@ internal sealed partial class EmbeddedCollection
     private static IReadOnlyDictionary<string, LabelAssignment> Assigned(IReadOnlyDictionary<string, LabelAssignment> before,
         IEnumerable<KeyValuePair<string, LabelAssignment?>> sets)
     {
+        if (before.Count == 0 && sets is IReadOnlyCollection<KeyValuePair<string, LabelAssignment?>> { Count: 1 })
+        {
+            var (set, label) = sets.First(); // a load's common case: one set on a point read afresh, no dictionary in between
+            return label is null ? ImagePayload.NoLabels : new OneLabelDictionary(set, label);
+        }
+
         var labels = new Dictionary<string, LabelAssignment>(before, StringComparer.Ordinal);
         foreach (var (set, label) in sets)
         {
@@ -149,15 +158,11 @@ internal sealed partial class EmbeddedCollection
             stamp = _table.OpenRows(generation);
         }
 
-        // Restore hands each point it places its pending labels (taking them out); if it then finds the stamp wrong, the
-        // whole read starts again and needs them all back.
-        var pending = stamp is not null && _pendingLabels.Count > 0 ? new Dictionary<long, Dictionary<string, LabelAssignment?>>(_pendingLabels) : null;
         if (stamp is not null && !Restore(connection, tx, stamp))
         {
             using var write = _table.WriteLock();
             _table.DiscardRows();
             stamp = null;
-            _pendingLabels = pending ?? _pendingLabels;
         }
 
         RowsRestored = stamp is not null;
@@ -187,7 +192,7 @@ internal sealed partial class EmbeddedCollection
             {
                 if (slotOfKey.Remove(row.Key, out var slot))
                 {
-                    _table.Place(slot, row.Id, row.Key, row.Seq, row.Vector, WithLabels(row));
+                    _table.Place(slot, row.Id, row.Key, row.Seq, row.Vector, WithLabels(row, take: false));
                 }
                 else if (row.Vector.Length > 0)
                 {
@@ -208,7 +213,7 @@ internal sealed partial class EmbeddedCollection
         _table.EndPlacing();
         foreach (var row in added)
         {
-            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, WithLabels(row));
+            _table.Upsert(row.Id, row.Key, row.Seq, row.Vector, WithLabels(row, take: false));
         }
 
         return true;
