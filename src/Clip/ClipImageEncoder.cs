@@ -38,6 +38,8 @@ public sealed class ClipImageEncoder : IImageEncoder
 
     public Task<PrepareResult> PrepareFileAsync(string path, CancellationToken cancellationToken = default) => _preparer.PrepareFileAsync(path, cancellationToken);
 
+    public Task WarmUpDecodersAsync() => _preparer.WarmUpAsync();
+
     public Task<PrepareResult> PrepareBytesAsync(byte[] data, CancellationToken cancellationToken = default) => _preparer.PrepareBytesAsync(data, cancellationToken);
 
     public float[][] Encode(IReadOnlyList<PreparedImage> images, CancellationToken cancellationToken = default)

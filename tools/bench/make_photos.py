@@ -6,7 +6,7 @@ noise, saved as baseline JPEG (quality 90, 4:2:0 chroma subsampling, as cameras 
 Sizes: 10% 12 MP (4000x3000), 30% 5 MP (2592x1944), 40% 2 MP (1600x1200), 20% 0.5 MP (800x600); one in
 four is portrait. Deterministic for a given --seed.
 
-usage: make_photos.py OUT_DIR [--count 2000] [--seed 1] [--jobs 2]
+usage: make_photos.py OUT_DIR [--count 2000] [--seed 1] [--jobs 2] [--mixed]
 """
 import argparse
 import os
@@ -27,7 +27,7 @@ def size_for(i, count):
 
 
 def make(args):
-    out, i, count, seed = args
+    out, i, count, seed, name = args
     rng = np.random.default_rng(seed * 100003 + i)
     w, h = size_for(i, count)
     if i % 4 == 3:
@@ -52,7 +52,7 @@ def make(args):
     big = np.asarray(small.resize((w, h), Image.BICUBIC), dtype=np.float32)
     big += rng.normal(0, 5, (h, w, 1)).astype(np.float32) + rng.normal(0, 3, (h, w, 3)).astype(np.float32)
     image = Image.fromarray(np.clip(big, 0, 255).astype(np.uint8))
-    path = os.path.join(out, f"photo-{i:05d}.jpg")
+    path = os.path.join(out, f"photo-{name:05d}.jpg")
     image.save(path, quality=90, subsampling=2)
     return os.path.getsize(path)
 
@@ -63,10 +63,14 @@ def main():
     p.add_argument("--count", type=int, default=2000)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--jobs", type=int, default=os.cpu_count())
+    p.add_argument("--mixed", action="store_true",
+                   help="name the same photos in a random order (seeded), so that sizes are mixed in name order as in a "
+                        "real library; by default the names follow the sizes, largest first")
     a = p.parse_args()
+    names = np.random.default_rng(a.seed).permutation(a.count) if a.mixed else range(a.count)
     os.makedirs(a.out, exist_ok=True)
     with ProcessPoolExecutor(a.jobs) as pool:
-        sizes = list(pool.map(make, [(a.out, i, a.count, a.seed) for i in range(a.count)], chunksize=8))
+        sizes = list(pool.map(make, [(a.out, i, a.count, a.seed, int(names[i])) for i in range(a.count)], chunksize=8))
     print(f"{len(sizes)} photos, {sum(sizes) / 1e6:.0f} MB in {a.out}")
 
 

@@ -17,6 +17,8 @@ public sealed class InProcessImagePreparer(ImageDecodeOptions options, ClipImage
     public Task<PrepareResult> PrepareBytesAsync(byte[] data, CancellationToken cancellationToken = default) =>
         Task.Run(() => ImagePreparation.Prepare(_decoder, preprocessor, data, null, cancellationToken), cancellationToken);
 
+    public Task WarmUpAsync() => WarmUpImage.PrepareQuietlyAsync(() => PrepareBytesAsync(WarmUpImage.Jpeg), 1);
+
     public void Dispose()
     {
     }

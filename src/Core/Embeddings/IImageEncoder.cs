@@ -21,6 +21,13 @@ public interface IImageEncoder : IEncoder, IDisposable
     /// </summary>
     int Parallelism => 1;
 
+    /// <summary>
+    /// Gets the decoders ready before the first file arrives (worker processes started, their decode path compiled), so that
+    /// this happens beside whatever the caller does meanwhile, such as loading the image tower, instead of before its first
+    /// images. Never throws: a decoder that cannot start fails the first real file as it would have.
+    /// </summary>
+    Task WarmUpDecodersAsync() => Task.CompletedTask;
+
     /// <exception cref="ArgumentException">An image was prepared by another encoder.</exception>
     float[][] Encode(IReadOnlyList<PreparedImage> images, CancellationToken cancellationToken = default);
 }

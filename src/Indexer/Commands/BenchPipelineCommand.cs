@@ -44,6 +44,7 @@ internal static class BenchPipelineCommand
             {
                 using var store = StoreFactory.OpenEmbedded(new EmbeddedStoreOptions { Path = temp });
                 using var encoder = engine.ImageEncoders.Create(exactDecode ? ImageDecoding.Exact : ImageDecoding.Scaled);
+                _ = encoder.WarmUpDecodersAsync(); // as `index` does: the decoders start while the image tower loads
                 var collection = await store.Store.CreateCollectionAsync(CollectionNames.Default, encoder.ModelId, encoder.Dimension, ct).ConfigureAwait(false);
                 var indexer = new CollectionIndexer(collection, encoder, store.State, new IndexOptions { BatchSize = model.BatchSize(parse) });
                 var summary = await indexer.RunAsync([parse.GetValue(folder)!.FullName], null, ct).ConfigureAwait(false);

@@ -115,6 +115,7 @@ internal static class IndexCommand
         var context = engine.Store;
         using var writerLock = context.State.LockCollection(name);
         using var encoder = engine.ImageEncoders.Create(decoding);
+        _ = encoder.WarmUpDecodersAsync(); // the decode workers start and compile their decode path while the image tower loads
         var collection = await engine.Collections.OpenOrCreateAsync(name, encoder, cancellationToken).ConfigureAwait(false);
         var indexer = new CollectionIndexer(collection, encoder, context.State, options, engine.Logging.CreateLogger("ClipSearch.Indexer"));
         await error.WriteLineAsync($"indexing {string.Join(", ", paths)} into collection '{name}' ({context.Description}) with {encoder.ModelId}").ConfigureAwait(false);

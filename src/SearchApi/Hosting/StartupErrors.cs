@@ -1,4 +1,5 @@
 using ClipSearch.Clip;
+using ClipSearch.Clip.Imaging.Thumbnails;
 using ClipSearch.Clip.Inference;
 using ClipSearch.Clip.Models;
 using ClipSearch.Core.Embeddings;
@@ -20,8 +21,17 @@ internal static partial class StartupErrors
         try
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
-            // Load the model and open the index now: the first request must not pay for it, nor find it broken.
-            app.Services.GetRequiredService<ClipModel>().LoadTowers(ModelTowers.Both);
+            // Load the model and open the index now: the first request must not pay for it, nor find it broken. Image queries
+            // and thumbnails are decoded in worker processes: those start, and compile their decode path, while the towers load.
+            var clip = app.Services.GetRequiredService<ClipModel>();
+            if (clip.HasImageTower)
+            {
+                _ = app.Services.GetRequiredService<IImageEncoder>().WarmUpDecodersAsync();
+            }
+
+            _ = app.Services.GetRequiredService<IThumbnailRenderer>().WarmUpAsync();
+
+            clip.LoadTowers(ModelTowers.Both);
             _ = app.Services.GetRequiredService<ITextEncoder>();
             var model = app.Services.GetRequiredService<LoadedModel>();
             if (model.HasImageTower)

@@ -79,6 +79,66 @@ public sealed class IsolatedImagePreparerTests
         Assert.Equal(((PixelTensor)expected.Image!).Values, ((PixelTensor)results[17].Image!).Values);
     }
 
+    [Fact]
+    public async Task WarmUp_StartsEveryWorker_AndTheFirstFilesUseThem()
+    {
+        using var isolated = Create(new ImageDecodeOptions { JpegDecodeSize = 224 }, workers: 2);
+        await isolated.WarmUpAsync();
+        Assert.Equal(2, isolated.WorkersStarted);
+
+        var results = await Task.WhenAll(isolated.PrepareFileAsync(TestPaths.Data("tiny-clip-heldout", "red-star-000.jpg")),
+            isolated.PrepareFileAsync(TestPaths.Data("tiny-clip-heldout", "green-triangle-003.jpg")));
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Failure?.ToString()));
+        Assert.Equal(2, isolated.WorkersStarted); // no worker started for the real files: the warm ones served them
+        Assert.Equal(0, isolated.WorkersKilled);
+    }
+
+    [Fact]
+    public async Task WarmUp_WorkersThatDieOrAPoolDisposed_NothingThrown()
+    {
+        var options = new IsolatedImagePreparerOptions { Workers = 2, Command = new WorkerCommand("/bin/sh", ["-c", "exit 3"]) };
+        using (var crashing = new IsolatedImagePreparer(new ImageDecodeOptions(), Preprocessor, options))
+        {
+            await crashing.WarmUpAsync();
+            Assert.Equal(2, crashing.WorkersKilled);
+            var file = await crashing.PrepareFileAsync(TestPaths.Data("tiny-clip-heldout", "red-star-000.jpg"));
+            Assert.Equal(SkipReason.Corrupt, file.Failure?.Reason); // the real file meets the failure and reports it
+        }
+
+        var disposed = Create(new ImageDecodeOptions());
+        disposed.Dispose();
+        await disposed.WarmUpAsync();
+        Assert.Equal(0, disposed.WorkersStarted);
+    }
+
+    [Fact]
+    public async Task ThumbnailWarmUp_StartsEveryWorker_AndTheFirstThumbnailsUseThem()
+    {
+        using var renderer = new IsolatedThumbnailRenderer(new ImageDecodeOptions(), new IsolatedImagePreparerOptions
+        {
+            Workers = 2,
+            Command = WorkerCommand.For(typeof(ClipSearchCli).Assembly),
+        });
+        await renderer.WarmUpAsync();
+        Assert.Equal(2, renderer.WorkersStarted);
+
+        var bytes = await File.ReadAllBytesAsync(TestPaths.Data("tiny-clip-heldout", "red-star-000.jpg"));
+        var results = await Task.WhenAll(renderer.RenderAsync(bytes, 64), renderer.RenderAsync(bytes, 128));
+        Assert.All(results, r => Assert.True(r.Image is { Bytes.Length: > 0 }, r.Failure?.ToString()));
+        Assert.Equal(2, renderer.WorkersStarted);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(224)]
+    public async Task WarmUpImage_PreparedAtFullSizeAndScaled(int? jpegDecodeSize)
+    {
+        using var inProcess = new InProcessImagePreparer(new ImageDecodeOptions { JpegDecodeSize = jpegDecodeSize }, Preprocessor);
+        var result = await inProcess.PrepareBytesAsync(WarmUpImage.Jpeg);
+        Assert.True(result.Succeeded, result.Failure?.ToString());
+        Assert.Equal(("jpeg", 640, 480), (result.Image.Info.Format, result.Image.Info.Width, result.Image.Info.Height));
+    }
+
     private static IsolatedImagePreparer Create(ImageDecodeOptions decode, int workers = 2, long memoryLimit = 2L * 1024 * 1024 * 1024) =>
         new(decode, Preprocessor, new IsolatedImagePreparerOptions
         {

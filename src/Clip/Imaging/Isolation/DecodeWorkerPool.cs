@@ -12,8 +12,9 @@ internal sealed class DecodeWorkerPool : IDisposable
     private readonly IsolatedImagePreparerOptions _options;
     private readonly WorkerCommand _command;
     private readonly SemaphoreSlim _slots;
+    private readonly int _size;
     private readonly ConcurrentBag<DecodeWorkerProcess> _idle = [];
-    private int _killed;
+    private int _killed, _started;
     private bool _disposed;
 
     public DecodeWorkerPool(IsolatedImagePreparerOptions options)
@@ -21,12 +22,18 @@ internal sealed class DecodeWorkerPool : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _command = options.Command ?? WorkerCommand.ForCurrentProcess();
-        var workers = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
-        _slots = new SemaphoreSlim(workers, workers);
+        _size = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
+        _slots = new SemaphoreSlim(_size, _size);
     }
+
+    /// <summary>How many workers run at once.</summary>
+    public int Size => _size;
 
     /// <summary>Worker processes killed so far (each one stopped a runaway decode or had crashed).</summary>
     public int WorkersKilled => Volatile.Read(ref _killed);
+
+    /// <summary>Worker processes started so far.</summary>
+    public int WorkersStarted => Volatile.Read(ref _started);
 
     /// <summary>
     /// Sends one request to a worker and reads its answer (at most <paramref name="maxAnswerBytes"/> of payload) within
@@ -42,7 +49,7 @@ internal sealed class DecodeWorkerPool : IDisposable
         var reusable = false;
         try
         {
-            worker = _idle.TryTake(out var idle) && !idle.HasExited ? idle : DecodeWorkerProcess.Start(_command, _options.MemoryLimitBytes);
+            worker = _idle.TryTake(out var idle) && !idle.HasExited ? idle : Start();
             var exchange = ExchangeAsync(worker, request, payload, maxAnswerBytes);
             var deadline = Task.Delay(limit, cancellationToken);
             if (await Task.WhenAny(exchange, deadline).ConfigureAwait(false) != exchange)
@@ -95,6 +102,13 @@ internal sealed class DecodeWorkerPool : IDisposable
         await WorkerProtocol.WriteAsync(worker.Input, request, payload, CancellationToken.None).ConfigureAwait(false);
         return await WorkerProtocol.ReadAsync<WorkerResponse>(worker.Output, maxAnswerBytes, CancellationToken.None).ConfigureAwait(false)
             ?? throw new EndOfStreamException("the decode worker exited");
+    }
+
+    private DecodeWorkerProcess Start()
+    {
+        var worker = DecodeWorkerProcess.Start(_command, _options.MemoryLimitBytes);
+        Interlocked.Increment(ref _started);
+        return worker;
     }
 
     private void Kill(DecodeWorkerProcess worker)

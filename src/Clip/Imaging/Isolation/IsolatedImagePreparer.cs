@@ -28,6 +28,9 @@ public sealed class IsolatedImagePreparer : IImagePreparer
     /// <summary>Worker processes killed so far (each one stopped a runaway decode or had crashed).</summary>
     public int WorkersKilled => _pool.WorkersKilled;
 
+    /// <summary>Worker processes started so far.</summary>
+    internal int WorkersStarted => _pool.WorkersStarted;
+
     public Task<PrepareResult> PrepareFileAsync(string path, CancellationToken cancellationToken = default) =>
         RunAsync(Path.GetFullPath(path), ReadOnlyMemory<byte>.Empty, cancellationToken);
 
@@ -66,6 +69,9 @@ public sealed class IsolatedImagePreparer : IImagePreparer
         };
         return (new PrepareResult(prepared, null), true);
     }
+
+    /// <summary>One warm-up image per worker the pool runs at once, sent together, so that each starts its own worker.</summary>
+    public Task WarmUpAsync() => WarmUpImage.PrepareQuietlyAsync(() => PrepareBytesAsync(WarmUpImage.Jpeg), _pool.Size);
 
     public void Dispose() => _pool.Dispose();
 }

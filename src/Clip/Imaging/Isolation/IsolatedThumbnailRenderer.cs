@@ -14,6 +14,12 @@ public sealed class IsolatedThumbnailRenderer(ImageDecodeOptions limits, Isolate
     /// <summary>Worker processes killed so far (each one stopped a runaway decode or had crashed).</summary>
     public int WorkersKilled => _pool.WorkersKilled;
 
+    /// <summary>Worker processes started so far.</summary>
+    internal int WorkersStarted => _pool.WorkersStarted;
+
+    /// <summary>One warm-up thumbnail per worker the pool runs at once, asked for together, so that each starts its own worker.</summary>
+    public Task WarmUpAsync() => WarmUpImage.PrepareQuietlyAsync(() => RenderAsync(WarmUpImage.Jpeg, WarmUpImage.ThumbnailSize), _pool.Size);
+
     public Task<ThumbnailResult> RenderAsync(byte[] data, int size, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);

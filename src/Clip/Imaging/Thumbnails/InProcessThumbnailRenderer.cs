@@ -10,6 +10,8 @@ public sealed class InProcessThumbnailRenderer(ImageDecodeOptions limits) : IThu
         Task.Factory.StartNew(() => ThumbnailRendering.Render(limits, data, size, cancellationToken), cancellationToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+    public Task WarmUpAsync() => WarmUpImage.PrepareQuietlyAsync(() => RenderAsync(WarmUpImage.Jpeg, WarmUpImage.ThumbnailSize), 1);
+
     public void Dispose()
     {
     }
