@@ -110,7 +110,8 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
 
     /// <summary>
     /// One reader makes the batches (full ones while images wait) and <paramref name="streams"/> threads of their own
-    /// encode them side by side, so that the next batch is made while the others run. A stream that fails stops the
+    /// encode them side by side, so that the next batch is made while the others run. Those threads run below the
+    /// decoders' priority (<see cref="ThreadNice"/>), so that decoding keeps ahead of them. A stream that fails stops the
     /// others, and its error is the one thrown.
     /// </summary>
     private async Task EncodeAsync(ChannelReader<EncodeJob> queue, int batchSize, int streams, CancellationToken token)
@@ -119,6 +120,8 @@ internal sealed partial class IndexPipeline(IVectorCollection collection, IImage
         var batches = Channel.CreateBounded<IReadOnlyList<EncodeJob>>(new BoundedChannelOptions(1) { SingleWriter = true });
         var workers = Enumerable.Range(0, streams).Select(_ => Task.Factory.StartNew(() =>
         {
+            // A thread of its own (long-running), so lowering its priority below the decoders' touches no other work.
+            ThreadNice.Lower(ThreadNice.EncoderSteps);
             try
             {
                 while (batches.Reader.WaitToReadAsync(stop.Token).AsTask().GetAwaiter().GetResult())

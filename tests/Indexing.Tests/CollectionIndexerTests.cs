@@ -189,6 +189,32 @@ public sealed class CollectionIndexerTests(ITestOutputHelper output) : IDisposab
         }
     }
 
+    /// <summary>
+    /// The encode streams run below the decoders' priority (a higher nice value, on their own threads), and the lower
+    /// priority stays on those threads: the rest of the process keeps its own.
+    /// </summary>
+    [SkippableFact]
+    public async Task Run_EncodeStreams_RunBelowTheRestOfTheProcess()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "thread nice values are Linux's");
+        for (var i = 0; i < 12; i++)
+        {
+            _folder.WriteImage($"i{i:00}.png", i);
+        }
+
+        var before = ThreadNice.Current()!.Value;
+        var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+        using var preparer = Preparer();
+        var summary = await RunAsync(preparer, new IndexOptions { BatchSize = 4 },
+            e => new StreamedEncoder(e, parallelism: 2, sleepMs: 0, onEncode: () => seen.Add(ThreadNice.Current()!.Value)));
+
+        Assert.Equal(12, summary.Indexed);
+        Assert.NotEmpty(seen);
+        Assert.All(seen, nice => Assert.Equal(Math.Min(19, before + ThreadNice.EncoderSteps), nice));
+        var others = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => ThreadNice.Current()!.Value)));
+        Assert.All(others, nice => Assert.Equal(before, nice));
+    }
+
     /// <summary>A stream whose encoder fails stops the run with that error (not a cancellation), and nothing waits forever.</summary>
     [Fact]
     public async Task Run_OneStreamFails_TheRunFailsWithTheEncodersError()
