@@ -1,4 +1,5 @@
 using ClipSearch.Clip;
+using ClipSearch.Clip.Imaging;
 using System.Diagnostics;
 using ClipSearch.Core.Index;
 using ClipSearch.Engine.Search;
@@ -15,7 +16,8 @@ namespace ClipSearch.SearchApi.Hosting;
 /// query nobody types (ONNX Runtime's first run allocates and plans; the text cache is not involved), and the default
 /// collection is opened and searched; the image tower runs once on a blank image (the embedded index loads its vectors and graph). Once the server listens, one search
 /// over HTTP to itself compiles the request path (routing, binding, JSON); until it has answered, readiness says
-/// "warming up". The first real query is then about as fast as the hundredth (tools/bench/hybrid.sh measures it).
+/// "warming up"; with an image tower, one image query over HTTP follows it (the upload's path). The first real query is
+/// then about as fast as the hundredth (tools/bench/hybrid.sh and load.sh measure it).
 /// </summary>
 internal sealed partial class WarmUp(ClipModel model, QueryEncoder encoder, IndexAccess index, SearchRunner runner, IOptions<ClipSearchOptions> options,
     IServer server, IHostApplicationLifetime lifetime, ILogger<WarmUp> logger) : IHostedService
@@ -72,6 +74,17 @@ internal sealed partial class WarmUp(ClipModel model, QueryEncoder encoder, Inde
                 using var response = await http.GetAsync(new Uri(
                     $"/api/search?q={Uri.EscapeDataString(Query)}&k=10&cutoff=auto&collection={Uri.EscapeDataString(options.Value.DefaultCollection)}", UriKind.Relative))
                     .ConfigureAwait(false);
+                if (model.HasImageTower)
+                {
+                    // And one image query: the upload's path (the multipart form, a decode worker, the image tower) compiled too.
+                    using var form = new MultipartFormDataContent();
+                    var image = new ByteArrayContent(WarmUpImage.Jpeg);
+                    image.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+                    form.Add(image, "file", "warm-up.jpg");
+                    form.Add(new StringContent(options.Value.DefaultCollection), "collection");
+                    form.Add(new StringContent("10"), "k");
+                    using var answer = await http.PostAsync(new Uri("/api/search/image", UriKind.Relative), form).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException)
