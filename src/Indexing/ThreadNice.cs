@@ -7,7 +7,8 @@ namespace ClipSearch.Indexing;
 /// privilege). The pipeline's encode streams run a few steps below the decode workers, so that when both want the cores
 /// the decoders go first and the encoder's queue stays filled: on 2 cores with full-size decoding (about as much CPU an
 /// image as a real-size encoder), equal priorities left the encoder waiting for images 9-20% of the run, a lower one
-/// 2-15%, for the same images a second (docs/BENCHMARKS.md). Elsewhere than Linux nothing changes.
+/// 2-15%, for the same images a second (docs/BENCHMARKS.md). Elsewhere than Linux nothing changes, and ONNX Runtime's
+/// own threads (a stream has more than its caller's only past 8 cores) keep the priority of the thread that loaded the model.
 /// </summary>
 internal static partial class ThreadNice
 {
