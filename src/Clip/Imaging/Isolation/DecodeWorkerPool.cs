@@ -12,7 +12,6 @@ internal sealed class DecodeWorkerPool : IDisposable
     private readonly IsolatedImagePreparerOptions _options;
     private readonly WorkerCommand _command;
     private readonly SemaphoreSlim _slots;
-    private readonly int _size;
     private readonly ConcurrentBag<DecodeWorkerProcess> _idle = [];
     private int _killed, _started;
     private bool _disposed;
@@ -22,12 +21,12 @@ internal sealed class DecodeWorkerPool : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _command = options.Command ?? WorkerCommand.ForCurrentProcess();
-        _size = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
-        _slots = new SemaphoreSlim(_size, _size);
+        Size = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
+        _slots = new SemaphoreSlim(Size, Size);
     }
 
     /// <summary>How many workers run at once.</summary>
-    public int Size => _size;
+    public int Size { get; }
 
     /// <summary>Worker processes killed so far (each one stopped a runaway decode or had crashed).</summary>
     public int WorkersKilled => Volatile.Read(ref _killed);
